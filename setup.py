@@ -1,0 +1,34 @@
+"""snnkit: install the simulator, its frontends and the kernel sources (package data)."""
+
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+version = next(line.split('"')[1] for line in (HERE / "snnkit" / "__init__.py").read_text().splitlines()
+               if line.startswith("__version__"))
+
+extras = {
+    "opencl": ["pyopencl[pocl]>=2024.1"],
+    "cuda": ["cupy-cuda12x>=13"],
+    "nengo": ["nengo>=4.0"],
+    "pynn": ["PyNN>=0.12", "neo"],
+    "test": ["pytest>=7", "libsonata>=0.1.20"],
+}
+extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "test") for req in extras[name]})
+
+setup(
+    name="snnkit",
+    version=version,
+    description="Spiking neural networks on NumPy, OpenCL and CUDA with SONATA HDF5 output",
+    long_description=(HERE / "README.md").read_text() if (HERE / "README.md").exists() else "",
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10",
+    packages=find_packages(include=["snnkit", "snnkit.*"]) + ["snnkit.kernel_sources"],
+    # the device kernels live at the top level in kernels/ and install as snnkit/kernel_sources
+    package_dir={"snnkit.kernel_sources": "kernels"},
+    package_data={"snnkit.kernel_sources": ["*.c", "*.h", "*.md"]},
+    install_requires=["numpy>=1.24", "h5py>=3.8", "tqdm>=4.60", "matplotlib>=3.6"],
+    extras_require=extras,
+    entry_points={"console_scripts": ["snnkit = snnkit.cli:main"]},
+)

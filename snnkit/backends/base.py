@@ -1,0 +1,102 @@
+"""The Backend interface: the operations of one time step, on a backend's arrays.
+
+The builder lowers a model to host (NumPy) arrays grouped in plain dicts;
+``upload`` turns each dict into the backend's arrays. The Simulator then calls,
+every step k, in this order (DESIGN.md section 2):
+
+1. ``deliver``      ring slot k % D -> synaptic state, slot cleared
+2. ``lif_step``     fused neuron update; sources: ``poisson_step``, ``spike_times_step``
+3. ``propagate``    spikes of step k -> ring slots (k + delay) % D of the targets
+4. ``stdp_step``    trace decay, pre- and post-triggered weight updates, clipping
+5. ``record_*``     spikes and sampled state into record buffers; drained in chunks
+
+A spike set is backend-specific (``new_spikes``): the Simulator never reads it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import numpy as np
+
+
+class Backend(ABC):
+    """One place where the arrays live and the step operations run."""
+
+    name: ClassVar[str]
+
+    @classmethod
+    @abstractmethod
+    def unavailable_reason(cls) -> str | None:
+        """None if the backend can run here, else a sentence saying why not."""
+
+    @classmethod
+    def is_available(cls) -> bool:
+        return cls.unavailable_reason() is None
+
+    def __init__(self, dtype=np.float32):
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            from ..validation import fail
+            fail("dtype", str(dtype), "must be float32 or float64")
+
+    # -- memory ------------------------------------------------------------
+    @property
+    @abstractmethod
+    def device_name(self) -> str: ...
+
+    @abstractmethod
+    def memory_available(self) -> int:
+        """Bytes that arrays may use on this backend's device."""
+
+    @abstractmethod
+    def upload(self, host: dict) -> dict:
+        """Copy a dict of host arrays (float arrays cast to ``dtype``) to the device."""
+
+    @abstractmethod
+    def to_host(self, array) -> np.ndarray: ...
+
+    def synchronize(self) -> None:
+        """Wait for queued device work (nothing to wait for on the host)."""
+
+    @abstractmethod
+    def new_spikes(self, batch: int, size: int):
+        """An empty spike set for a population of ``size`` neurons x ``batch`` instances."""
+
+    # -- the step ------------------------------------------------------------
+    @abstractmethod
+    def deliver(self, group: dict, step: int) -> None: ...
+
+    @abstractmethod
+    def lif_step(self, group: dict, spikes, step: int) -> None: ...
+
+    @abstractmethod
+    def poisson_step(self, group: dict, spikes, step: int) -> None: ...
+
+    @abstractmethod
+    def spike_times_step(self, group: dict, first: int, last: int, spikes) -> None:
+        """Emit the events [first, last) of the group's sorted event list."""
+
+    @abstractmethod
+    def propagate(self, synapses: dict, spikes, target: dict, step: int) -> None: ...
+
+    @abstractmethod
+    def stdp_step(self, synapses: dict, pre_spikes, post_spikes) -> None: ...
+
+    # -- recording -----------------------------------------------------------
+    @abstractmethod
+    def record_spikes(self, spikes, buffer: list, step: int) -> None:
+        """Append this step's spikes to ``buffer``."""
+
+    @abstractmethod
+    def record_state(self, array, indices, buffer: list) -> None:
+        """Append ``array[:, indices]`` (B, n) to ``buffer``."""
+
+    @abstractmethod
+    def drain_spikes(self, buffer: list, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Empty ``buffer``: host (step int64, node_id int64, instance int64), time-sorted."""
+
+    @abstractmethod
+    def drain_state(self, buffer: list) -> np.ndarray:
+        """Empty ``buffer``: host array (T, B, n)."""

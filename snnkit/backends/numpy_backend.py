@@ -1,0 +1,242 @@
+"""The NumPy backend: the executable specification of every step operation.
+
+Vectorised over (batch, neuron) and over synapses; no Python loop over either.
+Device backends must agree with it (bit for bit where the arithmetic allows).
+Arrays: neuron state (B, N); synaptic state ``syn`` (2, B, N) for the
+excitatory and inhibitory receptor; delay ring (D, 2, B*N), one contiguous slot
+per step; plastic weights (B, S).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..connectivity import gather_rows
+from ..rng import NOISE, POISSON, draw, standard_normal, uniform01
+from .base import Backend
+
+
+class NumpySpikes:
+    """The spikes of one population in one step.
+
+    mask : (B, N) bool     which neurons spiked
+    flat : (n,) int64      compacted list of b * N + i of the spiking neurons, sorted
+    """
+
+    __slots__ = ("mask", "flat")
+
+    def __init__(self, batch: int, size: int):
+        self.mask = np.zeros((batch, size), dtype=bool)
+        self.flat = np.zeros(0, dtype=np.int64)
+
+    def set(self, mask: np.ndarray) -> None:
+        self.mask = mask
+        self.flat = np.flatnonzero(mask)
+
+
+class NumpyBackend(Backend):
+    """Runs on the host CPU with NumPy (float32 by default, float64 on request)."""
+
+    name = "numpy"
+
+    @classmethod
+    def unavailable_reason(cls):
+        return None
+
+    @property
+    def device_name(self) -> str:
+        return "host CPU (NumPy)"
+
+    def memory_available(self) -> int:
+        try:
+            with open("/proc/meminfo") as f:
+                for line in f:
+                    if line.startswith("MemAvailable:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 2**62
+
+    def upload(self, host: dict) -> dict:
+        def convert(value):
+            if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+                return value.astype(self.dtype)
+            return value.copy() if isinstance(value, np.ndarray) else value
+        return {key: convert(value) for key, value in host.items()}
+
+    def to_host(self, array) -> np.ndarray:
+        return np.asarray(array)
+
+    def new_spikes(self, batch: int, size: int) -> NumpySpikes:
+        return NumpySpikes(batch, size)
+
+    # -- 1. delivery -----------------------------------------------------------
+    def deliver(self, g: dict, step: int) -> None:
+        """Input arriving this step (ring slot step % D) joins the synaptic state."""
+        slot = g["ring"][step % g["ring_depth"]]
+        syn = g["syn"].reshape(2, -1)
+        syn += slot
+        slot.fill(0)
+
+    # -- 2. neuron update ------------------------------------------------------
+    def lif_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
+        """The fused LIF update: synapses, membrane, refractoriness, threshold, reset."""
+        v, syn, refrac = g["v"], g["syn"], g["refrac"]
+        synapse = g["synapse"]
+
+        # synaptic state: delta input is a voltage jump used up this step;
+        # exponential synapses decay (exact) before the membrane sees them
+        if synapse == "delta":
+            jump = syn[0] + syn[1]
+            syn[...] = 0
+        else:
+            syn *= g["decay_syn"]
+
+        refractory = refrac > 0
+        if synapse == "cond_exp":
+            # conductance-based: v relaxes to the conductance-weighted reversal
+            # potentials with the effective time constant cm / g_total
+            g_total = g["g_leak"] + syn[0] + syn[1]
+            v_inf = (g["g_leak"] * g["v_rest"] + syn[0] * g["e_rev"][0] + syn[1] * g["e_rev"][1]
+                     + g["i_offset"]) / g_total
+            if g["method"] == "exact":
+                v -= v_inf
+                v *= np.exp(-g["dt_over_cm"] * g_total)
+                v += v_inf
+            else:
+                v += g["dt_over_cm"] * g_total * (v_inf - v)
+        else:
+            if synapse == "delta":
+                current = g["i_offset"]
+            else:
+                current = syn[0] + syn[1]
+                if g["biased"]:
+                    current += g["i_offset"]
+            if not g["leaky"]:
+                # perfect integrator: cm dv/dt = I
+                v += current * g["dt_over_cm"]
+            else:
+                # tau_m dv/dt = v_inf - v with v_inf = v_rest + R_m I held over the step
+                v_inf = g["r_m"] * current
+                v_inf += g["v_rest"]
+                if g["method"] == "exact":
+                    v -= v_inf
+                    v *= g["decay_m"]
+                    v += v_inf
+                else:
+                    v += g["dt_over_tau_m"] * (v_inf - v)
+        if g["noisy"]:
+            x0, x1, _, _ = draw(step, g["size"], g["instance"], g["stream"] + NOISE,
+                                g["key_lo"], g["key_hi"])
+            v += g["noise_std"] * standard_normal(x0, x1, self.dtype)
+        if synapse == "delta":
+            v += jump
+
+        # refractory neurons stay clamped at v_reset and count down
+        np.copyto(v, g["v_reset"], where=refractory)
+        refrac -= refractory
+
+        # threshold (>=), adapted by theta, which decays back to 0
+        if g["adaptive"]:
+            g["theta"] *= g["decay_theta"]
+            spiked = v >= g["v_thresh"] + g["theta"]
+        else:
+            spiked = v >= g["v_thresh"]
+        if not g["reset_below_threshold"]:     # else the clamp at v_reset already blocks them
+            spiked &= ~refractory
+
+        # reset, start the refractory period, raise the threshold
+        np.copyto(v, g["v_reset"], where=spiked)
+        np.copyto(refrac, g["refrac_steps"], where=spiked)
+        if g["adaptive"]:
+            g["theta"] += np.where(spiked, g["d_theta"], 0).astype(self.dtype)
+        spikes.set(spiked)
+
+    def poisson_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
+        """A source fires when its uniform draw u < rate * dt / 1000."""
+        x0, _, _, _ = draw(step, g["size"], g["instance"], g["stream"] + POISSON,
+                           g["key_lo"], g["key_hi"])
+        spikes.set(uniform01(x0, self.dtype) < g["spike_probability"])
+
+    def spike_times_step(self, g: dict, first: int, last: int, spikes: NumpySpikes) -> None:
+        """Events [first, last) fire in every batch instance."""
+        mask = np.zeros((g["batch"], g["size"]), dtype=bool)
+        mask[:, g["event_neuron"][first:last]] = True
+        spikes.set(mask)
+
+    # -- 3. propagation --------------------------------------------------------
+    def propagate(self, s: dict, spikes: NumpySpikes, target: dict, step: int) -> None:
+        """Each spike adds its synapses' weights into ring slot (step + delay) % D of the targets."""
+        if spikes.flat.size == 0:
+            return
+        batch_of, pre = np.divmod(spikes.flat, s["n_pre"])
+        syn, owner = gather_rows(s["row_ptr"], pre)
+        if syn.size == 0:
+            return
+        if target["batch"] == 1:
+            weight = s["weight"][0, syn] if s["plastic"] else s["weight"][syn]
+            target_flat = s["post_index"][syn]
+        else:
+            b = batch_of[owner]
+            weight = s["weight"][b, syn] if s["plastic"] else s["weight"][syn]
+            target_flat = b * s["n_post"] + s["post_index"][syn]
+        ring = target["ring"]                              # (D, 2, B * N_post)
+        depth, receptor = ring.shape[0], s["receptor"]
+        if s["uniform_delay"]:
+            np.add.at(ring[(step + s["uniform_delay"]) % depth, receptor], target_flat, weight)
+        else:
+            slot = (step + s["delay"][syn]) % depth
+            np.add.at(ring.reshape(-1), (slot * 2 + receptor) * ring.shape[2] + target_flat, weight)
+
+    # -- 4. plasticity -----------------------------------------------------------
+    def stdp_step(self, s: dict, pre_spikes: NumpySpikes, post_spikes: NumpySpikes) -> None:
+        """Pair-based STDP with traces (see snnkit.plasticity.STDP)."""
+        x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
+        x *= s["decay_plus"]
+        y *= s["decay_minus"]
+        if pre_spikes.flat.size:
+            # presynaptic spike: depression by the postsynaptic trace
+            b, pre = np.divmod(pre_spikes.flat, s["n_pre"])
+            syn, owner = gather_rows(s["row_ptr"], pre)
+            b = b[owner]
+            change = s["A_minus"] * y[b, s["post_index"][syn]]
+            if s["multiplicative"]:
+                change *= w[b, syn] - s["w_min"]
+            w[b, syn] = np.clip(w[b, syn] - change, s["w_min"], s["w_max"])
+        if post_spikes.flat.size:
+            # postsynaptic spike: potentiation by the presynaptic trace
+            b, post = np.divmod(post_spikes.flat, s["n_post"])
+            k, owner = gather_rows(s["col_ptr"], post)
+            syn, b = s["col_syn"][k], b[owner]
+            change = s["A_plus"] * x[b, s["pre_index"][syn]]
+            if s["multiplicative"]:
+                change *= s["w_max"] - w[b, syn]
+            w[b, syn] = np.clip(w[b, syn] + change, s["w_min"], s["w_max"])
+        # the traces of this step's spikes jump
+        for trace, spikes in ((x, pre_spikes), (y, post_spikes)):
+            if s["nearest"]:
+                np.copyto(trace, 1, where=spikes.mask)
+            else:
+                trace += spikes.mask
+
+    # -- 5. recording --------------------------------------------------------------
+    def record_spikes(self, spikes: NumpySpikes, buffer: list, step: int) -> None:
+        if spikes.flat.size:
+            buffer.append((step, spikes.flat))
+
+    def record_state(self, array, indices, buffer: list) -> None:
+        buffer.append(array[:, indices])
+
+    def drain_spikes(self, buffer: list, size: int):
+        if not buffer:
+            empty = np.zeros(0, np.int64)
+            return empty, empty.copy(), empty.copy()
+        steps = np.concatenate([np.full(flat.size, k, np.int64) for k, flat in buffer])
+        instance, node = np.divmod(np.concatenate([flat for _, flat in buffer]), size)
+        buffer.clear()
+        return steps, node, instance
+
+    def drain_state(self, buffer: list) -> np.ndarray:
+        out = np.stack(buffer) if buffer else np.zeros((0, 0, 0))
+        buffer.clear()
+        return out

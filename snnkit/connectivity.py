@@ -1,0 +1,200 @@
+"""Connectors (who connects to whom) and the sparse tables built from them.
+
+A connector returns (pre, post) index arrays; :func:`build_table` sorts them
+into CSR rows by presynaptic neuron (``row_ptr``, ``post``, ``weight``,
+``delay`` in steps) plus the transpose (``col_ptr``, ``col_syn``) that
+post-triggered plasticity walks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import check_count, fail
+
+
+class Connector:
+    """Base class. ``pairs(n_pre, n_post, same, rng)`` -> (pre, post) int64 arrays;
+    ``same`` is True when pre and post are the same population."""
+
+    def pairs(self, n_pre: int, n_post: int, same: bool, rng: np.random.Generator):
+        raise NotImplementedError
+
+    def expected_count(self, n_pre: int, n_post: int) -> float:
+        """Expected number of synapses (used to check memory before building)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(" + ", ".join(f"{k}={v!r}" for k, v in vars(self).items()) + ")"
+
+
+class AllToAll(Connector):
+    """Every pre neuron to every post neuron (no autapses unless ``allow_self``)."""
+
+    def __init__(self, allow_self: bool = False):
+        self.allow_self = bool(allow_self)
+
+    def pairs(self, n_pre, n_post, same, rng):
+        pre, post = np.divmod(np.arange(n_pre * n_post, dtype=np.int64), n_post)
+        if same and not self.allow_self:
+            keep = pre != post
+            pre, post = pre[keep], post[keep]
+        return pre, post
+
+    def expected_count(self, n_pre, n_post):
+        return float(n_pre) * n_post
+
+
+class OneToOne(Connector):
+    """Neuron i to neuron i; both populations must have the same size."""
+
+    def pairs(self, n_pre, n_post, same, rng):
+        if n_pre != n_post:
+            fail("OneToOne sizes", (n_pre, n_post), "pre and post populations must have the same size")
+        idx = np.arange(n_pre, dtype=np.int64)
+        return idx, idx.copy()
+
+    def expected_count(self, n_pre, n_post):
+        return float(min(n_pre, n_post))
+
+
+class FixedProbability(Connector):
+    """Each (pre, post) pair connected independently with probability ``p``.
+
+    Drawn in O(synapses) by geometric skips over the flattened pair matrix.
+    """
+
+    def __init__(self, p: float, allow_self: bool = False):
+        p = float(p)
+        if not 0.0 <= p <= 1.0:
+            fail("FixedProbability.p", p, "must be a probability in [0, 1]")
+        self.p, self.allow_self = p, bool(allow_self)
+
+    def pairs(self, n_pre, n_post, same, rng):
+        total = n_pre * n_post
+        if self.p == 0.0 or total == 0:
+            flat = np.zeros(0, np.int64)
+        elif self.p == 1.0:
+            flat = np.arange(total, dtype=np.int64)
+        else:
+            parts, position = [], -1
+            while position < total:
+                n = int(total * self.p * 1.05) + 64
+                gaps = rng.geometric(self.p, n).astype(np.int64)   # >= 1
+                chunk = position + np.cumsum(gaps)
+                position = int(chunk[-1])
+                parts.append(chunk[chunk < total])
+            flat = np.concatenate(parts)
+        pre, post = np.divmod(flat, n_post)
+        if same and not self.allow_self:
+            keep = pre != post
+            pre, post = pre[keep], post[keep]
+        return pre, post
+
+    def expected_count(self, n_pre, n_post):
+        return self.p * n_pre * n_post
+
+
+class FixedInDegree(Connector):
+    """Each post neuron receives exactly ``n`` distinct pre neurons, chosen at random."""
+
+    def __init__(self, n: int, allow_self: bool = False):
+        self.n = check_count("FixedInDegree.n", n)
+        self.allow_self = bool(allow_self)
+
+    def pairs(self, n_pre, n_post, same, rng):
+        exclude_self = same and not self.allow_self
+        pool = n_pre - 1 if exclude_self else n_pre
+        if self.n > pool:
+            fail("FixedInDegree.n", self.n, f"must be <= {pool}, the number of candidate pre neurons")
+        pre = np.empty((n_post, self.n), dtype=np.int64)
+        for j in range(n_post):            # build time only; rng.choice is O(n) per row
+            pre[j] = rng.choice(pool, self.n, replace=False)
+        if exclude_self:                   # skip j itself: shift the candidates >= j up by one
+            pre += pre >= np.arange(n_post)[:, None]
+        post = np.repeat(np.arange(n_post, dtype=np.int64), self.n)
+        return pre.ravel(), post
+
+    def expected_count(self, n_pre, n_post):
+        return float(self.n) * n_post
+
+
+class FromList(Connector):
+    """Explicit connections: ``FromList(pre_indices, post_indices)``.
+
+    Weight and delay arrays given to the projection follow this order.
+    """
+
+    def __init__(self, pre, post):
+        self.pre = np.asarray(pre, dtype=np.int64).ravel()
+        self.post = np.asarray(post, dtype=np.int64).ravel()
+        if self.pre.shape != self.post.shape:
+            fail("FromList sizes", (self.pre.size, self.post.size),
+                 "pre and post index arrays must have the same length")
+
+    def pairs(self, n_pre, n_post, same, rng):
+        for name, idx, n in (("pre", self.pre, n_pre), ("post", self.post, n_post)):
+            if idx.size and (idx.min() < 0 or idx.max() >= n):
+                bad = idx[(idx < 0) | (idx >= n)][0]
+                fail(f"FromList.{name}", int(bad), f"indices must lie in [0, {n})")
+        return self.pre.copy(), self.post.copy()
+
+    def expected_count(self, n_pre, n_post):
+        return float(self.pre.size)
+
+    def __repr__(self) -> str:
+        return f"FromList(<{self.pre.size} connections>)"
+
+
+@dataclass
+class SynapseTable:
+    """Synapses of one projection in CSR order (sorted by pre, then post).
+
+    row_ptr : (n_pre + 1,) int64   synapses of pre i are [row_ptr[i], row_ptr[i+1])
+    pre, post : (S,) int64         endpoints of each synapse
+    weight : (S,) float64          initial weight (units of the post receptor)
+    delay : (S,) int64             axonal delay in steps, >= 1
+    col_ptr : (n_post + 1,) int64  transpose: synapses onto post j are
+    col_syn : (S,) int64           col_syn[col_ptr[j]:col_ptr[j+1]] (indices into the CSR order)
+    """
+
+    row_ptr: np.ndarray
+    pre: np.ndarray
+    post: np.ndarray
+    weight: np.ndarray
+    delay: np.ndarray
+    col_ptr: np.ndarray
+    col_syn: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.post.size)
+
+
+def build_table(n_pre, n_post, pre, post, weight, delay) -> SynapseTable:
+    order = np.lexsort((post, pre))
+    pre, post, weight, delay = pre[order], post[order], weight[order], delay[order]
+    row_ptr = np.zeros(n_pre + 1, np.int64)
+    np.cumsum(np.bincount(pre, minlength=n_pre), out=row_ptr[1:])
+    col_syn = np.argsort(post, kind="stable").astype(np.int64)
+    col_ptr = np.zeros(n_post + 1, np.int64)
+    np.cumsum(np.bincount(post, minlength=n_post), out=col_ptr[1:])
+    return SynapseTable(row_ptr, pre, post, weight, delay, col_ptr, col_syn)
+
+
+def gather_rows(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate the index ranges [ptr[r], ptr[r+1]) of ``rows``.
+
+    Returns (positions, owner): positions into the table, and for each the index
+    into ``rows`` it came from. Vectorised: no Python loop over rows.
+    """
+    if rows.size == 1:                                      # the common case: one spike
+        start, stop = int(ptr[rows[0]]), int(ptr[rows[0] + 1])
+        return np.arange(start, stop), np.zeros(stop - start, np.int64)
+    starts = ptr[rows]
+    lengths = ptr[rows + 1] - starts
+    owner = np.repeat(np.arange(rows.size), lengths)
+    shift = starts - (np.cumsum(lengths) - lengths)         # row start minus its output offset
+    return np.arange(owner.size) + shift[owner], owner

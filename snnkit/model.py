@@ -1,0 +1,204 @@
+"""The model description: Network, Population, Projection, Monitor.
+
+Pure data: nothing here allocates device arrays. The builder lowers a
+Network to flat arrays for a backend when a Simulator is made.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .connectivity import Connector
+from .distributions import Distribution
+from .neurons import NeuronModel
+from .plasticity import STDP
+from .sources import SourceModel
+from .validation import check_count, check_finite, check_nonnegative, fail
+
+RECEPTORS = {"excitatory": 0, "exc": 0, "E": 0, "inhibitory": 1, "inh": 1, "I": 1}
+
+
+class Population:
+    """A group of ``size`` neurons (or spike sources) of one model.
+
+    Parameters
+    ----------
+    size : int
+        Number of neurons, >= 0.
+    model : NeuronModel or SourceModel
+        e.g. ``sk.LIFCurrExp(tau_m=20.0)`` or ``sk.Poisson(rate=5.0)``.
+    name : str, optional
+        Unique within the network; used in results and the HDF5 file.
+    """
+
+    def __init__(self, size: int, model, name: str | None = None):
+        self.size = check_count("Population.size", size)
+        if not isinstance(model, (NeuronModel, SourceModel)):
+            fail("Population.model", model, "must be a neuron model (e.g. sk.LIF()) or a source "
+                 "(sk.Poisson, sk.SpikeTimes)")
+        if isinstance(model, SourceModel) and hasattr(model, "times") and len(model.times) != size:
+            fail("SpikeTimes.times", f"{len(model.times)} spike trains",
+                 f"must hold one sequence per neuron ({size})")
+        self.model = model
+        self.name = name
+        self.initial: dict = {}
+
+    @property
+    def is_source(self) -> bool:
+        return isinstance(self.model, SourceModel)
+
+    def initialize(self, **values) -> "Population":
+        """Set initial state, e.g. ``pop.initialize(v=sk.Uniform(-60, -50))``.
+
+        Values: scalar, array (N,), (batch, 1) / (batch, N), or a Distribution.
+        Unset: ``v = v_rest``, synaptic state and theta 0.
+        """
+        for name, value in values.items():
+            if name not in self.model.state_variables:
+                fail(name, value, f"is not a state variable of {type(self.model).__name__}; "
+                     f"known: {', '.join(self.model.state_variables) or 'none'}")
+            if not isinstance(value, Distribution):
+                check_finite(f"initial {name}", value)
+            self.initial[name] = value
+        return self
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __repr__(self) -> str:
+        return f"Population({self.size}, {self.model!r}, name={self.name!r})"
+
+
+class Projection:
+    """Synapses from ``pre`` onto ``post``.
+
+    Parameters
+    ----------
+    pre, post : Population
+        ``post`` must be a neuron population.
+    connector : Connector
+        e.g. ``sk.FixedProbability(0.02)``.
+    weight : float, array (one per synapse, connector order) or Distribution
+        mV for delta synapses, nA for current, uS (>= 0) for conductance synapses.
+    delay : float, array or Distribution, optional
+        Axonal delay in ms, rounded to whole steps; >= dt. Default: one step.
+    receptor : {"excitatory", "inhibitory"}
+        Which synaptic variable of the post neurons the weight goes into.
+    plasticity : STDP, optional
+        Makes the weights plastic (one copy per batch instance).
+    """
+
+    def __init__(self, pre: Population, post: Population, connector: Connector, weight=1.0,
+                 delay=None, receptor: str = "excitatory", plasticity: STDP | None = None,
+                 name: str | None = None):
+        for label, pop in (("pre", pre), ("post", post)):
+            if not isinstance(pop, Population):
+                fail(f"Projection.{label}", pop, "must be a Population")
+        if post.is_source:
+            fail("Projection.post", post.name, "must be a neuron population, not a spike source")
+        if not isinstance(connector, Connector):
+            fail("Projection.connector", connector, "must be a Connector (e.g. sk.AllToAll())")
+        if receptor not in RECEPTORS:
+            fail("Projection.receptor", receptor, "must be 'excitatory' or 'inhibitory'")
+        if not isinstance(weight, Distribution):
+            check_finite("Projection.weight", weight)
+        if delay is not None and not isinstance(delay, Distribution):
+            check_nonnegative("Projection.delay", delay)
+        if plasticity is not None and not isinstance(plasticity, STDP):
+            fail("Projection.plasticity", plasticity, "must be None or sk.STDP(...)")
+        self.pre, self.post, self.connector = pre, post, connector
+        self.weight, self.delay = weight, delay
+        self.receptor = RECEPTORS[receptor]
+        self.plasticity = plasticity
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Projection({self.pre.name} -> {self.post.name}, {self.connector!r}, name={self.name!r})"
+
+
+class Monitor:
+    """Records ``variable`` of ``target``: "spikes" or a state variable such as "v".
+
+    Parameters
+    ----------
+    target : Population
+    variable : str
+        "spikes", or one of the model's state variables.
+    indices : array of int, optional
+        Which neurons (default: all).
+    every : int
+        Sample a state variable every ``every`` steps (at the end of steps
+        every-1, 2*every-1, ..., i.e. times every*dt, 2*every*dt, ... ms).
+    """
+
+    def __init__(self, target: Population, variable: str = "spikes", indices=None, every: int = 1):
+        if not isinstance(target, Population):
+            fail("Monitor.target", target, "must be a Population")
+        if variable != "spikes" and variable not in target.model.state_variables:
+            fail("Monitor.variable", variable, "must be 'spikes' or one of "
+                 f"{', '.join(target.model.state_variables) or '(none: a source only has spikes)'}")
+        if indices is None:
+            indices = np.arange(target.size)
+        indices = np.asarray(indices, dtype=np.int64).ravel()
+        if indices.size and (indices.min() < 0 or indices.max() >= target.size):
+            bad = indices[(indices < 0) | (indices >= target.size)][0]
+            fail("Monitor.indices", int(bad), f"must lie in [0, {target.size})")
+        self.target, self.variable = target, variable
+        self.indices = indices
+        self.every = check_count("Monitor.every", every, minimum=1)
+
+    def __repr__(self) -> str:
+        return f"Monitor({self.target.name}, {self.variable!r}, every={self.every})"
+
+
+class Network:
+    """A container of populations, projections and monitors.
+
+    Parameters
+    ----------
+    seed : int, optional
+        Seed of the structure (connectivity, random weights and delays). Default:
+        the Simulator's (first) seed.
+    """
+
+    def __init__(self, *objects, seed: int | None = None):
+        self.populations: list[Population] = []
+        self.projections: list[Projection] = []
+        self.monitors: list[Monitor] = []
+        self.seed = seed
+        self.add(*objects)
+
+    def add(self, *objects):
+        for obj in objects:
+            if isinstance(obj, Population):
+                if obj.name is None:
+                    obj.name = f"pop{len(self.populations)}"
+                if any(p.name == obj.name for p in self.populations if p is not obj):
+                    fail("Population.name", obj.name, "must be unique within the network")
+                if obj not in self.populations:
+                    self.populations.append(obj)
+            elif isinstance(obj, Projection):
+                self.add(obj.pre, obj.post)
+                self.projections.append(obj)
+            elif isinstance(obj, Monitor):
+                self.add(obj.target)
+                self.monitors.append(obj)
+            else:
+                fail("Network.add", obj, "takes Population, Projection and Monitor objects")
+        return objects[0] if len(objects) == 1 else objects
+
+    def population(self, size, model, name=None) -> Population:
+        """Create and add a Population (see :class:`Population`)."""
+        return self.add(Population(size, model, name))
+
+    def connect(self, pre, post, connector, **kwargs) -> Projection:
+        """Create and add a Projection (see :class:`Projection`)."""
+        return self.add(Projection(pre, post, connector, **kwargs))
+
+    def record(self, target, variable="spikes", indices=None, every=1) -> Monitor:
+        """Create and add a Monitor (see :class:`Monitor`)."""
+        return self.add(Monitor(target, variable, indices, every))
+
+    def __repr__(self) -> str:
+        return (f"Network({len(self.populations)} populations, {len(self.projections)} projections, "
+                f"{len(self.monitors)} monitors)")

@@ -1,0 +1,88 @@
+"""Monitors at run time: backend record buffers, drained to the host in chunks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .results import Results, SpikeData, TraceData
+from .validation import fail
+
+
+def state_array(group: dict, variable: str):
+    """The (B, N) array of a lowered LIF group that holds ``variable``."""
+    if variable in ("syn_E", "syn_I"):
+        return group["syn"][0 if variable == "syn_E" else 1]
+    return group[variable]
+
+
+class Recorder:
+    """Owns the record buffers of every monitor and the host copy of what was drained."""
+
+    def __init__(self, monitors, groups: dict, backend, dt: float, batch: int):
+        self.backend, self.dt, self.batch = backend, dt, batch
+        self.spike_monitors = {}     # pop -> (indices or None, buffer)
+        self.state_monitors = {}     # (pop, var) -> dict(indices, every, buffer, unit)
+        for mon in monitors:
+            pop = mon.target.name
+            key = pop if mon.variable == "spikes" else (pop, mon.variable)
+            if key in self.spike_monitors or key in self.state_monitors:
+                fail("Monitor", f"{pop}.{mon.variable}", "is recorded twice; use one Monitor per "
+                     "population and variable")
+            if mon.variable == "spikes":
+                every_neuron = mon.indices.size == mon.target.size and np.all(
+                    mon.indices == np.arange(mon.target.size))
+                self.spike_monitors[pop] = (None if every_neuron else mon.indices, [])
+            else:
+                self.state_monitors[key] = dict(indices=mon.indices, every=mon.every, buffer=[],
+                                                unit=mon.target.model.unit(mon.variable))
+        self.sizes = {name: g["size"] for name, g in groups.items()}
+        self.spike_chunks = {pop: [] for pop in self.spike_monitors}
+        self.state_chunks = {key: [] for key in self.state_monitors}
+
+    def ops(self, groups: dict, spikes: dict) -> list:
+        """Per-step record operations, each called as op(step)."""
+        ops = []
+        for pop, (_, buffer) in self.spike_monitors.items():
+            ops.append(lambda k, s=spikes[pop], b=buffer: self.backend.record_spikes(s, b, k))
+        for (pop, var), mon in self.state_monitors.items():
+            array, idx, every, buffer = state_array(groups[pop], var), mon["indices"], mon["every"], mon["buffer"]
+            ops.append(lambda k, a=array, i=idx, e=every, b=buffer:
+                       (k + 1) % e == 0 and self.backend.record_state(a, i, b))
+        return ops
+
+    def report_info(self) -> dict:
+        return {key: dict(node_ids=m["indices"], unit=m["unit"], interval=m["every"] * self.dt)
+                for key, m in self.state_monitors.items()}
+
+    def drain(self) -> tuple[dict, dict]:
+        """Move buffered records to the host; return just the new chunks."""
+        new_spikes, new_states = {}, {}
+        for pop, (indices, buffer) in self.spike_monitors.items():
+            steps, node, inst = self.backend.drain_spikes(buffer, self.sizes[pop])
+            if indices is not None:
+                keep = np.isin(node, indices)
+                steps, node, inst = steps[keep], node[keep], inst[keep]
+            new_spikes[pop] = (steps * self.dt, node, inst)
+            self.spike_chunks[pop].append(new_spikes[pop])
+        for key, mon in self.state_monitors.items():
+            block = self.backend.drain_state(mon["buffer"])
+            if block.size:
+                new_states[key] = block
+                self.state_chunks[key].append(block)
+        return new_spikes, new_states
+
+    def results(self, attrs: dict) -> Results:
+        res = Results(attrs=dict(attrs))
+        for pop, chunks in self.spike_chunks.items():
+            parts = [np.concatenate(c) if chunks else np.zeros(0) for c in zip(*chunks)] or \
+                [np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64)]
+            res.spikes[pop] = SpikeData(parts[0].astype(float), parts[1].astype(np.int64),
+                                        parts[2].astype(np.int64), self.sizes[pop])
+        for (pop, var), chunks in self.state_chunks.items():
+            mon = self.state_monitors[(pop, var)]
+            n = mon["indices"].size
+            data = np.concatenate(chunks) if chunks else np.zeros((0, self.batch, n))
+            interval = mon["every"] * self.dt
+            times = interval * (1 + np.arange(data.shape[0]))
+            res.traces.setdefault(pop, {})[var] = TraceData(times, data, mon["indices"], mon["unit"])
+        return res

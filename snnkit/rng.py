@@ -1,0 +1,68 @@
+"""Philox4x32-10 counter-based RNG (Salmon et al. 2011, Random123), in NumPy.
+
+Bit-exact with kernels/philox.h: a draw depends only on (key, counter), so
+the NumPy, OpenCL and CUDA backends draw the same numbers for the same network.
+
+snnkit's counter layout: (step, neuron, instance, stream)
+    step      the time step k
+    neuron    index within the population
+    instance  the batch instance's stream id (see Simulator ``seed``)
+    stream    16 * population index + purpose (POISSON, NOISE)
+and the key is the instance's 64-bit seed split into (low, high) 32-bit words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+M0, M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)   # multipliers
+W0, W1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)   # Weyl key increments
+MASK32 = np.uint64(0xFFFFFFFF)
+SHIFT32 = np.uint64(32)
+
+POISSON, NOISE = 0, 1
+STREAMS_PER_POPULATION = 16
+
+
+def philox4x32_10(c0, c1, c2, c3, k0, k1):
+    """Ten Philox rounds on broadcastable uint32 counters and keys -> 4 uint32 arrays."""
+    c0, c1, c2, c3, k0, k1 = (np.asarray(a, dtype=np.uint64) for a in (c0, c1, c2, c3, k0, k1))
+    for r in range(10):
+        if r:
+            k0 = (k0 + W0) & MASK32
+            k1 = (k1 + W1) & MASK32
+        p0 = M0 * c0                     # 64-bit products of two 32-bit words
+        p1 = M1 * c2
+        c0, c1, c2, c3 = ((p1 >> SHIFT32) ^ c1 ^ k0, p1 & MASK32,
+                          (p0 >> SHIFT32) ^ c3 ^ k1, p0 & MASK32)
+    return tuple(x.astype(np.uint32) for x in (c0, c1, c2, c3))
+
+
+def split_seed(seed: int) -> tuple[int, int]:
+    """A 64-bit seed -> (key low word, key high word)."""
+    seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+    return seed & 0xFFFFFFFF, seed >> 32
+
+
+def uniform01(x: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """uint32 -> uniform in [0, 1): the top 24 bits times 2**-24 (exact in float32)."""
+    dtype = np.dtype(dtype).type
+    return ((x >> np.uint32(8)).astype(dtype)) * dtype(2.0 ** -24)
+
+
+def standard_normal(x0: np.ndarray, x1: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """Two uint32 words -> one N(0, 1) draw by Box-Muller."""
+    dtype = np.dtype(dtype).type
+    u1 = ((x0 >> np.uint32(8)).astype(dtype) + dtype(1.0)) * dtype(2.0 ** -24)   # (0, 1]
+    u2 = uniform01(x1, dtype)
+    return np.sqrt(dtype(-2.0) * np.log(u1)) * np.cos(dtype(2.0 * np.pi) * u2)
+
+
+def draw(step: int, size: int, instance: np.ndarray, stream: int, key_lo: np.ndarray,
+         key_hi: np.ndarray):
+    """Philox words for every (instance b, neuron i) of one population in one step.
+
+    ``instance``, ``key_lo``, ``key_hi``: (B,) per-instance arrays. Returns 4 arrays (B, size).
+    """
+    neuron = np.arange(size, dtype=np.uint64)[None, :]
+    return philox4x32_10(step, neuron, instance[:, None], stream, key_lo[:, None], key_hi[:, None])

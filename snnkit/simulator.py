@@ -1,0 +1,200 @@
+"""The Simulator: builds a Network for a backend and runs the step loop."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+
+import numpy as np
+
+from . import __version__
+from .backends import get_backend
+from .builder import Seeds, check_memory, lower
+from .io.hdf5 import SonataWriter
+from .model import Network, Projection
+from .recording import Recorder, state_array
+from .validation import check_count, check_dt, fail
+
+CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
+
+
+class Simulator:
+    """Run a Network on a backend, in ``batch`` instances at once.
+
+    Parameters
+    ----------
+    network : Network
+    dt : float
+        Time step, ms (> 0). Default 0.1.
+    batch : int
+        Number of network instances simulated together (>= 1). Connectivity is
+        shared; state, per-instance parameters and plastic weights are per instance.
+    backend : str or Backend
+        "numpy", "auto", or a Backend instance.
+    seed : int or sequence of int, optional
+        One int: instance b draws Poisson spikes and noise from key = seed,
+        counter instance word = b (independent instances). One int per instance:
+        instance b uses key = seed[b] and instance word 0, so equal seeds give
+        identical instances and instance b equals a batch-1 run with seed[b].
+        Connectivity comes from ``network.seed`` or else the first seed.
+        Default: drawn at random (stored in the results).
+    dtype : "float32" or "float64"
+    output : str or Path, optional
+        HDF5 file written during the run (SONATA layout, see snnkit.io.hdf5).
+    flush_seconds : float
+        Wall-clock interval between drains of the record buffers to the file.
+    """
+
+    def __init__(self, network: Network, dt: float = 0.1, batch: int = 1, backend="numpy",
+                 seed=None, dtype="float32", output=None, flush_seconds: float = 1.0):
+        if not isinstance(network, Network):
+            fail("network", network, "must be an snnkit.Network")
+        self.dt = check_dt(dt)
+        self.batch = check_count("batch", batch, minimum=1)
+        self.backend = get_backend(backend, dtype=dtype)
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % 2**63)
+        self.seed = seed
+        self.network = network
+        check_memory(network, self.batch, self.backend.memory_available(), self.backend.device_name)
+        seeds = Seeds.make(seed, self.batch, network.seed)
+        self.plan = lower(network, self.dt, self.batch, seeds)
+        self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
+        self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
+        self.spikes = {name: self.backend.new_spikes(self.batch, g["size"])
+                       for name, g in self.groups.items()}
+        self.recorder = Recorder(network.monitors, self.groups, self.backend, self.dt, self.batch)
+        self.ops = self._step_operations() + self.recorder.ops(self.groups, self.spikes)
+        self.step_count = 0
+        self.output = output
+        self.writer = None
+        self.flush_seconds = float(flush_seconds)
+
+    # -- the step ------------------------------------------------------------
+    def _step_operations(self) -> list:
+        """The ordered per-step operations of DESIGN.md section 2, each called as op(step)."""
+        be, groups, spikes = self.backend, self.groups, self.spikes
+        lif = [(g, spikes[n]) for n, g in groups.items() if g["kind"] == "lif"]
+        ops = [lambda k, g=g: be.deliver(g, k) for g, _ in lif]
+        for name, g in groups.items():
+            if g["kind"] == "lif":
+                ops.append(lambda k, g=g, s=spikes[name]: be.lif_step(g, s, k))
+            elif g["kind"] == "poisson":
+                ops.append(lambda k, g=g, s=spikes[name]: be.poisson_step(g, s, k))
+            else:
+                steps = self.plan.groups[name]["event_step"]
+                ops.append(lambda k, g=g, s=spikes[name], e=steps: be.spike_times_step(
+                    g, np.searchsorted(e, k, "left"), np.searchsorted(e, k, "right"), s))
+        for syn in self.synapses:
+            ops.append(lambda k, s=syn: be.propagate(s, spikes[s["pre"]], groups[s["post"]], k))
+        for syn in self.synapses:
+            if syn["plastic"]:
+                ops.append(lambda k, s=syn: be.stdp_step(s, spikes[s["pre"]], spikes[s["post"]]))
+        return ops
+
+    @property
+    def t(self) -> float:
+        """Biological time simulated so far, ms."""
+        return self.step_count * self.dt
+
+    def run(self, duration: float, progress: bool | None = None) -> "Simulator":
+        """Advance by ``duration`` ms (rounded to whole steps).
+
+        progress : None shows a bar when stderr is a terminal and the run takes
+        over a second; True/False force it on/off.
+
+        Recorded data is drained to the output file every ``flush_seconds`` and
+        at the end; on KeyboardInterrupt everything recorded so far is written
+        before the exception propagates.
+        """
+        try:
+            duration = float(duration)
+        except (TypeError, ValueError):
+            fail("duration", duration, "must be a number of milliseconds >= 0")
+        if not math.isfinite(duration) or duration < 0:
+            fail("duration", duration, "must be a finite number of milliseconds >= 0")
+        n_steps = int(round(duration / self.dt))
+        if self.output is not None and self.writer is None:
+            self.writer = SonataWriter(self.output, self._attrs(), list(self.recorder.spike_monitors),
+                                       self.recorder.report_info())
+        bar = self._progress_bar(n_steps, progress)
+        ops, last_flush = self.ops, time.perf_counter()
+        try:
+            for _ in range(n_steps):
+                k = self.step_count
+                for op in ops:
+                    op(k)
+                self.step_count = k + 1
+                if self.step_count % CHECK_EVERY == 0:
+                    if bar is not None:
+                        bar.update(CHECK_EVERY)
+                    if time.perf_counter() - last_flush > self.flush_seconds:
+                        self.flush()
+                        last_flush = time.perf_counter()
+        finally:
+            # a completed step is fully recorded: flush it, whatever stopped the loop
+            self.flush()
+            if bar is not None:
+                bar.close()
+        return self
+
+    def _progress_bar(self, n_steps: int, progress):
+        show = sys.stderr.isatty() if progress is None else bool(progress)
+        if not show or n_steps < CHECK_EVERY:
+            return None
+        from tqdm import tqdm
+        return tqdm(total=n_steps, unit="step", delay=0.0 if progress else 1.0, file=sys.stderr,
+                    desc=f"snnkit {self.backend.name}")
+
+    def flush(self) -> None:
+        """Drain the record buffers to the host (and to the output file)."""
+        self.backend.synchronize()
+        new_spikes, new_states = self.recorder.drain()
+        if self.writer is not None:
+            self.writer.append(new_spikes, new_states, self.t)
+
+    # -- results ---------------------------------------------------------------
+    def _attrs(self) -> dict:
+        return dict(snnkit_version=__version__, backend=self.backend.name,
+                    device=self.backend.device_name, dt=self.dt, duration=self.t,
+                    seed=json.dumps(np.asarray(self.seed).tolist()), batch=self.batch,
+                    dtype=self.backend.dtype.name,
+                    populations=json.dumps({p.name: p.size for p in self.network.populations}))
+
+    @property
+    def results(self):
+        """Everything recorded so far (snnkit.results.Results)."""
+        self.flush()
+        return self.recorder.results(self._attrs())
+
+    def save(self, path) -> None:
+        """Write everything recorded so far to ``path`` (SONATA layout)."""
+        self.flush()
+        writer = SonataWriter(path, self._attrs(), list(self.recorder.spike_monitors),
+                              self.recorder.report_info())
+        res = self.recorder.results(self._attrs())
+        spikes = {pop: (d.times, d.node_ids, d.instances) for pop, d in res.spikes.items()}
+        states = {(pop, var): tr.data for pop, vs in res.traces.items() for var, tr in vs.items()}
+        writer.append(spikes, states, self.t)
+
+    def state(self, population, variable: str) -> np.ndarray:
+        """Current value of a state variable, host copy (batch, N)."""
+        name = getattr(population, "name", population)
+        if name not in self.groups or self.groups[name]["kind"] != "lif":
+            fail("population", name, "must name a neuron population of this network")
+        try:
+            array = state_array(self.groups[name], variable)
+        except KeyError:
+            fail("variable", variable, "must be v, syn_E, syn_I, theta or refrac")
+        return np.array(self.backend.to_host(array))
+
+    def weights(self, projection: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pre, post, weight) of a projection's synapses; weight is (batch, S) if plastic, else (S,)."""
+        index = next((i for i, p in enumerate(self.network.projections) if p is projection), None)
+        if index is None:
+            fail("projection", projection, "must be a Projection of this network")
+        syn, host = self.synapses[index], self.plan.synapses[index]
+        pre = np.repeat(np.arange(host["n_pre"]), np.diff(host["row_ptr"]))
+        return pre, host["post_index"], np.array(self.backend.to_host(syn["weight"]))

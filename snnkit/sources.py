@@ -1,0 +1,71 @@
+"""Spike sources: populations that emit spikes but integrate no input."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .distributions import Distribution
+from .validation import check_nonnegative, fail
+
+
+class SourceModel:
+    """Base class of spike-source models."""
+
+    state_variables: tuple = ()
+
+
+class Poisson(SourceModel):
+    """Independent Poisson spike trains.
+
+    A source fires in step k when ``u < rate * dt / 1000``, u uniform in [0, 1)
+    drawn from Philox4x32-10 (key = seed, counter = (k, neuron, instance, stream)),
+    so every backend draws the same spikes.
+
+    Parameters
+    ----------
+    rate : float, array (N,), (batch, 1) / (batch, N), or Distribution
+        Firing rate in Hz, >= 0.
+    """
+
+    def __init__(self, rate):
+        if not isinstance(rate, Distribution):
+            check_nonnegative("Poisson.rate", rate)
+        self.rate = rate
+
+    def __repr__(self) -> str:
+        return f"Poisson(rate={self.rate!r})"
+
+
+class SpikeTimes(SourceModel):
+    """Each neuron emits spikes at given times (ms), the same in every batch instance.
+
+    A time t is emitted in step ``round(t / dt)``.
+
+    Parameters
+    ----------
+    times : sequence of sequences of float
+        ``times[i]`` are the spike times of neuron i, in ms, >= 0.
+    """
+
+    def __init__(self, times):
+        self.times = [np.atleast_1d(np.asarray(t, dtype=float)) for t in times]
+        for i, t in enumerate(self.times):
+            if t.ndim != 1:
+                fail(f"SpikeTimes.times[{i}]", t, "must be a 1-d sequence of times in ms")
+            check_nonnegative(f"SpikeTimes.times[{i}]", t)
+
+    def events(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
+        """(step, neuron) of every spike, sorted by step then neuron."""
+        steps = [np.round(t / dt).astype(np.int64) for t in self.times]
+        neurons = [np.full(len(s), i, dtype=np.int64) for i, s in enumerate(steps)]
+        if not steps:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        step, neuron = np.concatenate(steps), np.concatenate(neurons)
+        order = np.lexsort((neuron, step))
+        step, neuron = step[order], neuron[order]
+        keep = np.ones(len(step), bool)      # two times in one step: one spike
+        keep[1:] = (step[1:] != step[:-1]) | (neuron[1:] != neuron[:-1])
+        return step[keep], neuron[keep]
+
+    def __repr__(self) -> str:
+        return f"SpikeTimes(<{len(self.times)} neurons>)"

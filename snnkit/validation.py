@@ -1,0 +1,94 @@
+"""Input checks shared by the model description and the builder.
+
+Every check raises :class:`SnnkitValueError` (a ``ValueError``) whose message
+names the parameter, the value it was given and what is allowed, so a bad
+script fails before any work starts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class SnnkitValueError(ValueError):
+    """A parameter, size or option that snnkit cannot accept."""
+
+
+class NetworkTooLargeError(SnnkitValueError, MemoryError):
+    """The network's arrays would not fit in the memory of the chosen device."""
+
+
+def fail(name: str, value, allowed: str) -> None:
+    """Raise the standard error: parameter ``name`` got ``value``; ``allowed`` says what is."""
+    shown = value
+    if isinstance(value, np.ndarray):
+        shown = f"array of shape {value.shape}"
+    raise SnnkitValueError(f"{name} = {shown!r} is not allowed: {allowed}")
+
+
+def check_finite(name: str, value) -> None:
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        bad = arr[~np.isfinite(arr)].flat[0]
+        fail(name, float(bad), "must be a finite number (no NaN or infinity)")
+
+
+def check_positive(name: str, value, allow_inf: bool = False) -> None:
+    arr = np.asarray(value, dtype=float)
+    if np.any(np.isnan(arr)) or (not allow_inf and np.any(np.isinf(arr))):
+        fail(name, float(arr[~np.isfinite(arr)].flat[0]), "must be a finite positive number")
+    if np.any(arr <= 0):
+        fail(name, float(arr[arr <= 0].flat[0]),
+             "must be > 0" + (" (inf allowed)" if allow_inf else ""))
+
+
+def check_nonnegative(name: str, value) -> None:
+    arr = np.asarray(value, dtype=float)
+    check_finite(name, arr)
+    if np.any(arr < 0):
+        fail(name, float(arr[arr < 0].flat[0]), "must be >= 0")
+
+
+def check_choice(name: str, value, choices) -> None:
+    if value not in choices:
+        fail(name, value, "must be one of " + ", ".join(repr(c) for c in choices))
+
+
+def check_count(name: str, value, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        fail(name, value, f"must be an integer >= {minimum}")
+    return int(value)
+
+
+def check_dt(dt) -> float:
+    """A simulation time step in ms: finite and > 0."""
+    try:
+        dt = float(dt)
+    except (TypeError, ValueError):
+        fail("dt", dt, "must be a number of milliseconds > 0")
+    if not math.isfinite(dt) or dt <= 0:
+        fail("dt", dt, "must be a finite number of milliseconds > 0")
+    return dt
+
+
+def broadcast_per_neuron(name: str, value, size: int, batch: int | None = None) -> np.ndarray:
+    """Return ``value`` as float64 of shape (1, size) or (batch, size).
+
+    Allowed: a scalar, an array of shape (size,), and, once the batch is known,
+    (batch, 1) or (batch, size): a value per batch instance (a parameter sweep).
+    """
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return np.full((1, size), float(arr))
+    if arr.ndim == 1 and arr.shape[0] == size:
+        return arr[None, :].copy()
+    if arr.ndim == 2 and arr.shape[1] in (1, size):
+        if batch is None or arr.shape[0] == batch:
+            return np.broadcast_to(arr, (arr.shape[0], size)).copy()
+    allowed = f"a scalar or shape ({size},)"
+    allowed += f", or (batch, 1) / (batch, {size}) for a per-instance value"
+    if batch is not None:
+        allowed += f" with batch = {batch}"
+    fail(name, arr, "must be " + allowed)
