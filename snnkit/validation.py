@@ -85,7 +85,7 @@ def broadcast_per_neuron(name: str, value, size: int, batch: int | None = None) 
     if arr.ndim == 1 and arr.shape[0] == size:
         return arr[None, :].copy()
     if arr.ndim == 2 and arr.shape[1] in (1, size):
-        if batch is None or arr.shape[0] == batch:
+        if batch is None or arr.shape[0] in (1, batch):
             return np.broadcast_to(arr, (arr.shape[0], size)).copy()
     allowed = f"a scalar or shape ({size},)"
     allowed += f", or (batch, 1) / (batch, {size}) for a per-instance value"
