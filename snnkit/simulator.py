@@ -69,8 +69,9 @@ class Simulator:
         self.ops = self._step_operations() + self.recorder.ops(self.groups, self.spikes)
         self.step_count = 0
         self.output = output
-        self.writer = None
         self.flush_seconds = float(flush_seconds)
+        self.writer = None if output is None else SonataWriter(
+            output, self._attrs(), list(self.recorder.spike_monitors), self.recorder.report_info())
 
     # -- the step ------------------------------------------------------------
     def _step_operations(self) -> list:
@@ -116,9 +117,6 @@ class Simulator:
         if not math.isfinite(duration) or duration < 0:
             fail("duration", duration, "must be a finite number of milliseconds >= 0")
         n_steps = int(round(duration / self.dt))
-        if self.output is not None and self.writer is None:
-            self.writer = SonataWriter(self.output, self._attrs(), list(self.recorder.spike_monitors),
-                                       self.recorder.report_info())
         bar = self._progress_bar(n_steps, progress)
         ops, last_flush = self.ops, time.perf_counter()
         try:

@@ -1,0 +1,156 @@
+"""SONATA HDF5 output: round trip, libsonata compatibility, crash and interrupt safety."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+import snnkit as sk
+from snnkit.io import report_path
+
+
+def small_network(every=1):
+    net = sk.Network(seed=2)
+    src = net.population(30, sk.Poisson(rate=50.0), name="src")
+    exc = net.population(20, sk.LIFCurrExp(tau_m=10.0, cm=0.25, v_thresh=-60.0), name="exc")
+    net.connect(src, exc, sk.FixedProbability(0.3), weight=0.3)
+    net.record(src, "spikes")
+    net.record(exc, "spikes")
+    net.record(exc, "v", indices=[0, 3, 7], every=every)
+    net.record(exc, "syn_E", every=every)
+    return net
+
+
+def test_round_trip_equals_in_memory_results(tmp_path, batch):
+    out = tmp_path / "out.h5"
+    sim = sk.Simulator(small_network(every=2), seed=5, batch=batch, output=out).run(100.0)
+    mem, disk = sim.results, sk.load(out)
+    assert disk.attrs["batch"] == batch and disk.attrs["dt"] == 0.1 and disk.attrs["duration"] == 100.0
+    assert disk.attrs["format"] == "snnkit-sonata"
+    for pop in ("src", "exc"):
+        for field in ("times", "node_ids", "instances"):
+            assert np.array_equal(getattr(mem.spikes[pop], field), getattr(disk.spikes[pop], field))
+        assert np.all(np.diff(disk.spikes[pop].times) >= 0)            # sorted by time
+    assert mem.spikes["exc"].times.size > 10
+    for var in ("v", "syn_E"):
+        m, d = mem.traces["exc"][var], disk.traces["exc"][var]
+        assert d.data.shape == m.data.shape == (500, batch, m.node_ids.size)   # 1000 steps / 2
+        assert np.array_equal(m.data.astype(np.float32), d.data)
+        assert np.allclose(d.times, 0.2 * np.arange(1, 501))
+    assert disk.traces["exc"]["v"].unit == "mV" and disk.traces["exc"]["syn_E"].unit == "nA"
+    assert report_path(out, "v").exists()
+
+
+def test_sonata_layout_details(tmp_path):
+    out = tmp_path / "out.h5"
+    sk.Simulator(small_network(), seed=5, output=out).run(20.0)
+    with h5py.File(out) as f:
+        g = f["spikes/exc"]
+        assert h5py.check_enum_dtype(g.attrs.get_id("sorting").dtype) == {"none": 0, "by_id": 1, "by_time": 2}
+        assert g.attrs["sorting"] == 2
+        assert g["timestamps"].dtype == np.float64 and g["timestamps"].attrs["units"] == "ms"
+        assert g["node_ids"].dtype == np.uint64
+        assert json.loads(f.attrs["populations"]) == {"src": 30, "exc": 20}
+    with h5py.File(report_path(out, "v")) as f:
+        m = f["report/exc/mapping"]
+        assert m["node_ids"][:].tolist() == [0, 3, 7]
+        assert m["index_pointers"][:].tolist() == [0, 1, 2, 3]
+        assert m["time"][:].tolist() == pytest.approx([0.1, 20.1, 0.1])
+        assert f["report/exc/data"].shape == (200, 3)
+
+
+def test_libsonata_reads_the_same_spikes_and_report(tmp_path):
+    libsonata = pytest.importorskip("libsonata", reason="libsonata not installable here")
+    out = tmp_path / "out.h5"
+    sim = sk.Simulator(small_network(), seed=5, output=out).run(50.0)
+    res = sim.results
+    reader = libsonata.SpikeReader(str(out))
+    assert set(reader.get_population_names()) == {"src", "exc"}
+    for pop in ("src", "exc"):
+        pairs = reader[pop].get()
+        ids, times = (np.array([p[i] for p in pairs]) for i in (0, 1))
+        assert np.array_equal(ids, res.spikes[pop].node_ids)
+        assert np.array_equal(times, res.spikes[pop].times)
+    report = libsonata.ElementReportReader(str(report_path(out, "v")))["exc"]
+    frame = report.get()
+    data = np.asarray(frame.data)
+    assert data.shape == (500, 3)
+    assert np.array_equal(data, res.traces["exc"]["v"].data[:, 0, :].astype(np.float32))
+    assert report.data_units == "mV"
+
+
+CHILD = textwrap.dedent("""
+    import sys, snnkit as sk
+    net = sk.Network(seed=1)
+    src = net.population(200, sk.Poisson(rate=40.0), name="src")
+    net.record(src, "spikes")
+    sim = sk.Simulator(net, seed=1, output=sys.argv[1], flush_seconds=0.3)
+    print("running", flush=True)
+    sim.run(1e6, progress=False)           # far longer than the test waits
+""")
+
+
+def start_child(path):
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "running"
+    return proc
+
+
+def wait_for_flushes(path, n):
+    """Wait until the file was rewritten n times and is quiet (between two flushes)."""
+    seen, last = 0, os.stat(path).st_mtime_ns
+    deadline = time.time() + 60
+    while seen < n and time.time() < deadline:
+        time.sleep(0.01)
+        mtime = os.stat(path).st_mtime_ns
+        if mtime != last:
+            seen, last = seen + 1, mtime
+    time.sleep(0.05)                      # let the append that changed it close the file
+
+
+def check_partial_file(path):
+    res = sk.load(path)
+    duration = res.duration
+    sp = res.spikes["src"]
+    assert duration > 0
+    assert sp.times.size > 0 and sp.times.max() < duration
+    expected = 200 * 40.0 * duration / 1000.0
+    assert abs(sp.times.size - expected) < 6 * np.sqrt(expected)      # nothing lost or doubled
+    return duration
+
+
+def test_sigkill_leaves_a_valid_file_with_everything_flushed(tmp_path):
+    out = tmp_path / "killed.h5"
+    proc = start_child(out)
+    wait_for_flushes(out, 3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    check_partial_file(out)
+
+
+def test_ctrl_c_writes_everything_recorded_before_stopping(tmp_path):
+    out = tmp_path / "interrupted.h5"
+    proc = start_child(out)
+    wait_for_flushes(out, 2)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)
+    assert proc.returncode != 0                         # KeyboardInterrupt propagated
+    duration = check_partial_file(out)
+    with h5py.File(out) as f:
+        steps = f["spikes/src/timestamps"][:] / 0.1
+    assert np.round(steps).max() <= round(duration / 0.1)
+
+
+def test_save_after_the_run(tmp_path):
+    sim = sk.Simulator(small_network(), seed=5).run(30.0)
+    sim.save(tmp_path / "later.h5")
+    disk = sk.load(tmp_path / "later.h5")
+    assert np.array_equal(disk.spikes["exc"].times, sim.results.spikes["exc"].times)
+    assert np.array_equal(disk.traces["exc"]["v"].data, sim.results.traces["exc"]["v"].data.astype(np.float32))
