@@ -16,12 +16,19 @@ def state_array(group: dict, variable: str):
 
 
 class Recorder:
-    """Owns the record buffers of every monitor and the host copy of what was drained."""
+    """Owns the record buffers of every monitor and the host copy of what was drained.
 
-    def __init__(self, monitors, groups: dict, backend, dt: float, batch: int):
+    Spikes are recorded once per group (the compacted list of the step) and split
+    into populations when drained; state is sampled from the group arrays at the
+    population's offset.
+    """
+
+    def __init__(self, monitors, placement: dict, backend, dt: float, batch: int):
         self.backend, self.dt, self.batch = backend, dt, batch
-        self.spike_monitors = {}     # pop -> (indices or None, buffer)
+        self.placement = placement
+        self.spike_monitors = {}     # pop -> indices or None (all)
         self.state_monitors = {}     # (pop, var) -> dict(indices, every, buffer, unit)
+        self.group_buffers = {}      # group -> buffer of its spikes
         for mon in monitors:
             pop = mon.target.name
             key = pop if mon.variable == "spikes" else (pop, mon.variable)
@@ -31,22 +38,23 @@ class Recorder:
             if mon.variable == "spikes":
                 every_neuron = mon.indices.size == mon.target.size and np.all(
                     mon.indices == np.arange(mon.target.size))
-                self.spike_monitors[pop] = (None if every_neuron else mon.indices, [])
+                self.spike_monitors[pop] = None if every_neuron else mon.indices
+                self.group_buffers.setdefault(placement[pop][0], [])
             else:
                 self.state_monitors[key] = dict(indices=mon.indices, every=mon.every, buffer=[],
                                                 unit=mon.target.model.unit(mon.variable))
-        self.sizes = {name: g["size"] for name, g in groups.items()}
         self.spike_chunks = {pop: [] for pop in self.spike_monitors}
         self.state_chunks = {key: [] for key in self.state_monitors}
 
     def ops(self, groups: dict, spikes: dict) -> list:
         """Per-step record operations, each called as op(step)."""
         ops = []
-        for pop, (_, buffer) in self.spike_monitors.items():
-            ops.append(lambda k, s=spikes[pop], b=buffer: self.backend.record_spikes(s, b, k))
+        for group, buffer in self.group_buffers.items():
+            ops.append(lambda k, s=spikes[group], b=buffer: self.backend.record_spikes(s, b, k))
         for (pop, var), mon in self.state_monitors.items():
-            array, idx, every, buffer = state_array(groups[pop], var), mon["indices"], mon["every"], mon["buffer"]
-            ops.append(lambda k, a=array, i=idx, e=every, b=buffer:
+            group, offset, _ = self.placement[pop]
+            array, idx = state_array(groups[group], var), mon["indices"] + offset
+            ops.append(lambda k, a=array, i=idx, e=mon["every"], b=mon["buffer"]:
                        (k + 1) % e == 0 and self.backend.record_state(a, i, b))
         return ops
 
@@ -55,14 +63,19 @@ class Recorder:
                 for key, m in self.state_monitors.items()}
 
     def drain(self) -> tuple[dict, dict]:
-        """Move buffered records to the host; return just the new chunks."""
+        """Move buffered records to the host; return just the new chunks, per population."""
         new_spikes, new_states = {}, {}
-        for pop, (indices, buffer) in self.spike_monitors.items():
-            steps, node, inst = self.backend.drain_spikes(buffer, self.sizes[pop])
+        drained = {}
+        for group, buffer in self.group_buffers.items():
+            size = sum(size for g, _, size in self.placement.values() if g == group)
+            drained[group] = self.backend.drain_spikes(buffer, size)
+        for pop, indices in self.spike_monitors.items():
+            group, offset, size = self.placement[pop]
+            steps, node, inst = drained[group]
+            keep = (node >= offset) & (node < offset + size)
             if indices is not None:
-                keep = np.isin(node, indices)
-                steps, node, inst = steps[keep], node[keep], inst[keep]
-            new_spikes[pop] = (steps * self.dt, node, inst)
+                keep &= np.isin(node - offset, indices)
+            new_spikes[pop] = (steps[keep] * self.dt, node[keep] - offset, inst[keep])
             self.spike_chunks[pop].append(new_spikes[pop])
         for key, mon in self.state_monitors.items():
             block = self.backend.drain_state(mon["buffer"])
@@ -77,7 +90,7 @@ class Recorder:
             parts = [np.concatenate(c) if chunks else np.zeros(0) for c in zip(*chunks)] or \
                 [np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64)]
             res.spikes[pop] = SpikeData(parts[0].astype(float), parts[1].astype(np.int64),
-                                        parts[2].astype(np.int64), self.sizes[pop])
+                                        parts[2].astype(np.int64), self.placement[pop][2])
         for (pop, var), chunks in self.state_chunks.items():
             mon = self.state_monitors[(pop, var)]
             n = mon["indices"].size

@@ -58,11 +58,13 @@ def standard_normal(x0: np.ndarray, x1: np.ndarray, dtype=np.float32) -> np.ndar
     return np.sqrt(dtype(-2.0) * np.log(u1)) * np.cos(dtype(2.0 * np.pi) * u2)
 
 
-def draw(step: int, size: int, instance: np.ndarray, stream: int, key_lo: np.ndarray,
-         key_hi: np.ndarray):
-    """Philox words for every (instance b, neuron i) of one population in one step.
+def draw(step: int, neuron: np.ndarray, instance: np.ndarray, stream: np.ndarray,
+         key_lo: np.ndarray, key_hi: np.ndarray):
+    """Philox words for every (instance b, neuron i) of a group in one step.
 
-    ``instance``, ``key_lo``, ``key_hi``: (B,) per-instance arrays. Returns 4 arrays (B, size).
+    ``neuron``, ``stream``: (N,) counter words of each neuron (index within its
+    population; 16 x population index + purpose). ``instance``, ``key_lo``,
+    ``key_hi``: (B,) per instance. Returns 4 uint32 arrays (B, N).
     """
-    neuron = np.arange(size, dtype=np.uint64)[None, :]
-    return philox4x32_10(step, neuron, instance[:, None], stream, key_lo[:, None], key_hi[:, None])
+    return philox4x32_10(step, neuron[None, :], instance[:, None], stream[None, :],
+                         key_lo[:, None], key_hi[:, None])

@@ -65,7 +65,7 @@ class Simulator:
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
         self.spikes = {name: self.backend.new_spikes(self.batch, g["size"])
                        for name, g in self.groups.items()}
-        self.recorder = Recorder(network.monitors, self.groups, self.backend, self.dt, self.batch)
+        self.recorder = Recorder(network.monitors, self.plan.placement, self.backend, self.dt, self.batch)
         self.ops = self._step_operations() + self.recorder.ops(self.groups, self.spikes)
         self.step_count = 0
         self.output = output
@@ -180,19 +180,23 @@ class Simulator:
     def state(self, population, variable: str) -> np.ndarray:
         """Current value of a state variable, host copy (batch, N)."""
         name = getattr(population, "name", population)
-        if name not in self.groups or self.groups[name]["kind"] != "lif":
+        group, offset, size = self.plan.placement.get(name, (None, 0, 0))
+        if group is None or self.groups[group]["kind"] != "lif":
             fail("population", name, "must name a neuron population of this network")
         try:
-            array = state_array(self.groups[name], variable)
+            array = state_array(self.groups[group], variable)
         except KeyError:
             fail("variable", variable, "must be v, syn_E, syn_I, theta or refrac")
-        return np.array(self.backend.to_host(array))
+        return np.array(self.backend.to_host(array))[:, offset:offset + size]
 
     def weights(self, projection: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(pre, post, weight) of a projection's synapses; weight is (batch, S) if plastic, else (S,)."""
         index = next((i for i, p in enumerate(self.network.projections) if p is projection), None)
         if index is None:
             fail("projection", projection, "must be a Projection of this network")
-        syn, host = self.synapses[index], self.plan.synapses[index]
-        pre = np.repeat(np.arange(host["n_pre"]), np.diff(host["row_ptr"]))
-        return pre, host["post_index"], np.array(self.backend.to_host(syn["weight"]))
+        table = self.plan.table_of[index]
+        host, mine = self.plan.synapses[table], self.plan.synapses[table]["projection"] == index
+        pre_offset = self.plan.placement[projection.pre.name][1]
+        post_offset = self.plan.placement[projection.post.name][1]
+        weight = np.array(self.backend.to_host(self.synapses[table]["weight"]))[..., mine]
+        return host["pre_global"][mine] - pre_offset, host["post_index"][mine] - post_offset, weight

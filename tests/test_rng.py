@@ -29,12 +29,15 @@ def test_vectorised_equals_scalar():
 
 
 def test_each_counter_word_and_key_changes_the_draw():
-    base = rng.draw(5, 4, np.array([0], np.uint32), 2, np.array([9], np.uint32), np.array([0], np.uint32))[0]
+    u = lambda *a: np.array(a, np.uint32)                   # noqa: E731
+    neurons, streams = np.arange(4, dtype=np.uint32), np.full(4, 2, np.uint32)
+    base = rng.draw(5, neurons, u(0), streams, u(9), u(0))[0]
     variants = [
-        rng.draw(6, 4, np.array([0], np.uint32), 2, np.array([9], np.uint32), np.array([0], np.uint32)),
-        rng.draw(5, 4, np.array([1], np.uint32), 2, np.array([9], np.uint32), np.array([0], np.uint32)),
-        rng.draw(5, 4, np.array([0], np.uint32), 3, np.array([9], np.uint32), np.array([0], np.uint32)),
-        rng.draw(5, 4, np.array([0], np.uint32), 2, np.array([10], np.uint32), np.array([0], np.uint32)),
+        rng.draw(6, neurons, u(0), streams, u(9), u(0)),
+        rng.draw(5, neurons, u(1), streams, u(9), u(0)),
+        rng.draw(5, neurons, u(0), streams + 1, u(9), u(0)),
+        rng.draw(5, neurons, u(0), streams, u(10), u(0)),
+        rng.draw(5, neurons, u(0), streams, u(9), u(1)),
     ]
     for v in variants:
         assert not np.array_equal(v[0], base)

@@ -126,7 +126,7 @@ class NumpyBackend(Backend):
                 else:
                     v += g["dt_over_tau_m"] * (v_inf - v)
         if g["noisy"]:
-            x0, x1, _, _ = draw(step, g["size"], g["instance"], g["stream"] + NOISE,
+            x0, x1, _, _ = draw(step, g["rng_neuron"], g["instance"], g["rng_stream"] + NOISE,
                                 g["key_lo"], g["key_hi"])
             v += g["noise_std"] * standard_normal(x0, x1, self.dtype)
         if synapse == "delta":
@@ -154,7 +154,7 @@ class NumpyBackend(Backend):
 
     def poisson_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
         """A source fires when its uniform draw u < rate * dt / 1000."""
-        x0, _, _, _ = draw(step, g["size"], g["instance"], g["stream"] + POISSON,
+        x0, _, _, _ = draw(step, g["rng_neuron"], g["instance"], g["rng_stream"] + POISSON,
                            g["key_lo"], g["key_hi"])
         spikes.set(uniform01(x0, self.dtype) < g["spike_probability"])
 

@@ -1,0 +1,116 @@
+"""Lower populations to neuron groups: per-neuron parameters, derived constants, state.
+
+Populations of the same model class and method share one group (their arrays
+concatenated along the neuron axis), so a step runs one update per group. Each
+population keeps its own random stream: ``rng_neuron`` (index within the
+population) and ``rng_stream`` (16 x population index) are per-neuron arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .distributions import Distribution
+from .rng import POISSON, STREAMS_PER_POPULATION
+from .validation import broadcast_per_neuron
+
+
+def concat_neurons(parts: list, batch: int) -> np.ndarray:
+    """Join per-population (1|B, n) arrays along the neuron axis (-> (1, N) or (B, N))."""
+    rows = max((p.shape[0] for p in parts), default=1)
+    if rows > 1:
+        parts = [np.broadcast_to(p, (batch, p.shape[1])) for p in parts]
+    return np.concatenate(parts, axis=1) if parts else np.zeros((1, 0))
+
+
+def rng_identity(pops, indices) -> dict:
+    """Counter words that name each neuron's random stream, independent of grouping."""
+    return dict(rng_neuron=np.concatenate([np.arange(p.size, dtype=np.uint32) for p in pops]
+                                          or [np.zeros(0, np.uint32)]),
+                rng_stream=np.concatenate([np.full(p.size, i * STREAMS_PER_POPULATION, np.uint32)
+                                           for p, i in zip(pops, indices)] or [np.zeros(0, np.uint32)]))
+
+
+def model_parameters(pops, batch: int, rng) -> dict:
+    """name -> (1|B, N) float64 over the group's populations; distributions drawn per neuron."""
+    out = {}
+    for name in pops[0].model.defaults:
+        parts = []
+        for pop in pops:
+            value = pop.model.params[name]
+            if isinstance(value, Distribution):
+                value = value.sample(rng, (pop.size,))
+                pop.model._check(name, value)
+            parts.append(broadcast_per_neuron(f"{type(pop.model).__name__}.{name}", value, pop.size, batch))
+        out[name] = concat_neurons(parts, batch)
+    return out
+
+
+def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int) -> dict:
+    model = pops[0].model
+    n = sum(p.size for p in pops)
+    p = model_parameters(pops, batch, seeds.structure)
+    tau_m = p["tau_m"] if model.leaky else np.full_like(p["cm"], np.inf)
+    g = dict(kind="lif", synapse=model.synapse, method=model.method, leaky=model.leaky,
+             adaptive=bool(np.any(p["d_theta"] != 0)), noisy=bool(np.any(p["noise_sigma"] != 0)),
+             biased=bool(np.any(p["i_offset"] != 0)), ring_depth=ring_depth, dt=dt, size=n)
+    g.update(v_rest=p["v_rest"], v_reset=p["v_reset"], v_thresh=p["v_thresh"],
+             i_offset=p["i_offset"], cm=p["cm"], decay_m=np.exp(-dt / tau_m),
+             dt_over_tau_m=dt / tau_m, dt_over_cm=dt / p["cm"], r_m=tau_m / p["cm"],
+             refrac_steps=np.round(p["tau_refrac"] / dt).astype(np.int32),
+             d_theta=p["d_theta"], decay_theta=np.exp(-dt / p["tau_theta"]))
+    if model.method == "exact":     # exact Ornstein-Uhlenbeck increment
+        g["noise_std"] = p["noise_sigma"] * np.sqrt(-np.expm1(-2 * dt / tau_m))
+    else:                           # Euler-Maruyama
+        g["noise_std"] = p["noise_sigma"] * np.sqrt(2 * dt / tau_m)
+    if model.synapse != "delta":
+        g["decay_syn"] = np.stack([np.exp(-dt / p["tau_syn_E"]), np.exp(-dt / p["tau_syn_I"])])
+    if model.synapse == "cond_exp":
+        g["e_rev"] = np.stack([p["e_rev_E"], p["e_rev_I"]])
+        g["g_leak"] = p["cm"] / p["tau_m"]
+
+    def initial(var, default):
+        return np.concatenate([seeds.initial(pop.initial.get(var, d), batch, pop.size)
+                               for pop, d in zip(pops, default)], axis=1)
+    bounds = np.cumsum([0] + [pop.size for pop in pops])
+    rest = [p["v_rest"][:, a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    g["v"] = initial("v", rest)
+    zeros = [0.0] * len(pops)
+    g["syn"] = np.stack([initial("syn_E", zeros), initial("syn_I", zeros)])
+    g["theta"] = initial("theta", zeros)
+    g["refrac"] = np.zeros((batch, n), np.int32)
+    g["ring"] = np.zeros((ring_depth, 2, batch * n))
+    # a clamped (refractory) neuron sits at v_reset: if that is below every threshold it
+    # can reach, the threshold test need not mask refractory neurons again
+    g["reset_below_threshold"] = bool(np.all(p["v_reset"] < p["v_thresh"]) and np.all(g["theta"] >= 0)
+                                      and np.all(p["d_theta"] >= 0))
+    g.update(rng_identity(pops, indices))
+    return g
+
+
+def lower_poisson(pops, indices, dt: float, batch: int, seeds) -> dict:
+    parts = []
+    for pop in pops:
+        rate = pop.model.rate
+        if isinstance(rate, Distribution):
+            rate = np.maximum(rate.sample(seeds.structure, (pop.size,)), 0.0)
+        parts.append(broadcast_per_neuron("Poisson.rate", rate, pop.size, batch))
+    rate = concat_neurons(parts, batch)
+    g = dict(kind="poisson", dt=dt, size=rate.shape[1], rate_hz=rate,
+             spike_probability=np.minimum(rate * dt / 1000.0, 1.0), purpose=POISSON)
+    g.update(rng_identity(pops, indices))
+    return g
+
+
+def lower_spike_times(pops, dt: float) -> dict:
+    steps, neurons, offset = [], [], 0
+    for pop in pops:
+        s, i = pop.model.events(dt)
+        steps.append(s)
+        neurons.append(i + offset)
+        offset += pop.size
+    step = np.concatenate(steps) if steps else np.zeros(0, np.int64)
+    neuron = np.concatenate(neurons) if neurons else np.zeros(0, np.int64)
+    order = np.argsort(step, kind="stable")
+    return dict(kind="spike_times", dt=dt, size=offset, event_step=step[order],
+                event_neuron=neuron[order])

@@ -1,0 +1,81 @@
+"""Lower projections to synapse tables: wiring, weights, delays, merged CSR.
+
+Static projections with the same (pre group, post group, receptor) share one
+table, so a step runs one propagation for all of them. ``projection`` (host
+only) records which projection each synapse came from. A plastic projection
+keeps a table of its own, with weights per batch instance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .connectivity import build_table
+from .distributions import realize
+from .model import Projection
+from .validation import fail
+
+
+def realize_wiring(proj: Projection, dt: float, rng) -> tuple:
+    """(pre, post, weight, delay in steps) of every synapse, in connector order."""
+    pre, post = proj.connector.pairs(proj.pre.size, proj.post.size, proj.pre is proj.post, rng)
+    delay = delay_steps(proj, pre.size, dt, rng)
+    weight = per_synapse("Projection.weight", proj.weight, pre.size, rng)
+    where = f"projection {proj.pre.name} -> {proj.post.name}"
+    if proj.post.model.synapse == "cond_exp" and weight.size and weight.min() < 0:
+        fail("Projection.weight", float(weight.min()), f"must be >= 0 for conductance-based synapses (uS); {where}")
+    rule = proj.plasticity
+    if rule is not None and weight.size and (weight.min() < rule.w_min or weight.max() > rule.w_max):
+        bad = weight.min() if weight.min() < rule.w_min else weight.max()
+        fail("Projection.weight", float(bad), f"must lie within the STDP bounds [{rule.w_min}, {rule.w_max}]; {where}")
+    return pre, post, weight, delay
+
+
+def delay_steps(proj: Projection, n: int, dt: float, rng) -> np.ndarray:
+    if proj.delay is None:
+        return np.ones(n, np.int64)
+    delay_ms = per_synapse("Projection.delay", proj.delay, n, rng)
+    if n and delay_ms.min() < dt * (1 - 1e-9):
+        fail("Projection.delay", float(delay_ms.min()), f"must be >= dt = {dt} ms (one step); "
+             f"projection {proj.pre.name} -> {proj.post.name}")
+    return np.maximum(np.round(delay_ms / dt), 1).astype(np.int64)
+
+
+def per_synapse(name: str, value, n: int, rng) -> np.ndarray:
+    arr = realize(value, rng, (n,))
+    if arr.ndim == 0:
+        return np.full(n, float(arr))
+    if arr.shape != (n,):
+        fail(name, arr, f"must be a scalar, a distribution or one value per synapse ({n})")
+    if not np.all(np.isfinite(arr)):
+        fail(name, float(arr[~np.isfinite(arr)][0]), "must be finite (no NaN or infinity)")
+    return arr
+
+
+def lower_table(members: list, pre_group: dict, post_group: dict, receptor: int, dt: float,
+                batch: int) -> dict:
+    """One synapse table from ``members``: (projection index, Projection, wiring, pre offset, post offset)."""
+    pre = np.concatenate([w[0] + po for _, _, w, po, _ in members])
+    post = np.concatenate([w[1] + qo for _, _, w, _, qo in members])
+    weight = np.concatenate([w[2] for _, _, w, _, _ in members])
+    delay = np.concatenate([w[3] for _, _, w, _, _ in members])
+    source = np.concatenate([np.full(w[0].size, k, np.int64) for k, _, w, _, _ in members])
+    n_pre, n_post = pre_group["size"], post_group["size"]
+    table = build_table(n_pre, n_post, pre, post, weight, delay)
+    order = np.lexsort((post, pre))                       # build_table's order
+    delays = np.unique(table.delay)
+    syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor,
+               n_pre=n_pre, n_post=n_post, n_synapses=table.size, row_ptr=table.row_ptr,
+               post_index=table.post, delay=table.delay, weight=table.weight,
+               uniform_delay=int(delays[0]) if delays.size == 1 else 0,
+               plastic=False, projection=source[order], pre_global=table.pre)
+    rule = members[0][1].plasticity
+    if rule is not None:
+        syn.update(plastic=True, weight=np.tile(table.weight, (batch, 1)), pre_index=table.pre,
+                   col_ptr=table.col_ptr, col_syn=table.col_syn,
+                   trace_pre=np.zeros((batch, n_pre)), trace_post=np.zeros((batch, n_post)),
+                   decay_plus=np.exp(-dt / rule.tau_plus), decay_minus=np.exp(-dt / rule.tau_minus),
+                   A_plus=rule.A_plus, A_minus=rule.A_minus, w_min=rule.w_min, w_max=rule.w_max,
+                   multiplicative=rule.weight_dependence == "multiplicative",
+                   nearest=rule.pairing == "nearest")
+    return syn
