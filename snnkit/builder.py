@@ -66,7 +66,6 @@ class Plan:
     synapses: list = field(default_factory=list)      # synapse tables (dicts)
     placement: dict = field(default_factory=dict)     # population -> (group name, offset, size)
     table_of: dict = field(default_factory=dict)      # projection index -> table index
-    nbytes: int = 0
 
 
 BYTES_PER_SYNAPSE = 8 + 8 + 8 + 8 + 8     # pre, post, delay, transpose index, one weight (float64 host)
@@ -135,12 +134,10 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
         tables.setdefault(key, []).append((k, proj, w, pre_offset, post_offset))
         plan.table_of[k] = key
     keys = list(tables)
-    for key, entries in tables.items():
+    for entries in tables.values():
         proj = entries[0][1]
         plan.synapses.append(lower_table(entries, plan.groups[plan.placement[proj.pre.name][0]],
                                          plan.groups[plan.placement[proj.post.name][0]],
                                          proj.receptor, dt, batch))
     plan.table_of = {k: keys.index(key) for k, key in plan.table_of.items()}
-    plan.nbytes = sum(a.nbytes for d in [*plan.groups.values(), *plan.synapses]
-                      for a in d.values() if isinstance(a, np.ndarray))
     return plan

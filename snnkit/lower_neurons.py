@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .distributions import Distribution
-from .rng import POISSON, STREAMS_PER_POPULATION
+from .rng import STREAMS_PER_POPULATION
 from .validation import broadcast_per_neuron
 
 
@@ -97,7 +97,7 @@ def lower_poisson(pops, indices, dt: float, batch: int, seeds) -> dict:
         parts.append(broadcast_per_neuron("Poisson.rate", rate, pop.size, batch))
     rate = concat_neurons(parts, batch)
     g = dict(kind="poisson", dt=dt, size=rate.shape[1], rate_hz=rate,
-             spike_probability=np.minimum(rate * dt / 1000.0, 1.0), purpose=POISSON)
+             spike_probability=np.minimum(rate * dt / 1000.0, 1.0))
     g.update(rng_identity(pops, indices))
     return g
 

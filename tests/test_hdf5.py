@@ -126,22 +126,23 @@ def check_partial_file(path):
     return duration
 
 
+def stop_child_after_flushes(path, sig, flushes):
+    proc = start_child(path)
+    wait_for_flushes(path, flushes)
+    proc.send_signal(sig)
+    proc.wait(timeout=30)
+    return proc.returncode
+
+
 def test_sigkill_leaves_a_valid_file_with_everything_flushed(tmp_path):
     out = tmp_path / "killed.h5"
-    proc = start_child(out)
-    wait_for_flushes(out, 3)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    assert stop_child_after_flushes(out, signal.SIGKILL, 3) == -signal.SIGKILL
     check_partial_file(out)
 
 
 def test_ctrl_c_writes_everything_recorded_before_stopping(tmp_path):
     out = tmp_path / "interrupted.h5"
-    proc = start_child(out)
-    wait_for_flushes(out, 2)
-    proc.send_signal(signal.SIGINT)
-    proc.wait(timeout=30)
-    assert proc.returncode != 0                         # KeyboardInterrupt propagated
+    assert stop_child_after_flushes(out, signal.SIGINT, 2) != 0     # KeyboardInterrupt propagated
     duration = check_partial_file(out)
     with h5py.File(out) as f:
         steps = f["spikes/src/timestamps"][:] / 0.1
