@@ -23,12 +23,13 @@ class Recorder:
     population's offset.
     """
 
-    def __init__(self, monitors, placement: dict, backend, dt: float, batch: int):
+    def __init__(self, monitors, placement: dict, group_sizes: dict, backend, dt: float, batch: int):
         self.backend, self.dt, self.batch = backend, dt, batch
         self.placement = placement
+        self.group_sizes = group_sizes
         self.spike_monitors = {}     # pop -> indices or None (all)
-        self.state_monitors = {}     # (pop, var) -> dict(indices, every, buffer, unit)
-        self.group_buffers = {}      # group -> buffer of its spikes
+        self.state_monitors = {}     # (pop, var) -> dict(indices, every, record, unit)
+        self.group_buffers = {}      # group -> backend record of its spikes
         for mon in monitors:
             pop = mon.target.name
             key = pop if mon.variable == "spikes" else (pop, mon.variable)
@@ -39,9 +40,13 @@ class Recorder:
                 every_neuron = mon.indices.size == mon.target.size and np.all(
                     mon.indices == np.arange(mon.target.size))
                 self.spike_monitors[pop] = None if every_neuron else mon.indices
-                self.group_buffers.setdefault(placement[pop][0], [])
+                group = placement[pop][0]
+                if group not in self.group_buffers:
+                    self.group_buffers[group] = backend.new_spike_record(batch, group_sizes[group])
             else:
-                self.state_monitors[key] = dict(indices=mon.indices, every=mon.every, buffer=[],
+                group, offset, _ = placement[pop]
+                record = backend.new_state_record(mon.indices + offset, batch)
+                self.state_monitors[key] = dict(indices=mon.indices, every=mon.every, record=record,
                                                 unit=mon.target.model.unit(mon.variable))
         self.spike_chunks = {pop: [] for pop in self.spike_monitors}
         self.state_chunks = {key: [] for key in self.state_monitors}
@@ -52,10 +57,9 @@ class Recorder:
         for group, buffer in self.group_buffers.items():
             ops.append(lambda k, s=spikes[group], b=buffer: self.backend.record_spikes(s, b, k))
         for (pop, var), mon in self.state_monitors.items():
-            group, offset, _ = self.placement[pop]
-            array, idx = state_array(groups[group], var), mon["indices"] + offset
-            ops.append(lambda k, a=array, i=idx, e=mon["every"], b=mon["buffer"]:
-                       (k + 1) % e == 0 and self.backend.record_state(a, i, b))
+            array = state_array(groups[self.placement[pop][0]], var)
+            ops.append(lambda k, a=array, e=mon["every"], r=mon["record"]:
+                       (k + 1) % e == 0 and self.backend.record_state(a, r))
         return ops
 
     def report_info(self) -> dict:
@@ -66,9 +70,8 @@ class Recorder:
         """Move buffered records to the host; return just the new chunks, per population."""
         new_spikes, new_states = {}, {}
         drained = {}
-        for group, buffer in self.group_buffers.items():
-            size = sum(size for g, _, size in self.placement.values() if g == group)
-            drained[group] = self.backend.drain_spikes(buffer, size)
+        for group, record in self.group_buffers.items():
+            drained[group] = self.backend.drain_spikes(record, self.group_sizes[group])
         for pop, indices in self.spike_monitors.items():
             group, offset, size = self.placement[pop]
             steps, node, inst = drained[group]
@@ -78,7 +81,7 @@ class Recorder:
             new_spikes[pop] = (steps[keep] * self.dt, node[keep] - offset, inst[keep])
             self.spike_chunks[pop].append(new_spikes[pop])
         for key, mon in self.state_monitors.items():
-            block = self.backend.drain_state(mon["buffer"])
+            block = self.backend.drain_state(mon["record"])
             if block.size:
                 new_states[key] = block
                 self.state_chunks[key].append(block)

@@ -51,11 +51,15 @@ def uniform01(x: np.ndarray, dtype=np.float32) -> np.ndarray:
 
 
 def standard_normal(x0: np.ndarray, x1: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """Two uint32 words -> one N(0, 1) draw by Box-Muller."""
-    dtype = np.dtype(dtype).type
-    u1 = ((x0 >> np.uint32(8)).astype(dtype) + dtype(1.0)) * dtype(2.0 ** -24)   # (0, 1]
-    u2 = uniform01(x1, dtype)
-    return np.sqrt(dtype(-2.0) * np.log(u1)) * np.cos(dtype(2.0 * np.pi) * u2)
+    """Two uint32 words -> one N(0, 1) draw by Box-Muller.
+
+    Computed in float64 and rounded once to ``dtype``, as kernels/philox.h does:
+    double-precision log/cos agree across libms far below float32's resolution,
+    so every backend draws the same float32 numbers.
+    """
+    u1 = ((x0 >> np.uint32(8)).astype(np.float64) + 1.0) * 2.0 ** -24     # (0, 1]
+    u2 = (x1 >> np.uint32(8)).astype(np.float64) * 2.0 ** -24
+    return (np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)).astype(dtype)
 
 
 def draw(step: int, neuron: np.ndarray, instance: np.ndarray, stream: np.ndarray,

@@ -65,7 +65,9 @@ class Simulator:
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
         self.spikes = {name: self.backend.new_spikes(self.batch, g["size"])
                        for name, g in self.groups.items()}
-        self.recorder = Recorder(network.monitors, self.plan.placement, self.backend, self.dt, self.batch)
+        self.recorder = Recorder(network.monitors, self.plan.placement,
+                                 {name: g["size"] for name, g in self.plan.groups.items()},
+                                 self.backend, self.dt, self.batch)
         self.ops = self._step_operations() + self.recorder.ops(self.groups, self.spikes)
         self.step_count = 0
         self.output = output
@@ -87,12 +89,12 @@ class Simulator:
             else:
                 steps = self.plan.groups[name]["event_step"]
                 ops.append(lambda k, g=g, s=spikes[name], e=steps: be.spike_times_step(
-                    g, np.searchsorted(e, k, "left"), np.searchsorted(e, k, "right"), s))
+                    g, np.searchsorted(e, k, "left"), np.searchsorted(e, k, "right"), s, k))
         for syn in self.synapses:
             ops.append(lambda k, s=syn: be.propagate(s, spikes[s["pre"]], groups[s["post"]], k))
         for syn in self.synapses:
             if syn["plastic"]:
-                ops.append(lambda k, s=syn: be.stdp_step(s, spikes[s["pre"]], spikes[s["post"]]))
+                ops.append(lambda k, s=syn: be.stdp_step(s, spikes[s["pre"]], spikes[s["post"]], k))
         return ops
 
     @property

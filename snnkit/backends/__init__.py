@@ -12,11 +12,12 @@ import logging
 from ..validation import SnnkitValueError
 from .base import Backend
 from .numpy_backend import NumpyBackend
+from .opencl_backend import OpenCLBackend
 
 log = logging.getLogger("snnkit")
 
-# best first; device backends register here as they are added
-BACKENDS: dict[str, type[Backend]] = {"numpy": NumpyBackend}
+# best first: 'auto' takes the first that is available and good_for_auto()
+BACKENDS: dict[str, type[Backend]] = {"opencl": OpenCLBackend, "numpy": NumpyBackend}
 
 
 class BackendUnavailable(SnnkitValueError):
@@ -28,21 +29,21 @@ def available() -> dict[str, str | None]:
     return {name: cls.unavailable_reason() for name, cls in BACKENDS.items()}
 
 
-def get_backend(name="auto", dtype="float32") -> Backend:
+def get_backend(name="auto", dtype="float32", **options) -> Backend:
     if isinstance(name, Backend):
         return name
     if name == "auto":
         for candidate, cls in BACKENDS.items():
-            if cls.is_available():
+            if cls.is_available() and cls.good_for_auto():
                 log.info("snnkit: backend 'auto' chose %r", candidate)
-                return cls(dtype=dtype)
+                return cls(dtype=dtype, **options)
     if name not in BACKENDS:
         raise SnnkitValueError(f"backend = {name!r} is not allowed: must be 'auto' or one of "
                                + ", ".join(repr(b) for b in BACKENDS))
     reason = BACKENDS[name].unavailable_reason()
     if reason:
         raise BackendUnavailable(f"backend = {name!r} is unavailable here: {reason}")
-    return BACKENDS[name](dtype=dtype)
+    return BACKENDS[name](dtype=dtype, **options)
 
 
-__all__ = ["Backend", "NumpyBackend", "BACKENDS", "BackendUnavailable", "available", "get_backend"]
+__all__ = ["Backend", "NumpyBackend", "OpenCLBackend", "BACKENDS", "BackendUnavailable", "available", "get_backend"]

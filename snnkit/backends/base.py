@@ -35,6 +35,11 @@ class Backend(ABC):
     def is_available(cls) -> bool:
         return cls.unavailable_reason() is None
 
+    @classmethod
+    def good_for_auto(cls) -> bool:
+        """Whether backend='auto' should pick this backend when it is available."""
+        return True
+
     def __init__(self, dtype=np.float32):
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
@@ -61,6 +66,18 @@ class Backend(ABC):
         """Wait for queued device work (nothing to wait for on the host)."""
 
     @abstractmethod
+    def zeros(self, shape, dtype):
+        """A device array of zeros."""
+
+    def kernel_arg(self, array):
+        """What a kernel launch takes for a device array."""
+        return array
+
+    def buffer_and_offset(self, array):
+        """(kernel argument, element offset) of a possibly sliced device array."""
+        return array, 0
+
+    @abstractmethod
     def new_spikes(self, batch: int, size: int):
         """An empty spike set for a population of ``size`` neurons x ``batch`` instances."""
 
@@ -75,28 +92,36 @@ class Backend(ABC):
     def poisson_step(self, group: dict, spikes, step: int) -> None: ...
 
     @abstractmethod
-    def spike_times_step(self, group: dict, first: int, last: int, spikes) -> None:
+    def spike_times_step(self, group: dict, first: int, last: int, spikes, step: int) -> None:
         """Emit the events [first, last) of the group's sorted event list."""
 
     @abstractmethod
     def propagate(self, synapses: dict, spikes, target: dict, step: int) -> None: ...
 
     @abstractmethod
-    def stdp_step(self, synapses: dict, pre_spikes, post_spikes) -> None: ...
+    def stdp_step(self, synapses: dict, pre_spikes, post_spikes, step: int) -> None: ...
 
     # -- recording -----------------------------------------------------------
     @abstractmethod
-    def record_spikes(self, spikes, buffer: list, step: int) -> None:
-        """Append this step's spikes to ``buffer``."""
+    def new_spike_record(self, batch: int, size: int):
+        """A buffer that collects the spikes of one group, step after step."""
 
     @abstractmethod
-    def record_state(self, array, indices, buffer: list) -> None:
-        """Append ``array[:, indices]`` (B, n) to ``buffer``."""
+    def new_state_record(self, indices: np.ndarray, batch: int):
+        """A buffer that collects samples of ``array[:, indices]`` (B, n)."""
 
     @abstractmethod
-    def drain_spikes(self, buffer: list, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Empty ``buffer``: host (step int64, node_id int64, instance int64), time-sorted."""
+    def record_spikes(self, spikes, record, step: int) -> None:
+        """Append this step's spikes to ``record``."""
 
     @abstractmethod
-    def drain_state(self, buffer: list) -> np.ndarray:
-        """Empty ``buffer``: host array (T, B, n)."""
+    def record_state(self, array, record) -> None:
+        """Append a sample of ``array[:, record's indices]``."""
+
+    @abstractmethod
+    def drain_spikes(self, record, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Empty ``record``: host (step int64, node_id int64, instance int64), sorted by step then id."""
+
+    @abstractmethod
+    def drain_state(self, record) -> np.ndarray:
+        """Empty ``record``: host array (T, B, n)."""

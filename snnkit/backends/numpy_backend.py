@@ -67,6 +67,9 @@ class NumpyBackend(Backend):
     def to_host(self, array) -> np.ndarray:
         return np.asarray(array)
 
+    def zeros(self, shape, dtype):
+        return np.zeros(shape, dtype)
+
     def new_spikes(self, batch: int, size: int) -> NumpySpikes:
         return NumpySpikes(batch, size)
 
@@ -101,7 +104,8 @@ class NumpyBackend(Backend):
                      + g["i_offset"]) / g_total
             if g["method"] == "exact":
                 v -= v_inf
-                v *= np.exp(-g["dt_over_cm"] * g_total)
+                # exp in float64, rounded once (as kernels/lif.c): bit-identical across backends
+                v *= np.exp((-g["dt_over_cm"] * g_total).astype(np.float64)).astype(self.dtype)
                 v += v_inf
             else:
                 v += g["dt_over_cm"] * g_total * (v_inf - v)
@@ -158,7 +162,7 @@ class NumpyBackend(Backend):
                            g["key_lo"], g["key_hi"])
         spikes.set(uniform01(x0, self.dtype) < g["spike_probability"])
 
-    def spike_times_step(self, g: dict, first: int, last: int, spikes: NumpySpikes) -> None:
+    def spike_times_step(self, g: dict, first: int, last: int, spikes: NumpySpikes, step: int) -> None:
         """Events [first, last) fire in every batch instance."""
         mask = np.zeros((g["batch"], g["size"]), dtype=bool)
         mask[:, g["event_neuron"][first:last]] = True
@@ -189,7 +193,7 @@ class NumpyBackend(Backend):
             np.add.at(ring.reshape(-1), (slot * 2 + receptor) * ring.shape[2] + target_flat, weight)
 
     # -- 4. plasticity -----------------------------------------------------------
-    def stdp_step(self, s: dict, pre_spikes: NumpySpikes, post_spikes: NumpySpikes) -> None:
+    def stdp_step(self, s: dict, pre_spikes: NumpySpikes, post_spikes: NumpySpikes, step: int) -> None:
         """Pair-based STDP with traces (see snnkit.plasticity.STDP)."""
         x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
         x *= s["decay_plus"]
@@ -220,14 +224,21 @@ class NumpyBackend(Backend):
                 trace += spikes.mask
 
     # -- 5. recording --------------------------------------------------------------
-    def record_spikes(self, spikes: NumpySpikes, buffer: list, step: int) -> None:
-        if spikes.flat.size:
-            buffer.append((step, spikes.flat))
+    def new_spike_record(self, batch: int, size: int) -> list:
+        return []
 
-    def record_state(self, array, indices, buffer: list) -> None:
-        buffer.append(array[:, indices])
+    def new_state_record(self, indices: np.ndarray, batch: int) -> dict:
+        return {"indices": np.asarray(indices), "samples": []}
+
+    def record_spikes(self, spikes: NumpySpikes, record: list, step: int) -> None:
+        if spikes.flat.size:
+            record.append((step, spikes.flat))
+
+    def record_state(self, array, record: dict) -> None:
+        record["samples"].append(array[:, record["indices"]])
 
     def drain_spikes(self, buffer: list, size: int):
+        """Steps ascend; within a step np.flatnonzero already sorted the ids."""
         if not buffer:
             empty = np.zeros(0, np.int64)
             return empty, empty.copy(), empty.copy()
@@ -236,7 +247,7 @@ class NumpyBackend(Backend):
         buffer.clear()
         return steps, node, instance
 
-    def drain_state(self, buffer: list) -> np.ndarray:
-        out = np.stack(buffer) if buffer else np.zeros((0, 0, 0))
-        buffer.clear()
+    def drain_state(self, record: dict) -> np.ndarray:
+        out = np.stack(record["samples"]) if record["samples"] else np.zeros((0, 0, 0))
+        record["samples"].clear()
         return out

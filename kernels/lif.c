@@ -1,0 +1,109 @@
+/* lif_step: the fused LIF update of one (instance b, neuron i), step k.
+ * The same arithmetic, in the same order, as NumpyBackend.lif_step.
+ * Compile-time switches: SYN_DELTA | SYN_CURR_EXP | SYN_COND_EXP, METHOD_EULER,
+ * LEAKY, ADAPTIVE, NOISY, BIASED. Parameters: params[P_x * param_plane + p],
+ * p = b * param_stride + i (param_stride 0: shared by all instances).
+ * Spikes are appended to spike_list; spike_count[k & 1] counts them and this
+ * kernel zeroes spike_count[(k + 1) & 1] for the next step. */
+#define PARAM(name) params[(name) * param_plane + p]
+
+KERNEL void lif_step(const u32 n, const u32 batch, const u32 step,
+                     const u32 param_plane, const u32 param_stride,
+                     GLOBAL real* v_state, GLOBAL real* syn, GLOBAL int* refrac, GLOBAL real* theta,
+                     GLOBAL const real* params, GLOBAL const int* refrac_steps,
+                     GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
+                     GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
+                     GLOBAL u32* spike_list, GLOBAL u32* spike_count)
+{
+    const u32 gid = GLOBAL_ID;
+    if (gid == 0) spike_count[(step + 1) & 1] = 0;
+    if (gid >= n * batch) return;
+    const u32 b = gid / n, i = gid - b * n;
+    const u32 p = b * param_stride + i;
+    const u32 n_all = n * batch;
+    real v = v_state[gid];
+    real s0 = syn[gid], s1 = syn[n_all + gid];
+
+    /* synaptic state: delta input is a voltage jump used up this step;
+     * exponential synapses decay before the membrane sees them */
+#ifdef SYN_DELTA
+    const real jump = s0 + s1;
+    s0 = 0; s1 = 0;
+    const real current = PARAM(P_I_OFFSET);
+#else
+    s0 = s0 * PARAM(P_DECAY_SYN_E);
+    s1 = s1 * PARAM(P_DECAY_SYN_I);
+#ifdef SYN_CURR_EXP
+    real current = s0 + s1;
+#ifdef BIASED
+    current = current + PARAM(P_I_OFFSET);
+#endif
+#endif
+#endif
+    const int refractory = refrac[gid] > 0;
+
+#ifdef SYN_COND_EXP
+    /* v relaxes to the conductance-weighted reversal potentials, time constant cm / g_total */
+    const real g_total = (PARAM(P_G_LEAK) + s0) + s1;
+    const real v_inf = (((PARAM(P_G_LEAK) * PARAM(P_V_REST) + s0 * PARAM(P_E_REV_E))
+                         + s1 * PARAM(P_E_REV_I)) + PARAM(P_I_OFFSET)) / g_total;
+#ifdef METHOD_EULER
+    v = v + (PARAM(P_DT_OVER_CM) * g_total) * (v_inf - v);
+#else
+    v = v - v_inf;
+    v = v * (real)exp((double)(-PARAM(P_DT_OVER_CM) * g_total));
+    v = v + v_inf;
+#endif
+#elif defined(LEAKY)
+    /* tau_m dv/dt = v_inf - v with v_inf = v_rest + R_m I held over the step */
+    real v_inf = PARAM(P_R_M) * current;
+    v_inf = v_inf + PARAM(P_V_REST);
+#ifdef METHOD_EULER
+    v = v + PARAM(P_DT_OVER_TAU_M) * (v_inf - v);
+#else
+    v = v - v_inf;
+    v = v * PARAM(P_DECAY_M);
+    v = v + v_inf;
+#endif
+#else
+    /* perfect integrator: cm dv/dt = I */
+    v = v + current * PARAM(P_DT_OVER_CM);
+#endif
+
+#ifdef NOISY
+    const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_NOISE,
+                                         key_lo[b], key_hi[b]);
+    v = v + PARAM(P_NOISE_STD) * (real)standard_normal(w.x[0], w.x[1]);
+#endif
+#ifdef SYN_DELTA
+    v = v + jump;
+#endif
+
+    /* refractory neurons stay clamped at v_reset and count down */
+    int countdown = refrac[gid];
+    if (refractory) { v = PARAM(P_V_RESET); countdown -= 1; }
+
+    /* threshold (>=), adapted by theta, which decays back to 0 */
+#ifdef ADAPTIVE
+    real th = theta[gid] * PARAM(P_DECAY_THETA);
+    const int spiked = !refractory && v >= PARAM(P_V_THRESH) + th;
+#else
+    const int spiked = !refractory && v >= PARAM(P_V_THRESH);
+#endif
+    /* reset, start the refractory period, raise the threshold */
+    if (spiked) {
+        v = PARAM(P_V_RESET);
+        countdown = refrac_steps[p];
+#ifdef ADAPTIVE
+        th = th + PARAM(P_D_THETA);
+#endif
+        spike_list[ATOMIC_INC_U32(&spike_count[step & 1])] = gid;
+    }
+#ifdef ADAPTIVE
+    theta[gid] = th;
+#endif
+    v_state[gid] = v;
+    syn[gid] = s0;
+    syn[n_all + gid] = s1;
+    refrac[gid] = countdown;
+}

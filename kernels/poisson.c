@@ -1,0 +1,17 @@
+/* poisson_step: source (b, i) fires in step k when u < rate * dt / 1000, u from
+ * Philox with counter (k, neuron, instance, stream + RNG_POISSON). */
+KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32 param_stride,
+                         GLOBAL const real* spike_probability,
+                         GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
+                         GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
+                         GLOBAL u32* spike_list, GLOBAL u32* spike_count)
+{
+    const u32 gid = GLOBAL_ID;
+    if (gid == 0) spike_count[(step + 1) & 1] = 0;
+    if (gid >= n * batch) return;
+    const u32 b = gid / n, i = gid - b * n;
+    const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
+                                         key_lo[b], key_hi[b]);
+    if (uniform01(w.x[0]) < spike_probability[b * param_stride + i])
+        spike_list[ATOMIC_INC_U32(&spike_count[step & 1])] = gid;
+}

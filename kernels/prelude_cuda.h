@@ -1,0 +1,14 @@
+/* prelude_cuda.h: the dialect words for CUDA C (NVRTC / nvcc). Compile with
+ * --fmad=false so that element-wise float arithmetic rounds as NumPy does. */
+#define KERNEL extern "C" __global__
+#define GLOBAL
+#define DEVICE __device__
+#define INLINE __device__ __forceinline__
+#define GLOBAL_ID ((u32)(blockIdx.x * blockDim.x + threadIdx.x))
+
+typedef unsigned int u32;
+typedef unsigned long long u64;
+
+#define ATOMIC_ADD_F32(address, value) atomicAdd((float*)(address), (value))
+#define ATOMIC_ADD_REAL(address, value) atomicAdd((address), (value))   /* float, or double on sm_60+ */
+#define ATOMIC_INC_U32(address) atomicAdd((u32*)(address), 1u)

@@ -1,0 +1,40 @@
+/* prelude_opencl.h: the dialect words for OpenCL C 1.2. Only the preludes differ
+ * between OpenCL and CUDA; every op file uses just these macros. */
+#pragma OPENCL FP_CONTRACT OFF            /* no fused multiply-add: match NumPy's rounding */
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+
+#define KERNEL __kernel
+#define GLOBAL __global
+#define DEVICE                               /* helper functions need no qualifier */
+#define INLINE inline
+#define GLOBAL_ID ((uint)get_global_id(0))
+
+typedef uint u32;
+typedef ulong u64;
+
+/* float atomic add by compare-and-swap (OpenCL 1.2 has only integer atomics) */
+INLINE void atomic_add_f32(volatile GLOBAL float* address, float value)
+{
+    union { u32 bits; float f; } old, next;
+    do {
+        old.f = *address;
+        next.f = old.f + value;
+    } while (atomic_cmpxchg((volatile GLOBAL u32*)address, old.bits, next.bits) != old.bits);
+}
+#define ATOMIC_ADD_F32(address, value) atomic_add_f32((volatile GLOBAL float*)(address), (value))
+
+#ifdef REAL_IS_DOUBLE
+#pragma OPENCL EXTENSION cl_khr_int64_base_atomics : enable
+INLINE void atomic_add_f64(volatile GLOBAL double* address, double value)
+{
+    union { u64 bits; double f; } old, next;
+    do {
+        old.f = *address;
+        next.f = old.f + value;
+    } while (atom_cmpxchg((volatile GLOBAL u64*)address, old.bits, next.bits) != old.bits);
+}
+#define ATOMIC_ADD_REAL(address, value) atomic_add_f64((volatile GLOBAL double*)(address), (value))
+#else
+#define ATOMIC_ADD_REAL(address, value) ATOMIC_ADD_F32(address, value)
+#endif
+#define ATOMIC_INC_U32(address) atomic_inc((volatile GLOBAL u32*)(address))

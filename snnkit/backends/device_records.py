@@ -1,0 +1,90 @@
+"""Record buffers on a device, shared by the OpenCL and CuPy backends.
+
+Each buffer holds a bounded number of steps; when it is full it is pulled to
+host memory (one synchronisation per ``steps_per_pull`` steps, never per step),
+and ``drain`` returns everything collected so far.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SPIKE_ENTRIES = 8 << 20        # at most 8 Mi (step, id) pairs held on the device
+STATE_BYTES = 64 << 20         # at most 64 MiB of samples held on the device
+MAX_STEPS_PER_PULL = 256
+
+
+class DeviceSpikeRecord:
+    """(step, b * N + i) pairs appended by the record_spikes kernel."""
+
+    def __init__(self, backend, per_step: int):
+        self.backend = backend
+        # room for every neuron spiking in every step until the next pull
+        self.steps_per_pull = max(1, min(MAX_STEPS_PER_PULL, SPIKE_ENTRIES // max(1, per_step)))
+        capacity = max(1, per_step * self.steps_per_pull)
+        self.step = backend.zeros(capacity, np.uint32)
+        self.id = backend.zeros(capacity, np.uint32)
+        self.count = backend.zeros(1, np.uint32)
+        self.pending = 0
+        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def append(self, spikes, step: int) -> None:
+        arg = self.backend.kernel_arg
+        self.backend.launch("record_spikes", spikes.capacity, step, arg(spikes.list), arg(spikes.count),
+                            arg(self.step), arg(self.id), arg(self.count))
+        self.pending += 1
+        if self.pending >= self.steps_per_pull:
+            self.pull()
+
+    def pull(self) -> None:
+        n = int(self.backend.to_host(self.count)[0])
+        if n:
+            self.chunks.append((self.backend.to_host(self.step[:n]), self.backend.to_host(self.id[:n])))
+            self.count.fill(0)
+        self.pending = 0
+
+    def drain(self, size: int):
+        self.pull()
+        if self.chunks:
+            steps = np.concatenate([c[0] for c in self.chunks]).astype(np.int64)
+            ids = np.concatenate([c[1] for c in self.chunks]).astype(np.int64)
+        else:
+            steps = ids = np.zeros(0, np.int64)
+        self.chunks.clear()
+        order = np.lexsort((ids, steps))            # atomics append in any order
+        instance, node = np.divmod(ids[order], max(size, 1))
+        return steps[order], node, instance
+
+
+class DeviceStateRecord:
+    """Samples of state[:, indices], row by row, in a (rows, batch, n) device buffer."""
+
+    def __init__(self, backend, indices: np.ndarray, batch: int):
+        self.backend, self.batch = backend, batch
+        self.n_indices = int(indices.size)
+        self.indices = backend.upload({"indices": indices.astype(np.uint32)})["indices"]
+        row_bytes = max(1, batch * self.n_indices * backend.dtype.itemsize)
+        self.rows = max(1, min(4096, STATE_BYTES // row_bytes))
+        self.out = backend.zeros((self.rows, batch, self.n_indices), backend.dtype)
+        self.row = 0
+        self.chunks: list[np.ndarray] = []
+
+    def append(self, array) -> None:
+        buffer, offset = self.backend.buffer_and_offset(array)
+        arg = self.backend.kernel_arg
+        self.backend.launch("record_state", self.batch * self.n_indices, array.shape[1], self.batch,
+                            self.n_indices, self.row, offset, buffer, arg(self.indices), arg(self.out))
+        self.row += 1
+        if self.row == self.rows:
+            self.pull()
+
+    def pull(self) -> None:
+        if self.row:
+            self.chunks.append(self.backend.to_host(self.out[:self.row]))
+        self.row = 0
+
+    def drain(self) -> np.ndarray:
+        self.pull()
+        out = np.concatenate(self.chunks) if self.chunks else np.zeros((0, self.batch, self.n_indices))
+        self.chunks.clear()
+        return out

@@ -1,0 +1,112 @@
+"""Assemble kernel sources for a dialect, and the manifest the device backends launch through.
+
+A kernel's full text is ``prelude_<dialect>.h`` + generated definitions (the
+``real`` type, parameter indices, compile-time switches) + ``philox.h`` + the
+op file, with ``#line`` markers so compiler messages point at kernels/<file>.
+The text is the cache key. ``SNNKIT_DUMP_KERNELS=dir`` writes every assembled
+source there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from .rng import NOISE, POISSON
+
+# kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
+MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "deliver": ("deliver.c", [("n_values", "u32"), ("slot", "u32"), ("ring", "ptr"), ("syn", "ptr")]),
+    "lif_step": ("lif.c", [
+        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("param_plane", "u32"), ("param_stride", "u32"),
+        ("v_state", "ptr"), ("syn", "ptr"), ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"),
+        ("refrac_steps", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
+        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
+    "poisson_step": ("poisson.c", [
+        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("param_stride", "u32"),
+        ("spike_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
+        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
+    "spike_times_step": ("spike_times.c", [
+        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("first", "u32"), ("n_events", "u32"),
+        ("event_neuron", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
+    "propagate": ("propagate.c", [
+        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("step", "u32"), ("depth", "u32"),
+        ("receptor", "u32"), ("uniform_delay", "u32"), ("n_synapses", "u32"), ("plastic", "u32"),
+        ("spike_list", "ptr"), ("spike_count", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"),
+        ("delay", "ptr"), ("weight", "ptr"), ("ring", "ptr")]),
+    "trace_decay": ("stdp.c", [("n_values", "u32"), ("decay", "real"), ("trace", "ptr")]),
+    "stdp_on_pre": ("stdp.c", [
+        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), ("step", "u32"), ("a_minus", "real"),
+        ("w_min", "real"), ("w_max", "real"), ("multiplicative", "u32"), ("spike_list", "ptr"),
+        ("spike_count", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"), ("trace_post", "ptr"),
+        ("weight", "ptr")]),
+    "stdp_on_post": ("stdp.c", [
+        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), ("step", "u32"), ("a_plus", "real"),
+        ("w_min", "real"), ("w_max", "real"), ("multiplicative", "u32"), ("spike_list", "ptr"),
+        ("spike_count", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("pre_index", "ptr"),
+        ("trace_pre", "ptr"), ("weight", "ptr")]),
+    "trace_jump": ("stdp.c", [("step", "u32"), ("nearest", "u32"), ("spike_list", "ptr"),
+                              ("spike_count", "ptr"), ("trace", "ptr")]),
+    "record_spikes": ("record.c", [("step", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
+                                   ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
+    "record_state": ("record.c", [
+        ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
+        ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
+}
+
+# rows of the packed LIF parameter array (params[P_x * param_plane + p])
+LIF_PARAMS = ["v_rest", "v_reset", "v_thresh", "i_offset", "decay_m", "dt_over_tau_m", "dt_over_cm",
+              "r_m", "d_theta", "decay_theta", "noise_std", "decay_syn_E", "decay_syn_I",
+              "e_rev_E", "e_rev_I", "g_leak"]
+
+
+@lru_cache(maxsize=None)
+def kernel_dir() -> Path:
+    """kernels/ of the source tree, or the installed package data snnkit.kernel_sources."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "kernels", here / "kernel_sources"):
+        if (candidate / "philox.h").is_file():
+            return candidate
+    from importlib.resources import files
+    return Path(str(files("snnkit.kernel_sources")))
+
+
+def _read(name: str) -> str:
+    return f'#line 1 "kernels/{name}"\n' + (kernel_dir() / name).read_text()
+
+
+def definitions(real: str, switches=()) -> str:
+    lines = [f"typedef {real} real;"]
+    lines += [f"#define P_{name.upper()} {i}" for i, name in enumerate(LIF_PARAMS)]
+    lines += [f"#define RNG_POISSON {POISSON}u", f"#define RNG_NOISE {NOISE}u"]
+    lines += [f"#define {s} 1" for s in sorted(switches)]
+    return "\n".join(lines) + "\n"
+
+
+def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
+    """The full source of one op file for ``dialect`` ("opencl" or "cuda")."""
+    if dialect not in ("opencl", "cuda"):
+        raise ValueError(f"dialect = {dialect!r} is not allowed: must be 'opencl' or 'cuda'")
+    # the prelude comes first (pragmas, u32/u64); it reads REAL_IS_DOUBLE to pick its atomics
+    flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
+    text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
+                      definitions(real, switches), _read("philox.h"), _read(file)])
+    dump = os.environ.get("SNNKIT_DUMP_KERNELS")
+    if dump:
+        digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+        Path(dump).mkdir(parents=True, exist_ok=True)
+        (Path(dump) / f"{Path(file).stem}.{dialect}.{digest}.{'cl' if dialect == 'opencl' else 'cu'}").write_text(text)
+    return text
+
+
+def lif_switches(group: dict) -> tuple:
+    """Compile-time switches of the LIF kernel for one lowered group."""
+    switches = ["SYN_" + group["synapse"].upper()]
+    if group["method"] == "euler":
+        switches.append("METHOD_EULER")
+    for flag in ("leaky", "adaptive", "noisy", "biased"):
+        if group[flag]:
+            switches.append(flag.upper())
+    return tuple(switches)
