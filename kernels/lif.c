@@ -1,5 +1,7 @@
-/* lif_step: the fused LIF update of one (instance b, neuron i), step k.
- * The same arithmetic, in the same order, as NumpyBackend.lif_step.
+/* lif_step: the fused LIF update of one (instance b, neuron i), step k:
+ * NumpyBackend.deliver and NumpyBackend.lif_step in one pass, with the same
+ * arithmetic in the same order. ring: (depth, 2 receptors, batch * n); the
+ * values arriving this step sit in slot ring_slot = k % depth.
  * Compile-time switches: SYN_DELTA | SYN_CURR_EXP | SYN_COND_EXP, METHOD_EULER,
  * LEAKY, ADAPTIVE, NOISY, BIASED. Parameters: params[P_x * param_plane + p],
  * p = b * param_stride + i (param_stride 0: shared by all instances).
@@ -7,8 +9,8 @@
  * kernel zeroes spike_count[(k + 1) & 1] for the next step. */
 #define PARAM(name) params[(name) * param_plane + p]
 
-KERNEL void lif_step(const u32 n, const u32 batch, const u32 step,
-                     const u32 param_plane, const u32 param_stride,
+KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 ring_slot,
+                     const u32 param_plane, const u32 param_stride, GLOBAL real* ring,
                      GLOBAL real* v_state, GLOBAL real* syn, GLOBAL int* refrac, GLOBAL real* theta,
                      GLOBAL const real* params, GLOBAL const int* refrac_steps,
                      GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
@@ -22,7 +24,13 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step,
     const u32 p = b * param_stride + i;
     const u32 n_all = n * batch;
     real v = v_state[gid];
-    real s0 = syn[gid], s1 = syn[n_all + gid];
+
+    /* deliver: input arriving this step joins the synaptic state; the slot is cleared */
+    GLOBAL real* arriving = ring + (u64)ring_slot * 2 * n_all;
+    real s0 = syn[gid] + arriving[gid];
+    real s1 = syn[n_all + gid] + arriving[n_all + gid];
+    arriving[gid] = 0;
+    arriving[n_all + gid] = 0;
 
     /* synaptic state: delta input is a voltage jump used up this step;
      * exponential synapses decay before the membrane sees them */

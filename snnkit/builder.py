@@ -125,19 +125,18 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
         group.update(name=name, batch=batch, key_lo=seeds.key_lo, key_hi=seeds.key_hi,
                      instance=seeds.instance)
         plan.groups[name] = group
-    # static projections between the same groups onto the same receptor share a table
+    # static projections between the same two groups share a table (receptor per synapse)
     tables: dict[tuple, list] = {}
     for k, (proj, w) in enumerate(zip(net.projections, wiring)):
         pre_group, pre_offset, _ = plan.placement[proj.pre.name]
         post_group, post_offset, _ = plan.placement[proj.post.name]
-        key = (pre_group, post_group, proj.receptor) if proj.plasticity is None else ("plastic", k)
+        key = (pre_group, post_group) if proj.plasticity is None else ("plastic", k)
         tables.setdefault(key, []).append((k, proj, w, pre_offset, post_offset))
         plan.table_of[k] = key
     keys = list(tables)
     for entries in tables.values():
         proj = entries[0][1]
         plan.synapses.append(lower_table(entries, plan.groups[plan.placement[proj.pre.name][0]],
-                                         plan.groups[plan.placement[proj.post.name][0]],
-                                         proj.receptor, dt, batch))
+                                         plan.groups[plan.placement[proj.post.name][0]], dt, batch))
     plan.table_of = {k: keys.index(key) for k, key in plan.table_of.items()}
     return plan

@@ -18,10 +18,9 @@ from .rng import NOISE, POISSON
 
 # kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
 MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "deliver": ("deliver.c", [("n_values", "u32"), ("slot", "u32"), ("ring", "ptr"), ("syn", "ptr")]),
     "lif_step": ("lif.c", [
-        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("param_plane", "u32"), ("param_stride", "u32"),
-        ("v_state", "ptr"), ("syn", "ptr"), ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"),
+        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("ring_slot", "u32"), ("param_plane", "u32"),
+        ("param_stride", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"), ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"),
         ("refrac_steps", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
         ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
     "poisson_step": ("poisson.c", [
@@ -33,9 +32,9 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("event_neuron", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
     "propagate": ("propagate.c", [
         ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("step", "u32"), ("depth", "u32"),
-        ("receptor", "u32"), ("uniform_delay", "u32"), ("n_synapses", "u32"), ("plastic", "u32"),
+        ("uniform_receptor", "u32"), ("uniform_delay", "u32"), ("n_synapses", "u32"), ("plastic", "u32"),
         ("spike_list", "ptr"), ("spike_count", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"),
-        ("delay", "ptr"), ("weight", "ptr"), ("ring", "ptr")]),
+        ("receptor", "ptr"), ("delay", "ptr"), ("weight", "ptr"), ("ring", "ptr")]),
     "trace_decay": ("stdp.c", [("n_values", "u32"), ("decay", "real"), ("trace", "ptr")]),
     "stdp_on_pre": ("stdp.c", [
         ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), ("step", "u32"), ("a_minus", "real"),

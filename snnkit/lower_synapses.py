@@ -1,7 +1,7 @@
 """Lower projections to synapse tables: wiring, weights, delays, merged CSR.
 
-Static projections with the same (pre group, post group, receptor) share one
-table, so a step runs one propagation for all of them. ``projection`` (host
+Static projections between the same (pre group, post group) share one table,
+each synapse carrying its receptor, so a step runs one propagation for all of them. ``projection`` (host
 only) records which projection each synapse came from. A plastic projection
 keeps a table of its own, with weights per batch instance.
 """
@@ -52,19 +52,20 @@ def per_synapse(name: str, value, n: int, rng) -> np.ndarray:
     return arr
 
 
-def lower_table(members: list, pre_group: dict, post_group: dict, receptor: int, dt: float,
-                batch: int) -> dict:
+def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, batch: int) -> dict:
     """One synapse table from ``members``: (projection index, Projection, wiring, pre offset, post offset)."""
     pre = np.concatenate([w[0] + po for _, _, w, po, _ in members])
     post = np.concatenate([w[1] + qo for _, _, w, _, qo in members])
     weight = np.concatenate([w[2] for _, _, w, _, _ in members])
     delay = np.concatenate([w[3] for _, _, w, _, _ in members])
     source = np.concatenate([np.full(w[0].size, k, np.int64) for k, _, w, _, _ in members])
+    receptor = np.concatenate([np.full(w[0].size, p.receptor, np.int64) for _, p, w, _, _ in members])
     n_pre, n_post = pre_group["size"], post_group["size"]
     table = build_table(n_pre, n_post, pre, post, weight, delay)
     order = np.lexsort((post, pre))                       # build_table's order
-    delays = np.unique(table.delay)
-    syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor,
+    delays, receptors = np.unique(table.delay), np.unique(receptor)
+    syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor[order],
+               uniform_receptor=int(receptors[0]) if receptors.size == 1 else 2,
                n_pre=n_pre, n_post=n_post, n_synapses=table.size, row_ptr=table.row_ptr,
                post_index=table.post, delay=table.delay, weight=table.weight,
                uniform_delay=int(delays[0]) if delays.size == 1 else 0,

@@ -46,9 +46,9 @@ def test_assembled_source_points_errors_at_the_kernel_files():
 
 def test_dump_kernels(tmp_path, monkeypatch):
     monkeypatch.setenv("SNNKIT_DUMP_KERNELS", str(tmp_path))
-    kernels.assemble("deliver.c", "cuda")
-    (dumped,) = tmp_path.glob("deliver.cuda.*.cu")
-    assert "KERNEL void deliver" in dumped.read_text()
+    kernels.assemble("propagate.c", "cuda")
+    (dumped,) = tmp_path.glob("propagate.cuda.*.cu")
+    assert "KERNEL void propagate" in dumped.read_text()
 
 
 @pytest.mark.skipif(BACKENDS["opencl"].unavailable_reason() is not None,
@@ -56,7 +56,7 @@ def test_dump_kernels(tmp_path, monkeypatch):
 @pytest.mark.parametrize("real", ["float", "double"])
 def test_every_kernel_builds_for_opencl(real):
     backend = BACKENDS["opencl"](dtype="float32" if real == "float" else "float64")
-    for name, file, switches in variants():
+    for name, _, switches in variants():
         kernel = backend.kernel(name, switches)
         assert kernel.num_args == len(kernels.MANIFEST[name][1])
 

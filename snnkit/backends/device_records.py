@@ -26,12 +26,17 @@ class DeviceSpikeRecord:
         self.id = backend.zeros(capacity, np.uint32)
         self.count = backend.zeros(1, np.uint32)
         self.pending = 0
+        self.launch = None
         self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
     def append(self, spikes, step: int) -> None:
-        arg = self.backend.kernel_arg
-        self.backend.launch("record_spikes", spikes.capacity, step, arg(spikes.list), arg(spikes.count),
-                            arg(self.step), arg(self.id), arg(self.count))
+        if self.launch is None:
+            arg = self.backend.kernel_arg
+            self.launch = self.backend.bind("record_spikes", spikes.capacity, step=0,
+                                            spike_list=arg(spikes.list), spike_count=arg(spikes.count),
+                                            rec_step=arg(self.step), rec_id=arg(self.id),
+                                            rec_count=arg(self.count))
+        self.launch(step=step)
         self.pending += 1
         if self.pending >= self.steps_per_pull:
             self.pull()
@@ -67,13 +72,18 @@ class DeviceStateRecord:
         self.rows = max(1, min(4096, STATE_BYTES // row_bytes))
         self.out = backend.zeros((self.rows, batch, self.n_indices), backend.dtype)
         self.row = 0
+        self.launch = None
         self.chunks: list[np.ndarray] = []
 
     def append(self, array) -> None:
-        buffer, offset = self.backend.buffer_and_offset(array)
-        arg = self.backend.kernel_arg
-        self.backend.launch("record_state", self.batch * self.n_indices, array.shape[1], self.batch,
-                            self.n_indices, self.row, offset, buffer, arg(self.indices), arg(self.out))
+        if self.launch is None:
+            buffer, offset = self.backend.buffer_and_offset(array)
+            arg = self.backend.kernel_arg
+            self.launch = self.backend.bind("record_state", self.batch * self.n_indices, n=array.shape[1],
+                                            batch=self.batch, n_indices=self.n_indices, row=0,
+                                            state_offset=offset, state=buffer, indices=arg(self.indices),
+                                            out=arg(self.out))
+        self.launch(row=self.row)
         self.row += 1
         if self.row == self.rows:
             self.pull()

@@ -185,12 +185,10 @@ class NumpyBackend(Backend):
             weight = s["weight"][b, syn] if s["plastic"] else s["weight"][syn]
             target_flat = b * s["n_post"] + s["post_index"][syn]
         ring = target["ring"]                              # (D, 2, B * N_post)
-        depth, receptor = ring.shape[0], s["receptor"]
-        if s["uniform_delay"]:
-            np.add.at(ring[(step + s["uniform_delay"]) % depth, receptor], target_flat, weight)
-        else:
-            slot = (step + s["delay"][syn]) % depth
-            np.add.at(ring.reshape(-1), (slot * 2 + receptor) * ring.shape[2] + target_flat, weight)
+        depth = ring.shape[0]
+        slot = (step + s["uniform_delay"]) % depth if s["uniform_delay"] else (step + s["delay"][syn]) % depth
+        receptor = s["uniform_receptor"] if s["uniform_receptor"] < 2 else s["receptor"][syn]
+        np.add.at(ring.reshape(-1), (slot * 2 + receptor) * ring.shape[2] + target_flat, weight)
 
     # -- 4. plasticity -----------------------------------------------------------
     def stdp_step(self, s: dict, pre_spikes: NumpySpikes, post_spikes: NumpySpikes, step: int) -> None:

@@ -24,7 +24,7 @@ from .device_records import DeviceSpikeRecord, DeviceStateRecord
 
 log = logging.getLogger("snnkit")
 
-INDEX_KEYS = {"row_ptr", "post_index", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
+INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
               "rng_neuron", "rng_stream", "key_lo", "key_hi", "instance"}
 HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "size", "cm", "refrac_steps"}
 
@@ -122,22 +122,23 @@ class OpenCLBackend(Backend):
         return int(self.device.global_mem_size * 0.9)
 
     # -- kernels ---------------------------------------------------------------
-    def kernel(self, name: str, switches=()):
-        """The compiled kernel ``name`` (memoised per source text; PyOpenCL caches binaries on disk)."""
-        key = (name, tuple(switches))
+    def program(self, name: str, switches=()):
+        """The built program holding kernel ``name`` (memoised per source text;
+        PyOpenCL also caches the binaries on disk)."""
+        file = kernels.MANIFEST[name][0]
+        key = (file, tuple(switches))
         if key not in self._kernels:
-            cl = _cl()
-            file, args = kernels.MANIFEST[name]
             source = kernels.assemble(file, "opencl", self.real, switches)
-            program = cl.Program(self.context, source).build(options=self.options)
-            kernel = getattr(program, name)
-            kinds = {"u32": np.uint32, "real": self.dtype.type, "ptr": None}
-            kernel.set_scalar_arg_dtypes([kinds[kind] for _, kind in args])
-            self._kernels[key] = kernel
+            self._kernels[key] = _cl().Program(self.context, source).build(options=self.options)
         return self._kernels[key]
 
-    def launch(self, name: str, threads: int, *args, switches=()) -> None:
-        self.kernel(name, switches)(self.queue, (max(1, int(threads)),), None, *args)
+    def kernel(self, name: str, switches=()):
+        """A fresh kernel object of ``name`` (arguments unset)."""
+        return _cl().Kernel(self.program(name, switches), name)
+
+    def bind(self, name: str, threads: int, switches=(), **args) -> "BoundKernel":
+        """Kernel ``name`` with every argument set once; a step changes only a few scalars."""
+        return BoundKernel(self, name, threads, switches, args)
 
     # -- memory ------------------------------------------------------------------
     def upload(self, host: dict) -> dict:
@@ -196,52 +197,80 @@ class OpenCLBackend(Backend):
         return OpenCLSpikes(self.queue, batch * size)
 
     # -- the step -----------------------------------------------------------------
+    # Each op binds its kernel on first use and keeps it in the group / table dict.
     def deliver(self, g: dict, step: int) -> None:
-        n_values = 2 * g["batch"] * g["size"]
-        if n_values:
-            self.launch("deliver", n_values, n_values, step % g["ring_depth"], g["ring"].data, g["syn"].data)
+        """Fused into lif_step (kernels/lif.c reads and clears its ring slot)."""
 
     def lif_step(self, g: dict, spikes: OpenCLSpikes, step: int) -> None:
-        self.launch("lif_step", g["batch"] * g["size"], g["size"], g["batch"], step, g["param_plane"],
-                    g["param_stride"], g["v"].data, g["syn"].data, g["refrac"].data, g["theta"].data,
-                    g["params"].data, g["refrac_steps"].data, g["rng_neuron"].data, g["rng_stream"].data,
-                    g["key_lo"].data, g["key_hi"].data, g["instance"].data, spikes.list.data,
-                    spikes.count.data, switches=g["switches"])
+        if "_lif" not in g:
+            g["_lif"] = self.bind(
+                "lif_step", g["batch"] * g["size"], g["switches"], n=g["size"], batch=g["batch"],
+                step=0, ring_slot=0, param_plane=g["param_plane"], param_stride=g["param_stride"],
+                ring=g["ring"].data, v_state=g["v"].data, syn=g["syn"].data, refrac=g["refrac"].data,
+                theta=g["theta"].data, params=g["params"].data, refrac_steps=g["refrac_steps"].data,
+                rng_neuron=g["rng_neuron"].data, rng_stream=g["rng_stream"].data, key_lo=g["key_lo"].data,
+                key_hi=g["key_hi"].data, instance=g["instance"].data, spike_list=spikes.list.data,
+                spike_count=spikes.count.data)
+        g["_lif"](step=step, ring_slot=step % g["ring_depth"])
 
     def poisson_step(self, g: dict, spikes: OpenCLSpikes, step: int) -> None:
-        self.launch("poisson_step", g["batch"] * g["size"], g["size"], g["batch"], step, g["param_stride"],
-                    g["spike_probability"].data, g["rng_neuron"].data, g["rng_stream"].data,
-                    g["key_lo"].data, g["key_hi"].data, g["instance"].data, spikes.list.data,
-                    spikes.count.data)
+        if "_poisson" not in g:
+            g["_poisson"] = self.bind(
+                "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"], step=0,
+                param_stride=g["param_stride"], spike_probability=g["spike_probability"].data,
+                rng_neuron=g["rng_neuron"].data, rng_stream=g["rng_stream"].data, key_lo=g["key_lo"].data,
+                key_hi=g["key_hi"].data, instance=g["instance"].data, spike_list=spikes.list.data,
+                spike_count=spikes.count.data)
+        g["_poisson"](step=step)
 
     def spike_times_step(self, g: dict, first: int, last: int, spikes: OpenCLSpikes, step: int) -> None:
+        if "_times" not in g:
+            g["_times"] = self.bind(
+                "spike_times_step", 1, n=g["size"], batch=g["batch"], step=0, first=0, n_events=0,
+                event_neuron=g["event_neuron"].data, spike_list=spikes.list.data,
+                spike_count=spikes.count.data)
         n_events = int(last - first)
-        self.launch("spike_times_step", n_events * g["batch"], g["size"], g["batch"], step,
-                    int(first), n_events, g["event_neuron"].data, spikes.list.data, spikes.count.data)
+        g["_times"](threads=n_events * g["batch"], step=step, first=int(first), n_events=n_events)
 
     def propagate(self, s: dict, spikes: OpenCLSpikes, target: dict, step: int) -> None:
         if s["n_synapses"] == 0:
             return
-        self.launch("propagate", spikes.capacity, s["n_pre"], s["n_post"], target["batch"], step,
-                    target["ring_depth"], s["receptor"], s["uniform_delay"], s["n_synapses"],
-                    int(s["plastic"]), spikes.list.data, spikes.count.data, s["row_ptr"].data,
-                    s["post_index"].data, s["delay"].data, s["weight"].data, target["ring"].data)
+        if "_propagate" not in s:
+            s["_propagate"] = self.bind(
+                "propagate", spikes.capacity, n_pre=s["n_pre"], n_post=s["n_post"], batch=target["batch"],
+                step=0, depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
+                uniform_delay=s["uniform_delay"], n_synapses=s["n_synapses"], plastic=int(s["plastic"]),
+                spike_list=spikes.list.data, spike_count=spikes.count.data, row_ptr=s["row_ptr"].data,
+                post_index=s["post_index"].data, receptor=s["receptor"].data, delay=s["delay"].data,
+                weight=s["weight"].data, ring=target["ring"].data)
+        s["_propagate"](step=step)
 
     def stdp_step(self, s: dict, pre: OpenCLSpikes, post: OpenCLSpikes, step: int) -> None:
+        if "_stdp" not in s:
+            s["_stdp"] = self._bind_stdp(s, pre, post)
+        for launch in s["_stdp"]:
+            launch(step=step) if "step" in launch.index else launch()
+
+    def _bind_stdp(self, s: dict, pre: OpenCLSpikes, post: OpenCLSpikes) -> list:
+        """decay both traces, depress on pre, potentiate on post, then the traces jump."""
         x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
-        self.launch("trace_decay", x.size, x.size, s["decay_plus"], x.data)
-        self.launch("trace_decay", y.size, y.size, s["decay_minus"], y.data)
-        common = (s["n_pre"], s["n_post"], s["n_synapses"], step)
-        bounds = (s["w_min"], s["w_max"], int(s["multiplicative"]))
+        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], n_synapses=s["n_synapses"], step=0,
+                      w_min=s["w_min"], w_max=s["w_max"], multiplicative=int(s["multiplicative"]),
+                      weight=w.data)
+        launches = [self.bind("trace_decay", x.size, n_values=x.size, decay=s["decay_plus"], trace=x.data),
+                    self.bind("trace_decay", y.size, n_values=y.size, decay=s["decay_minus"], trace=y.data)]
         if s["n_synapses"]:
-            self.launch("stdp_on_pre", pre.capacity, *common, s["A_minus"], *bounds, pre.list.data,
-                        pre.count.data, s["row_ptr"].data, s["post_index"].data, y.data, w.data)
-            self.launch("stdp_on_post", post.capacity, *common, s["A_plus"], *bounds, post.list.data,
-                        post.count.data, s["col_ptr"].data, s["col_syn"].data, s["pre_index"].data,
-                        x.data, w.data)
-        for trace, spikes in ((x, pre), (y, post)):
-            self.launch("trace_jump", spikes.capacity, step, int(s["nearest"]), spikes.list.data,
-                        spikes.count.data, trace.data)
+            launches += [
+                self.bind("stdp_on_pre", pre.capacity, a_minus=s["A_minus"], spike_list=pre.list.data,
+                          spike_count=pre.count.data, row_ptr=s["row_ptr"].data,
+                          post_index=s["post_index"].data, trace_post=y.data, **common),
+                self.bind("stdp_on_post", post.capacity, a_plus=s["A_plus"], spike_list=post.list.data,
+                          spike_count=post.count.data, col_ptr=s["col_ptr"].data, col_syn=s["col_syn"].data,
+                          pre_index=s["pre_index"].data, trace_pre=x.data, **common)]
+        launches += [self.bind("trace_jump", spikes.capacity, step=0, nearest=int(s["nearest"]),
+                               spike_list=spikes.list.data, spike_count=spikes.count.data, trace=trace.data)
+                     for trace, spikes in ((x, pre), (y, post))]
+        return launches
 
     # -- recording -------------------------------------------------------------------
     def new_spike_record(self, batch: int, size: int) -> DeviceSpikeRecord:
@@ -261,3 +290,49 @@ class OpenCLBackend(Backend):
 
     def drain_state(self, record: DeviceStateRecord) -> np.ndarray:
         return record.drain()
+
+
+class BoundKernel:
+    """A kernel whose arguments are set once; calling it sets the given scalars and enqueues."""
+
+    def __init__(self, backend: OpenCLBackend, name: str, threads: int, switches, args: dict):
+        params = kernels.MANIFEST[name][1]
+        missing = {p for p, _ in params} - set(args)
+        if missing or set(args) - {p for p, _ in params}:
+            raise TypeError(f"kernel {name}: arguments {sorted(missing)} missing or unknown "
+                            f"{sorted(set(args) - {p for p, _ in params})}")
+        self.kernel = backend.kernel(name, switches)
+        self.queue, self.threads = backend.queue, int(threads)
+        self.index = {p: i for i, (p, _) in enumerate(params)}
+        self.kind = dict(params)
+        self.real = backend.dtype.type
+        self.max_local = min(256, backend.device.max_work_group_size,
+                             self.kernel.get_work_group_info(_cl().kernel_work_group_info.WORK_GROUP_SIZE,
+                                                             backend.device))
+        for param, value in args.items():
+            self.set(param, value)
+
+    def set(self, param: str, value) -> None:
+        kind = self.kind[param]
+        if kind == "u32":
+            value = np.uint32(value)
+        elif kind == "real":
+            value = self.real(value)
+        self.kernel.set_arg(self.index[param], value)
+
+    def __call__(self, threads: int | None = None, **scalars) -> None:
+        for param, value in scalars.items():
+            self.set(param, value)
+        global_size, local_size = work_sizes(self.threads if threads is None else int(threads),
+                                             self.max_local)
+        _cl().enqueue_nd_range_kernel(self.queue, self.kernel, global_size, local_size)
+
+
+def work_sizes(threads: int, max_local: int) -> tuple[tuple[int], tuple[int]]:
+    """An explicit work-group size (a power of two up to max_local) and the global size
+    rounded up to a multiple of it. Left to choose, PoCL splits e.g. 4000 work-items
+    into tiny groups and a launch costs 3-4x more; every kernel bounds-checks its id."""
+    local = 1
+    while local < threads and local < max_local:
+        local *= 2
+    return (-(-max(1, threads) // local) * local,), (local,)
