@@ -15,7 +15,8 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
                      GLOBAL const real* params, GLOBAL const int* refrac_steps,
                      GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
                      GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
-                     GLOBAL u32* spike_list, GLOBAL u32* spike_count)
+                     GLOBAL u32* spike_list, GLOBAL u32* spike_count,
+        const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count)
 {
     const u32 gid = GLOBAL_ID;
     if (gid == 0) spike_count[(step + 1) & 1] = 0;
@@ -105,7 +106,7 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
 #ifdef ADAPTIVE
         th = th + PARAM(P_D_THETA);
 #endif
-        spike_list[ATOMIC_INC_U32(&spike_count[step & 1])] = gid;
+        EMIT(gid);
     }
 #ifdef ADAPTIVE
     theta[gid] = th;

@@ -4,7 +4,8 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
                          GLOBAL const real* spike_probability,
                          GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
                          GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
-                         GLOBAL u32* spike_list, GLOBAL u32* spike_count)
+                         GLOBAL u32* spike_list, GLOBAL u32* spike_count,
+        const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count)
 {
     const u32 gid = GLOBAL_ID;
     if (gid == 0) spike_count[(step + 1) & 1] = 0;
@@ -13,5 +14,5 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
     const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
                                          key_lo[b], key_hi[b]);
     if (uniform01(w.x[0]) < spike_probability[b * param_stride + i])
-        spike_list[ATOMIC_INC_U32(&spike_count[step & 1])] = gid;
+        EMIT(gid);
 }

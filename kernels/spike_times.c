@@ -3,11 +3,12 @@
  * (instance, event). */
 KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step,
                              const u32 first, const u32 n_events, GLOBAL const u32* event_neuron,
-                             GLOBAL u32* spike_list, GLOBAL u32* spike_count)
+                             GLOBAL u32* spike_list, GLOBAL u32* spike_count,
+        const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count)
 {
     const u32 gid = GLOBAL_ID;
     if (gid == 0) spike_count[(step + 1) & 1] = 0;
     if (gid >= n_events * batch) return;
     const u32 b = gid / n_events, e = gid - b * n_events;
-    spike_list[ATOMIC_INC_U32(&spike_count[step & 1])] = b * n + event_neuron[first + e];
+    EMIT(b * n + event_neuron[first + e]);
 }

@@ -1,8 +1,8 @@
 """Assemble kernel sources for a dialect, and the manifest the device backends launch through.
 
 A kernel's full text is ``prelude_<dialect>.h`` + generated definitions (the
-``real`` type, parameter indices, compile-time switches) + ``philox.h`` + the
-op file, with ``#line`` markers so compiler messages point at kernels/<file>.
+``real`` type, parameter indices, compile-time switches) + ``philox.h`` +
+``spikes.h`` + the op file, with ``#line`` markers so compiler messages point at kernels/<file>.
 The text is the cache key. ``SNNKIT_DUMP_KERNELS=dir`` writes every assembled
 source there.
 """
@@ -22,14 +22,14 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("ring_slot", "u32"), ("param_plane", "u32"),
         ("param_stride", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"), ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"),
         ("refrac_steps", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
-        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
+        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
     "poisson_step": ("poisson.c", [
         ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("param_stride", "u32"),
         ("spike_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
-        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
+        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
     "spike_times_step": ("spike_times.c", [
         ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("first", "u32"), ("n_events", "u32"),
-        ("event_neuron", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr")]),
+        ("event_neuron", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
     "propagate": ("propagate.c", [
         ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("step", "u32"), ("depth", "u32"),
         ("uniform_receptor", "u32"), ("uniform_delay", "u32"), ("n_synapses", "u32"), ("plastic", "u32"),
@@ -48,8 +48,6 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("trace_pre", "ptr"), ("weight", "ptr")]),
     "trace_jump": ("stdp.c", [("step", "u32"), ("nearest", "u32"), ("spike_list", "ptr"),
                               ("spike_count", "ptr"), ("trace", "ptr")]),
-    "record_spikes": ("record.c", [("step", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
-                                   ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
     "record_state": ("record.c", [
         ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
@@ -91,7 +89,7 @@ def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
     # the prelude comes first (pragmas, u32/u64); it reads REAL_IS_DOUBLE to pick its atomics
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
-                      definitions(real, switches), _read("philox.h"), _read(file)])
+                      definitions(real, switches), _read("philox.h"), _read("spikes.h"), _read(file)])
     dump = os.environ.get("SNNKIT_DUMP_KERNELS")
     if dump:
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]

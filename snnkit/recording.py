@@ -55,6 +55,7 @@ class Recorder:
         """Per-step record operations, each called as op(step)."""
         ops = []
         for group, buffer in self.group_buffers.items():
+            self.backend.attach_spike_record(spikes[group], buffer)
             ops.append(lambda k, s=spikes[group], b=buffer: self.backend.record_spikes(s, b, k))
         for (pop, var), mon in self.state_monitors.items():
             array = state_array(groups[self.placement[pop][0]], var)

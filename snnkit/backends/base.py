@@ -110,6 +110,10 @@ class Backend(ABC):
     def new_state_record(self, indices: np.ndarray, batch: int):
         """A buffer that collects samples of ``array[:, indices]`` (B, n)."""
 
+    def attach_spike_record(self, spikes, record) -> None:
+        """Called before the first step: a backend may let the producer of ``spikes``
+        write straight into ``record`` (then record_spikes only counts the step)."""
+
     @abstractmethod
     def record_spikes(self, spikes, record, step: int) -> None:
         """Append this step's spikes to ``record``."""

@@ -15,7 +15,7 @@ MAX_STEPS_PER_PULL = 256
 
 
 class DeviceSpikeRecord:
-    """(step, b * N + i) pairs appended by the record_spikes kernel."""
+    """(step, b * N + i) pairs appended by the group's spike producer (kernels/spikes.h)."""
 
     def __init__(self, backend, per_step: int):
         self.backend = backend
@@ -26,17 +26,10 @@ class DeviceSpikeRecord:
         self.id = backend.zeros(capacity, np.uint32)
         self.count = backend.zeros(1, np.uint32)
         self.pending = 0
-        self.launch = None
         self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def append(self, spikes, step: int) -> None:
-        if self.launch is None:
-            arg = self.backend.kernel_arg
-            self.launch = self.backend.bind("record_spikes", spikes.capacity, step=0,
-                                            spike_list=arg(spikes.list), spike_count=arg(spikes.count),
-                                            rec_step=arg(self.step), rec_id=arg(self.id),
-                                            rec_count=arg(self.count))
-        self.launch(step=step)
+    def step_done(self) -> None:
+        """The producer appended one more step; pull before the buffer could overflow."""
         self.pending += 1
         if self.pending >= self.steps_per_pull:
             self.pull()

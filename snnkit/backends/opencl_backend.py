@@ -41,15 +41,24 @@ def _devices():
 
 
 class OpenCLSpikes:
-    """Compacted spike list (capacity B*N) and spike_count[2] on the device."""
+    """Compacted spike list (capacity B*N), spike_count[2], and the record its
+    producer appends to (None: not recorded)."""
 
-    __slots__ = ("list", "count", "capacity")
+    __slots__ = ("list", "count", "capacity", "record")
 
     def __init__(self, queue, capacity: int):
         cl = _cl()
         self.capacity = capacity
         self.list = cl.array.zeros(queue, max(1, capacity), np.uint32)
         self.count = cl.array.zeros(queue, 2, np.uint32)
+        self.record = None
+
+    def producer_args(self, dummy) -> dict:
+        """The arguments every spike producer ends with (kernels/spikes.h)."""
+        rec = self.record
+        return dict(spike_list=self.list.data, spike_count=self.count.data, record=int(rec is not None),
+                    rec_step=(rec.step if rec else dummy).data, rec_id=(rec.id if rec else dummy).data,
+                    rec_count=(rec.count if rec else dummy).data)
 
 
 class OpenCLBackend(Backend):
@@ -88,6 +97,7 @@ class OpenCLBackend(Backend):
         if self.device.single_fp_config & cl.device_fp_config.CORRECTLY_ROUNDED_DIVIDE_SQRT:
             self.options.append("-cl-fp32-correctly-rounded-divide-sqrt")
         self._kernels = {}
+        self.dummy = cl.array.zeros(self.queue, 1, np.uint32)     # stands in for absent buffers
         log.info("snnkit: OpenCL device %r on platform %r", self.device.name, self.platform.name)
 
     @staticmethod
@@ -209,8 +219,7 @@ class OpenCLBackend(Backend):
                 ring=g["ring"].data, v_state=g["v"].data, syn=g["syn"].data, refrac=g["refrac"].data,
                 theta=g["theta"].data, params=g["params"].data, refrac_steps=g["refrac_steps"].data,
                 rng_neuron=g["rng_neuron"].data, rng_stream=g["rng_stream"].data, key_lo=g["key_lo"].data,
-                key_hi=g["key_hi"].data, instance=g["instance"].data, spike_list=spikes.list.data,
-                spike_count=spikes.count.data)
+                key_hi=g["key_hi"].data, instance=g["instance"].data, **spikes.producer_args(self.dummy))
         g["_lif"](step=step, ring_slot=step % g["ring_depth"])
 
     def poisson_step(self, g: dict, spikes: OpenCLSpikes, step: int) -> None:
@@ -219,16 +228,14 @@ class OpenCLBackend(Backend):
                 "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"], step=0,
                 param_stride=g["param_stride"], spike_probability=g["spike_probability"].data,
                 rng_neuron=g["rng_neuron"].data, rng_stream=g["rng_stream"].data, key_lo=g["key_lo"].data,
-                key_hi=g["key_hi"].data, instance=g["instance"].data, spike_list=spikes.list.data,
-                spike_count=spikes.count.data)
+                key_hi=g["key_hi"].data, instance=g["instance"].data, **spikes.producer_args(self.dummy))
         g["_poisson"](step=step)
 
     def spike_times_step(self, g: dict, first: int, last: int, spikes: OpenCLSpikes, step: int) -> None:
         if "_times" not in g:
             g["_times"] = self.bind(
                 "spike_times_step", 1, n=g["size"], batch=g["batch"], step=0, first=0, n_events=0,
-                event_neuron=g["event_neuron"].data, spike_list=spikes.list.data,
-                spike_count=spikes.count.data)
+                event_neuron=g["event_neuron"].data, **spikes.producer_args(self.dummy))
         n_events = int(last - first)
         g["_times"](threads=n_events * g["batch"], step=step, first=int(first), n_events=n_events)
 
@@ -279,8 +286,11 @@ class OpenCLBackend(Backend):
     def new_state_record(self, indices, batch: int) -> DeviceStateRecord:
         return DeviceStateRecord(self, np.asarray(indices), batch)
 
+    def attach_spike_record(self, spikes: OpenCLSpikes, record: DeviceSpikeRecord) -> None:
+        spikes.record = record
+
     def record_spikes(self, spikes: OpenCLSpikes, record: DeviceSpikeRecord, step: int) -> None:
-        record.append(spikes, step)
+        record.step_done()          # the producer already wrote this step's spikes
 
     def record_state(self, array, record: DeviceStateRecord) -> None:
         record.append(array)
