@@ -18,7 +18,9 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,11 +53,36 @@ def time_baseline(n: int, seed: int):
     return time.perf_counter() - t0, rate
 
 
+def brian2_rows(args, baselines: dict) -> list:
+    """Brian2 (cython target) on the same sizes, in its own interpreter."""
+    script = Path(__file__).parent / "peers" / "brian2_cuba.py"
+    cmd = [args.brian2_python, str(script), "--target", "cython", "--repeat", str(args.repeat),
+           "--sizes", *map(str, args.sizes)]
+    runs = [json.loads(line) for line in subprocess.run(cmd, capture_output=True, text=True, check=True,
+                                                         cwd=tempfile.gettempdir()).stdout.splitlines()]
+    rows = []
+    for n in args.sizes:
+        mine = [r for r in runs if r["neurons"] == n]
+        sim = [r["sim_s"] for r in mine]
+        row = dict(model="cuba", neurons=n, duration_ms=1000.0, backend="brian2-cython",
+                   device=mine[0]["simulator"], build_s=statistics.median(r["build_s"] for r in mine),
+                   sim_s_median=statistics.median(sim), sim_s_min=min(sim), sim_s_max=max(sim),
+                   rate_exc_hz=statistics.median(r["rate_hz"] for r in mine), rate_inh_hz=None,
+                   baseline_s_median=baselines[n], ratio_to_baseline=statistics.median(sim) / baselines[n])
+        rows.append(row)
+        print(f"CUBA {n:>6}: brian2 cython  {row['sim_s_median']:.3f} s (min {row['sim_s_min']:.3f}, max "
+              f"{row['sim_s_max']:.3f}; codegen+compile {row['build_s']:.1f} s) mean rate "
+              f"{row['rate_exc_hz']:.2f} Hz", flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[4000, 40000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--tag", default="", help="suffix of the results file name")
+    parser.add_argument("--brian2-python", default=None,
+                        help="a Python with brian2 installed: also time peers/brian2_cuba.py (cython target)")
     parser.add_argument("--backends", nargs="+",
                         default=[b for b, why in sk.backends.available().items() if why is None])
     args = parser.parse_args()
@@ -80,6 +107,8 @@ def main() -> None:
                   f"max {row['sim_s_max']:.3f}; build {row['build_s']:.2f} s) rates exc "
                   f"{row['rate_exc_hz']:.2f} / inh {row['rate_inh_hz']:.2f} Hz, "
                   f"x{row['ratio_to_baseline']:.2f} of the plain loop", flush=True)
+    if args.brian2_python:
+        rows += brian2_rows(args, {r["neurons"]: r["baseline_s_median"] for r in rows})
     out = Path(__file__).parent / "results" / f"cuba_{platform.node() or 'host'}{'_' + args.tag if args.tag else ''}.json"
     out.parent.mkdir(exist_ok=True)
     meta = dict(machine=platform.processor() or platform.machine(), cpus=os.cpu_count(),

@@ -37,7 +37,7 @@ def cmd_run(args) -> int:
     network, duration = load_model(args.model)
     duration = args.duration if args.duration is not None else duration
     sim = Simulator(network, dt=args.dt, batch=args.batch, backend=args.backend, seed=args.seed,
-                    dtype=args.dtype, output=args.output)
+                    dtype=args.dtype, output=args.output, device=args.device)
     print(f"snnkit: {args.model}: {sum(p.size for p in network.populations)} neurons, "
           f"batch {args.batch}, {duration:g} ms on {sim.backend.name} ({sim.backend.device_name})")
     sim.run(duration, progress=False if args.no_progress else None)
@@ -84,6 +84,7 @@ def main(argv=None) -> int:
     run = sub.add_parser("run", help="run a built-in model or a script")
     run.add_argument("model", help="a script.py or one of: " + ", ".join(examples.names()))
     run.add_argument("--backend", default="numpy", help="numpy, opencl or auto (default numpy)")
+    run.add_argument("--device", default=None, help="device of a device backend (OpenCL: 'P:D' or a name)")
     run.add_argument("--batch", type=int, default=1, help="network instances run together")
     run.add_argument("--duration", type=float, default=None, help="biological time, ms")
     run.add_argument("--dt", type=float, default=0.1, help="time step, ms")

@@ -32,7 +32,11 @@ class Simulator:
         Number of network instances simulated together (>= 1). Connectivity is
         shared; state, per-instance parameters and plastic weights are per instance.
     backend : str or Backend
-        "numpy", "auto", or a Backend instance.
+        "numpy", "opencl", "auto", or a Backend instance.
+    device : str, optional
+        Which device a device backend runs on (OpenCL: "platform:device"
+        indices or part of the device name; default from SNNKIT_OPENCL_DEVICE,
+        else the first GPU, else the first device).
     seed : int or sequence of int, optional
         One int: instance b draws Poisson spikes and noise from key = seed,
         counter instance word = b (independent instances). One int per instance:
@@ -48,12 +52,12 @@ class Simulator:
     """
 
     def __init__(self, network: Network, dt: float = 0.1, batch: int = 1, backend="numpy",
-                 seed=None, dtype="float32", output=None, flush_seconds: float = 1.0):
+                 seed=None, dtype="float32", output=None, flush_seconds: float = 1.0, device=None):
         if not isinstance(network, Network):
             fail("network", network, "must be an snnkit.Network")
         self.dt = check_dt(dt)
         self.batch = check_count("batch", batch, minimum=1)
-        self.backend = get_backend(backend, dtype=dtype)
+        self.backend = get_backend(backend, dtype=dtype, **({} if device is None else {"device": device}))
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.seed = seed

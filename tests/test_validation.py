@@ -134,3 +134,15 @@ def test_bad_duration_keeps_everything_recorded(tmp_path):
     assert sim.t == 50.0
     assert np.array_equal(sim.results.spikes["src"].times, before)
     assert np.array_equal(sk.load(tmp_path / "out.h5").spikes["src"].times, before)
+
+
+def test_device_choice_errors():
+    net, *_ = two_pops()
+    with pytest.raises(SnnkitValueError, match="device = 'gpu0' .* host CPU only"):
+        sk.Simulator(net, device="gpu0")
+    from snnkit.backends import BACKENDS
+    if BACKENDS["opencl"].unavailable_reason() is None:
+        with pytest.raises(SnnkitValueError, match="device = 'no-such-device' .* found"):
+            sk.Simulator(net, backend="opencl", device="no-such-device")
+        sim = sk.Simulator(net, backend="opencl", device="0:0")
+        assert sim.backend.device_name

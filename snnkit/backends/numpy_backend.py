@@ -43,6 +43,12 @@ class NumpyBackend(Backend):
     def unavailable_reason(cls):
         return None
 
+    def __init__(self, dtype=np.float32, device=None):
+        super().__init__(dtype)
+        if device not in (None, "cpu", "host"):
+            from ..validation import fail
+            fail("device", device, "the numpy backend runs on the host CPU only (device None)")
+
     @property
     def device_name(self) -> str:
         return "host CPU (NumPy)"
