@@ -42,6 +42,10 @@ def assert_same_spikes(a, b, pop):
         assert np.array_equal(getattr(sa, field), getattr(sb, field)), (pop, field)
 
 
+def assert_same_trace(a, b, pop, var="v"):
+    assert np.array_equal(a.results.traces[pop][var].data, b.results.traces[pop][var].data), (pop, var)
+
+
 def random_network(seed, synapse, method="exact", noise=0.0, plastic=False, delays=True):
     rng = np.random.default_rng(seed)
     net = sk.Network(seed=seed)
@@ -101,7 +105,7 @@ def test_noise_and_poisson_draws_are_bit_identical_in_float32(device, method):
         return net
     (_, a), (_, b) = run_pair(make, device, 100.0, batch=2, seed=11)
     assert_same_spikes(a, b, "src")
-    assert np.array_equal(a.results.traces["pop"]["v"].data, b.results.traces["pop"]["v"].data)
+    assert_same_trace(a, b, "pop")
 
 
 def test_single_neurons_and_feedforward_rasters_identical_for_1000_steps(device):
@@ -118,7 +122,7 @@ def test_single_neurons_and_feedforward_rasters_identical_for_1000_steps(device)
     (_, a), (_, b) = run_pair(make, device, 100.0, batch=2, seed=1)
     assert a.results.spikes["pop"].times.size > 50
     assert_same_spikes(a, b, "pop")
-    assert np.array_equal(a.results.traces["pop"]["v"].data, b.results.traces["pop"]["v"].data)
+    assert_same_trace(a, b, "pop")
 
 
 @pytest.mark.parametrize("case", ["no_spikes", "all_spike", "exact_threshold", "refractory_end", "empty"])
@@ -143,7 +147,7 @@ def test_edge_cases(device, case):
         return net
     (_, a), (_, b) = run_pair(make, device, 30.0, batch=2, seed=1)
     assert_same_spikes(a, b, "pop")
-    assert np.array_equal(a.results.traces["pop"]["v"].data, b.results.traces["pop"]["v"].data)
+    assert_same_trace(a, b, "pop")
     counts = a.results.spikes["pop"].times.size
     expected = {"no_spikes": 0, "all_spike": 2 * 10 * 300, "empty": 0}
     if case in expected:

@@ -26,7 +26,9 @@ log = logging.getLogger("snnkit")
 
 INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
               "rng_neuron", "rng_stream", "key_lo", "key_hi", "instance"}
-HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "size", "cm", "refrac_steps"}
+HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "cm"}
+# LIF parameters reach the device only packed into one array (_pack_lif)
+PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
 
 
 def _cl():
@@ -96,7 +98,7 @@ class OpenCLBackend(Backend):
         self.options = []
         if self.device.single_fp_config & cl.device_fp_config.CORRECTLY_ROUNDED_DIVIDE_SQRT:
             self.options.append("-cl-fp32-correctly-rounded-divide-sqrt")
-        self._kernels = {}
+        self._programs = {}
         self.dummy = cl.array.zeros(self.queue, 1, np.uint32)     # stands in for absent buffers
         log.info("snnkit: OpenCL device %r on platform %r", self.device.name, self.platform.name)
 
@@ -112,12 +114,9 @@ class OpenCLBackend(Backend):
         text = str(spec)
         if ":" in text and all(part.isdigit() for part in text.split(":")):
             p, d = (int(x) for x in text.split(":"))
-            platforms = sorted({id(pl): pl for pl, _ in devices}.values(), key=lambda pl: devices.index(
-                next(pd for pd in devices if pd[0] is pl)))
-            try:
+            platforms = _cl().get_platforms()
+            if p < len(platforms) and d < len(platforms[p].get_devices()):
                 return platforms[p], platforms[p].get_devices()[d]
-            except IndexError:
-                pass
         matches = [pd for pd in devices if text.lower() in pd[1].name.lower()]
         if not matches:
             fail("device", spec, "must be 'platform:device' indices or part of a device name; found "
@@ -137,10 +136,10 @@ class OpenCLBackend(Backend):
         PyOpenCL also caches the binaries on disk)."""
         file = kernels.MANIFEST[name][0]
         key = (file, tuple(switches))
-        if key not in self._kernels:
+        if key not in self._programs:
             source = kernels.assemble(file, "opencl", self.real, switches)
-            self._kernels[key] = _cl().Program(self.context, source).build(options=self.options)
-        return self._kernels[key]
+            self._programs[key] = _cl().Program(self.context, source).build(options=self.options)
+        return self._programs[key]
 
     def kernel(self, name: str, switches=()):
         """A fresh kernel object of ``name`` (arguments unset)."""
@@ -154,8 +153,9 @@ class OpenCLBackend(Backend):
     def upload(self, host: dict) -> dict:
         cl = _cl()
         out = {}
+        skip = HOST_ONLY | (PACKED if host.get("kind") == "lif" else set())
         for key, value in host.items():
-            if not isinstance(value, np.ndarray) or key in HOST_ONLY:
+            if not isinstance(value, np.ndarray) or key in skip:
                 out[key] = value
                 continue
             if key in INDEX_KEYS:
