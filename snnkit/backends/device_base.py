@@ -1,0 +1,242 @@
+"""What every device backend shares: upload policy, the step ops as bound
+kernels, spike sets and record buffers. A concrete backend (OpenCL, CuPy)
+supplies arrays (``zeros``, ``to_device``, ``to_host``), compilation and
+launching (``bind``), and how a kernel takes an array (``kernel_arg``).
+
+Spikes stay on the device: each group has a compacted spike list and a
+double-buffered count (the producer of step k zeroes the count of step k+1),
+so nothing is read back inside the step loop; the producer also appends to the
+group's spike record (kernels/spikes.h). Each op binds its kernel on first use
+(every argument set once) and keeps it in the group / table dict; a step sets
+only its scalars and launches.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+
+import numpy as np
+
+from .. import kernels
+from .base import Backend
+from .device_records import DeviceSpikeRecord, DeviceStateRecord
+
+INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
+              "rng_neuron", "rng_stream", "key_lo", "key_hi", "instance"}
+HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "cm"}
+# LIF parameters reach the device only packed into one array (pack_lif)
+PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
+
+
+def pack_lif(g: dict, dtype) -> dict:
+    """All per-neuron LIF parameters as one host array (n_params, rows, N), rows = 1 or batch."""
+    n, batch = g["size"], g["batch"]
+    zero = np.zeros((1, n))
+    pairs = {"decay_syn_E": ("decay_syn", 0), "decay_syn_I": ("decay_syn", 1),
+             "e_rev_E": ("e_rev", 0), "e_rev_I": ("e_rev", 1)}
+    planes = []
+    for name in kernels.LIF_PARAMS:
+        if name in pairs:
+            key, row = pairs[name]
+            planes.append(g[key][row] if key in g else zero)
+        else:
+            planes.append(g.get(name, zero))
+    n_rows = batch if max(p.shape[0] for p in planes + [g["refrac_steps"]]) > 1 else 1
+    params = np.stack([np.broadcast_to(p, (n_rows, n)) for p in planes]).astype(dtype)
+    refrac_steps = np.broadcast_to(g["refrac_steps"], (n_rows, n)).astype(np.int32)
+    return dict(params=np.ascontiguousarray(params), refrac_steps=np.ascontiguousarray(refrac_steps),
+                param_plane=n_rows * n, param_stride=n if n_rows > 1 else 0)
+
+
+class KernelArguments:
+    """The arguments of one kernel by manifest name: checked once, scalars converted
+    to the kernel's types (u32, real); ``values`` in signature order."""
+
+    def __init__(self, name: str, args: dict, real_type):
+        params = kernels.MANIFEST[name][1]
+        names = [p for p, _ in params]
+        if set(args) != set(names):
+            raise TypeError(f"kernel {name}: missing arguments {sorted(set(names) - set(args))}, "
+                            f"unknown {sorted(set(args) - set(names))}")
+        self.index = {p: i for i, p in enumerate(names)}
+        self.kind = dict(params)
+        self.real_type = real_type
+        self.values = [self.convert(p, args[p]) for p in names]
+
+    def convert(self, param: str, value):
+        kind = self.kind[param]
+        if kind == "u32":
+            return np.uint32(value)
+        if kind == "real":
+            return self.real_type(value)
+        return value
+
+    def update(self, scalars: dict) -> list:
+        """Set new scalar values; return (index, value) of each."""
+        changed = []
+        for param, value in scalars.items():
+            i = self.index[param]
+            self.values[i] = self.convert(param, value)
+            changed.append((i, self.values[i]))
+        return changed
+
+
+class DeviceSpikes:
+    """Compacted spike list (capacity B*N), spike_count[2], and the record its
+    producer appends to (None: not recorded)."""
+
+    __slots__ = ("list", "count", "capacity", "record")
+
+    def __init__(self, backend, capacity: int):
+        self.capacity = capacity
+        self.list = backend.zeros(max(1, capacity), np.uint32)
+        self.count = backend.zeros(2, np.uint32)
+        self.record = None
+
+
+class DeviceBackend(Backend):
+    """The step ops of a device backend, in terms of bound kernels."""
+
+    def __init__(self, dtype="float32"):
+        super().__init__(dtype)
+        self.real = "double" if self.dtype == np.float64 else "float"
+
+    # -- what a concrete device backend supplies ---------------------------------
+    @abstractmethod
+    def to_device(self, host: np.ndarray): ...
+
+    @abstractmethod
+    def bind(self, name: str, threads: int, switches=(), **args):
+        """Kernel ``name`` with every argument (by manifest name) set once; the result is
+        called as ``launch(threads=None, **scalars)``."""
+
+    # -- memory ------------------------------------------------------------------
+    def upload(self, host: dict) -> dict:
+        skip = HOST_ONLY | (PACKED if host.get("kind") == "lif" else set())
+        out = {}
+        for key, value in host.items():
+            if not isinstance(value, np.ndarray) or key in skip:
+                out[key] = value
+                continue
+            if key in INDEX_KEYS:
+                value = value.astype(np.uint32)
+            elif value.dtype.kind == "f":
+                value = value.astype(self.dtype)
+            out[key] = self.to_device(np.ascontiguousarray(value))
+        if host.get("kind") == "lif":
+            packed = pack_lif(host, self.dtype)
+            out.update(packed, params=self.to_device(packed["params"]),
+                       refrac_steps=self.to_device(packed["refrac_steps"]), switches=kernels.lif_switches(host))
+        elif host.get("kind") == "poisson":
+            out["param_stride"] = host["size"] if host["spike_probability"].shape[0] > 1 else 0
+        return out
+
+    def new_spikes(self, batch: int, size: int) -> DeviceSpikes:
+        return DeviceSpikes(self, batch * size)
+
+    def producer_args(self, spikes: DeviceSpikes) -> dict:
+        """The arguments every spike producer ends with (kernels/spikes.h)."""
+        a, rec = self.kernel_arg, spikes.record
+        if not hasattr(self, "_dummy"):
+            self._dummy = self.zeros(1, np.uint32)       # stands in for an absent record
+        return dict(spike_list=a(spikes.list), spike_count=a(spikes.count), record=int(rec is not None),
+                    rec_step=a(rec.step if rec else self._dummy), rec_id=a(rec.id if rec else self._dummy),
+                    rec_count=a(rec.count if rec else self._dummy))
+
+    # -- the step -----------------------------------------------------------------
+    def deliver(self, g: dict, step: int) -> None:
+        """Fused into lif_step (kernels/lif.c reads and clears its ring slot)."""
+
+    def lif_step(self, g: dict, spikes: DeviceSpikes, step: int) -> None:
+        if "_lif" not in g:
+            a = self.kernel_arg
+            g["_lif"] = self.bind(
+                "lif_step", g["batch"] * g["size"], g["switches"], n=g["size"], batch=g["batch"],
+                step=0, ring_slot=0, param_plane=g["param_plane"], param_stride=g["param_stride"],
+                ring=a(g["ring"]), v_state=a(g["v"]), syn=a(g["syn"]), refrac=a(g["refrac"]),
+                theta=a(g["theta"]), params=a(g["params"]), refrac_steps=a(g["refrac_steps"]),
+                rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
+                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(spikes))
+        g["_lif"](step=step, ring_slot=step % g["ring_depth"])
+
+    def poisson_step(self, g: dict, spikes: DeviceSpikes, step: int) -> None:
+        if "_poisson" not in g:
+            a = self.kernel_arg
+            g["_poisson"] = self.bind(
+                "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"], step=0,
+                param_stride=g["param_stride"], spike_probability=a(g["spike_probability"]),
+                rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
+                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(spikes))
+        g["_poisson"](step=step)
+
+    def spike_times_step(self, g: dict, first: int, last: int, spikes: DeviceSpikes, step: int) -> None:
+        if "_times" not in g:
+            g["_times"] = self.bind(
+                "spike_times_step", 1, n=g["size"], batch=g["batch"], step=0, first=0, n_events=0,
+                event_neuron=self.kernel_arg(g["event_neuron"]), **self.producer_args(spikes))
+        n_events = int(last - first)
+        g["_times"](threads=n_events * g["batch"], step=step, first=int(first), n_events=n_events)
+
+    def propagate(self, s: dict, spikes: DeviceSpikes, target: dict, step: int) -> None:
+        if s["n_synapses"] == 0:
+            return
+        if "_propagate" not in s:
+            a = self.kernel_arg
+            s["_propagate"] = self.bind(
+                "propagate", spikes.capacity, n_pre=s["n_pre"], n_post=s["n_post"], batch=target["batch"],
+                step=0, depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
+                uniform_delay=s["uniform_delay"], n_synapses=s["n_synapses"], plastic=int(s["plastic"]),
+                spike_list=a(spikes.list), spike_count=a(spikes.count), row_ptr=a(s["row_ptr"]),
+                post_index=a(s["post_index"]), receptor=a(s["receptor"]), delay=a(s["delay"]),
+                weight=a(s["weight"]), ring=a(target["ring"]))
+        s["_propagate"](step=step)
+
+    def stdp_step(self, s: dict, pre: DeviceSpikes, post: DeviceSpikes, step: int) -> None:
+        if "_stdp" not in s:
+            s["_stdp"] = self._bind_stdp(s, pre, post)
+        for launch, takes_step in s["_stdp"]:
+            launch(step=step) if takes_step else launch()
+
+    def _bind_stdp(self, s: dict, pre: DeviceSpikes, post: DeviceSpikes) -> list:
+        """decay both traces, depress on pre, potentiate on post, then the traces jump."""
+        a = self.kernel_arg
+        x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
+        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], n_synapses=s["n_synapses"], step=0,
+                      w_min=s["w_min"], w_max=s["w_max"], multiplicative=int(s["multiplicative"]),
+                      weight=a(w))
+        launches = [(self.bind("trace_decay", x.size, n_values=x.size, decay=s["decay_plus"], trace=a(x)), False),
+                    (self.bind("trace_decay", y.size, n_values=y.size, decay=s["decay_minus"], trace=a(y)), False)]
+        if s["n_synapses"]:
+            launches += [
+                (self.bind("stdp_on_pre", pre.capacity, a_minus=s["A_minus"], spike_list=a(pre.list),
+                           spike_count=a(pre.count), row_ptr=a(s["row_ptr"]), post_index=a(s["post_index"]),
+                           trace_post=a(y), **common), True),
+                (self.bind("stdp_on_post", post.capacity, a_plus=s["A_plus"], spike_list=a(post.list),
+                           spike_count=a(post.count), col_ptr=a(s["col_ptr"]), col_syn=a(s["col_syn"]),
+                           pre_index=a(s["pre_index"]), trace_pre=a(x), **common), True)]
+        launches += [(self.bind("trace_jump", spikes.capacity, step=0, nearest=int(s["nearest"]),
+                                spike_list=a(spikes.list), spike_count=a(spikes.count), trace=a(trace)), True)
+                     for trace, spikes in ((x, pre), (y, post))]
+        return launches
+
+    # -- recording -------------------------------------------------------------------
+    def new_spike_record(self, batch: int, size: int) -> DeviceSpikeRecord:
+        return DeviceSpikeRecord(self, batch * size)
+
+    def new_state_record(self, indices, batch: int) -> DeviceStateRecord:
+        return DeviceStateRecord(self, np.asarray(indices), batch)
+
+    def attach_spike_record(self, spikes: DeviceSpikes, record: DeviceSpikeRecord) -> None:
+        spikes.record = record
+
+    def record_spikes(self, spikes: DeviceSpikes, record: DeviceSpikeRecord, step: int) -> None:
+        record.step_done()          # the producer already wrote this step's spikes
+
+    def record_state(self, array, record: DeviceStateRecord) -> None:
+        record.append(array)
+
+    def drain_spikes(self, record: DeviceSpikeRecord, size: int):
+        return record.drain(size)
+
+    def drain_state(self, record: DeviceStateRecord) -> np.ndarray:
+        return record.drain()
