@@ -61,10 +61,6 @@ def cmd_info(args) -> int:
             print(f"  {name:8s} unavailable: {reason}")
         else:
             print(f"  {name:8s} available: {cls().device_name}")
-    planned = {"cupy": "not built yet (CuPy issue)"}
-    for name, why in planned.items():
-        if name not in BACKENDS:
-            print(f"  {name:8s} unavailable: {why}")
     return 0
 
 
@@ -83,8 +79,8 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a built-in model or a script")
     run.add_argument("model", help="a script.py or one of: " + ", ".join(examples.names()))
-    run.add_argument("--backend", default="numpy", help="numpy, opencl or auto (default numpy)")
-    run.add_argument("--device", default=None, help="device of a device backend (OpenCL: 'P:D' or a name)")
+    run.add_argument("--backend", default="numpy", help="numpy, opencl, cupy or auto (default numpy)")
+    run.add_argument("--device", default=None, help="device of a device backend (OpenCL: 'P:D' or a name; CUDA: an index)")
     run.add_argument("--batch", type=int, default=1, help="network instances run together")
     run.add_argument("--duration", type=float, default=None, help="biological time, ms")
     run.add_argument("--dt", type=float, default=0.1, help="time step, ms")

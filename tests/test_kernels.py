@@ -75,3 +75,25 @@ def test_every_kernel_compiles_in_the_cuda_dialect(tmp_path):
                                  str(path)], capture_output=True, text=True)
         assert result.returncode == 0, f"{path.name}:\n{result.stderr}"
         assert "warning" not in result.stderr, f"{path.name}:\n{result.stderr}"
+
+
+def nvrtc_or_skip():
+    try:
+        from cupy_backends.cuda.libs import nvrtc
+        nvrtc.getVersion()
+    except Exception as err:                              # not installed, no libnvrtc
+        pytest.skip(f"NVRTC (CuPy's compiler) unavailable: {type(err).__name__}: {err}")
+    return nvrtc
+
+
+@pytest.mark.parametrize("real", ["float", "double"])
+def test_every_kernel_compiles_with_nvrtc(real):
+    """What CupyBackend does at run time, minus the GPU: NVRTC has fewer implicit
+    headers than nvcc, so compile each variant with it too (needs no driver)."""
+    nvrtc = nvrtc_or_skip()
+    for name, file, switches in variants():
+        program = nvrtc.createProgram(kernels.assemble(file, "cuda", real, switches), f"{name}.cu", [], [])
+        try:
+            nvrtc.compileProgram(program, ["--fmad=false", "--gpu-architecture=compute_80"])
+        except Exception as err:
+            pytest.fail(f"{name} {switches}: {err}\n{nvrtc.getProgramLog(program)}")

@@ -12,12 +12,13 @@ import logging
 from ..validation import SnnkitValueError
 from .base import Backend
 from .numpy_backend import NumpyBackend
+from .cupy_backend import CupyBackend
 from .opencl_backend import OpenCLBackend
 
 log = logging.getLogger("snnkit")
 
 # best first: 'auto' takes the first that is available and good_for_auto()
-BACKENDS: dict[str, type[Backend]] = {"opencl": OpenCLBackend, "numpy": NumpyBackend}
+BACKENDS: dict[str, type[Backend]] = {"cupy": CupyBackend, "opencl": OpenCLBackend, "numpy": NumpyBackend}
 
 
 class BackendUnavailable(SnnkitValueError):
@@ -46,4 +47,4 @@ def get_backend(name="auto", dtype="float32", **options) -> Backend:
     return BACKENDS[name](dtype=dtype, **options)
 
 
-__all__ = ["Backend", "NumpyBackend", "OpenCLBackend", "BACKENDS", "BackendUnavailable", "available", "get_backend"]
+__all__ = ["Backend", "NumpyBackend", "OpenCLBackend", "CupyBackend", "BACKENDS", "BackendUnavailable", "available", "get_backend"]

@@ -1,0 +1,126 @@
+"""The CUDA backend: the kernels/ sources in the CUDA dialect, through CuPy (NVRTC;
+no nvcc needed by users).
+
+The step ops are DeviceBackend's; this file supplies the CUDA device, module
+compilation (memoised per source text and device, cached on disk by CuPy),
+arrays and launches. ``--fmad=false`` keeps float arithmetic rounding as NumPy's.
+
+Device: ``CupyBackend(device=1)`` or SNNKIT_CUDA_DEVICE, else device 0.
+
+Validation status: compiled with nvcc in CI (tests/test_kernels.py); the CuPy
+test runs happen only on a machine with a CUDA GPU (see the issue notes).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+
+from .. import kernels
+from ..validation import fail
+from .device_base import DeviceBackend, KernelArguments
+
+log = logging.getLogger("snnkit")
+
+THREADS_PER_BLOCK = 256
+
+
+def _cupy():
+    import cupy
+    return cupy
+
+
+class CupyBackend(DeviceBackend):
+    """Runs the kernels/ sources on a CUDA GPU through CuPy (float32, or float64)."""
+
+    name = "cupy"
+
+    @classmethod
+    def unavailable_reason(cls):
+        try:
+            cupy = _cupy()
+        except ImportError:
+            return "cupy is not installed (pip install 'snnkit[cuda]')"
+        try:
+            count = cupy.cuda.runtime.getDeviceCount()
+        except Exception as err:                           # no driver, no device
+            return f"no CUDA device ({type(err).__name__}: {err})"
+        return None if count else "no CUDA device found"
+
+    def __init__(self, dtype="float32", device=None):
+        super().__init__(dtype)
+        cupy = _cupy()
+        spec = device if device is not None else os.environ.get("SNNKIT_CUDA_DEVICE", 0)
+        count = cupy.cuda.runtime.getDeviceCount()
+        try:
+            index = int(spec)
+        except (TypeError, ValueError):
+            index = -1
+        if not 0 <= index < count:
+            fail("device", spec, f"must be a CUDA device index in [0, {count})")
+        self.device = cupy.cuda.Device(index)
+        self.device.use()
+        # the default stream: uploads (cupy.asarray) and launches are then ordered;
+        # a capture stream arrives with CUDA graphs
+        self.stream = cupy.cuda.Stream.null
+        self._modules = {}
+        props = cupy.cuda.runtime.getDeviceProperties(index)
+        name = props["name"]
+        self._name = name.decode() if isinstance(name, bytes) else str(name)
+        log.info("snnkit: CUDA device %d %r", index, self._name)
+
+    @property
+    def device_name(self) -> str:
+        return f"{self._name} (CUDA device {self.device.id})"
+
+    def memory_available(self) -> int:
+        with self.device:
+            free, _total = _cupy().cuda.runtime.memGetInfo()
+        return int(free * 0.9)
+
+    # -- kernels ---------------------------------------------------------------
+    def module(self, name: str, switches=()):
+        """The compiled module holding kernel ``name`` (memoised per source text)."""
+        file = kernels.MANIFEST[name][0]
+        key = (file, tuple(switches))
+        if key not in self._modules:
+            source = kernels.assemble(file, "cuda", self.real, switches)
+            with self.device:
+                self._modules[key] = _cupy().RawModule(code=source, options=("--fmad=false",))
+        return self._modules[key]
+
+    def bind(self, name: str, threads: int, switches=(), **args) -> "CupyKernel":
+        return CupyKernel(self, name, threads, switches, args)
+
+    # -- memory ------------------------------------------------------------------
+    def to_device(self, host: np.ndarray):
+        with self.device:
+            return _cupy().asarray(host)
+
+    def zeros(self, shape, dtype):
+        with self.device:
+            return _cupy().zeros(shape, dtype)
+
+    def to_host(self, array) -> np.ndarray:
+        return array.get(stream=self.stream)
+
+    def synchronize(self) -> None:
+        self.stream.synchronize()
+
+
+class CupyKernel:
+    """A CUDA kernel with its argument tuple built once; calling it updates the
+    given scalars and launches on the backend's stream."""
+
+    def __init__(self, backend: CupyBackend, name: str, threads: int, switches, args: dict):
+        self.args = KernelArguments(name, args, backend.dtype.type)
+        self.function = backend.module(name, switches).get_function(name)
+        self.backend, self.threads = backend, int(threads)
+
+    def __call__(self, threads: int | None = None, **scalars) -> None:
+        self.args.update(scalars)
+        n = max(1, self.threads if threads is None else int(threads))
+        blocks = -(-n // THREADS_PER_BLOCK)
+        self.function((blocks,), (THREADS_PER_BLOCK,), tuple(self.args.values), stream=self.backend.stream)
