@@ -172,3 +172,26 @@ def test_stdp_weights_after_a_poisson_driven_run_agree_in_float32(device):
     wa, wb = a.weights(na.projections[0])[2], b.weights(nb.projections[0])[2]
     assert_same_spikes(a, b, "neuron")
     assert np.allclose(wa, wb, rtol=1e-5, atol=1e-9)
+
+
+def test_device_record_buffers_pull_often_without_loss(device, monkeypatch):
+    # tiny device buffers force many pulls (spikes every 3 steps, state every 5 rows)
+    from snnkit.backends import device_records
+    monkeypatch.setattr(device_records, "MAX_STEPS_PER_PULL", 3)
+    monkeypatch.setattr(device_records, "STATE_BYTES", 5 * 2 * 7 * 4)
+
+    def make():
+        net = sk.Network(seed=6)
+        src = net.population(40, sk.Poisson(rate=80.0), name="src")
+        pop = net.population(30, sk.LIFCurrExp(tau_m=10.0, cm=0.25, v_thresh=-60.0), name="pop")
+        net.connect(src, pop, sk.FixedInDegree(2), weight=0.4)
+        net.record(src, "spikes")
+        net.record(pop, "spikes")
+        net.record(pop, "v", indices=range(7), every=3)
+        return net
+    (_, a), (_, b) = run_pair(make, device, 60.0, batch=2, seed=2)
+    assert a.results.spikes["src"].times.size > 300
+    for pop in ("src", "pop"):
+        assert_same_spikes(a, b, pop)
+    assert_same_trace(a, b, "pop")
+    assert a.results.traces["pop"]["v"].data.shape == (200, 2, 7)
