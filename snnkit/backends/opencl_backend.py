@@ -148,13 +148,14 @@ class BoundKernel:
                              self.kernel.get_work_group_info(_cl().kernel_work_group_info.WORK_GROUP_SIZE,
                                                              backend.device))
         self.kernel.set_args(*self.args.values)
+        self.sizes = work_sizes(self.threads, self.max_local)
+        self.enqueue = _cl().enqueue_nd_range_kernel
 
     def __call__(self, threads: int | None = None, **scalars) -> None:
         for index, value in self.args.update(scalars):
             self.kernel.set_arg(index, value)
-        global_size, local_size = work_sizes(self.threads if threads is None else int(threads),
-                                             self.max_local)
-        _cl().enqueue_nd_range_kernel(self.queue, self.kernel, global_size, local_size)
+        global_size, local_size = self.sizes if threads is None else work_sizes(int(threads), self.max_local)
+        self.enqueue(self.queue, self.kernel, global_size, local_size)
 
 
 def work_sizes(threads: int, max_local: int) -> tuple[tuple[int], tuple[int]]:
