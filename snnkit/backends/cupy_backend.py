@@ -112,7 +112,7 @@ class CupyBackend(DeviceBackend):
 
 class CupyKernel:
     """A CUDA kernel with its argument tuple built once; calling it updates the
-    given scalars and launches on the backend's stream."""
+    given scalars and launches."""
 
     def __init__(self, backend: CupyBackend, name: str, threads: int, switches, args: dict):
         self.args = KernelArguments(name, args, backend.dtype.type)
@@ -123,4 +123,5 @@ class CupyKernel:
         self.args.update(scalars)
         n = max(1, self.threads if threads is None else int(threads))
         blocks = -(-n // THREADS_PER_BLOCK)
-        self.function((blocks,), (THREADS_PER_BLOCK,), tuple(self.args.values), stream=self.backend.stream)
+        # RawKernel launches on the current stream: the backend's (the null stream)
+        self.function((blocks,), (THREADS_PER_BLOCK,), tuple(self.args.values))
