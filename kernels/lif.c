@@ -16,7 +16,11 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
                      GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
                      GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
                      GLOBAL u32* spike_list, GLOBAL u32* spike_count,
-        const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count)
+        const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count,
+        const u32 out_fused, const u32 out_n_post, const u32 out_depth, const u32 out_uniform_receptor,
+        const u32 out_uniform_delay, const u32 out_n_synapses, const u32 out_plastic,
+        GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
+        GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
     const u32 gid = GLOBAL_ID;
     if (gid == 0) spike_count[(step + 1) & 1] = 0;
@@ -107,6 +111,7 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
         th = th + PARAM(P_D_THETA);
 #endif
         EMIT(gid);
+        PROPAGATE_OUT(gid);
     }
 #ifdef ADAPTIVE
     theta[gid] = th;

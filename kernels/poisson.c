@@ -5,7 +5,11 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
                          GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
                          GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
                          GLOBAL u32* spike_list, GLOBAL u32* spike_count,
-        const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count)
+        const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count,
+        const u32 out_fused, const u32 out_n_post, const u32 out_depth, const u32 out_uniform_receptor,
+        const u32 out_uniform_delay, const u32 out_n_synapses, const u32 out_plastic,
+        GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
+        GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
     const u32 gid = GLOBAL_ID;
     if (gid == 0) spike_count[(step + 1) & 1] = 0;
@@ -13,6 +17,8 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
     const u32 b = gid / n, i = gid - b * n;
     const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
                                          key_lo[b], key_hi[b]);
-    if (uniform01(w.x[0]) < spike_probability[b * param_stride + i])
+    if (uniform01(w.x[0]) < spike_probability[b * param_stride + i]) {
         EMIT(gid);
+        PROPAGATE_OUT(gid);
+    }
 }

@@ -13,4 +13,4 @@ INLINE void emit_spike(const u32 id, const u32 step, GLOBAL u32* spike_list, GLO
     }
 }
 
-/* every producer's arguments end with: spike_list, spike_count, record, rec_step, rec_id, rec_count */#define EMIT(id) emit_spike((id), step, spike_list, spike_count, record, rec_step, rec_id, rec_count)
+/* every producer's arguments end with: spike_list, spike_count, record, rec_step, rec_id, rec_count */#define EMIT(id) do { emit_spike((id), step, spike_list, spike_count, record, rec_step, rec_id, rec_count); } while (0)

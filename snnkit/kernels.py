@@ -2,7 +2,7 @@
 
 A kernel's full text is ``prelude_<dialect>.h`` + generated definitions (the
 ``real`` type, parameter indices, compile-time switches) + ``philox.h`` +
-``spikes.h`` + the op file, with ``#line`` markers so compiler messages point at kernels/<file>.
+``spikes.h`` + ``propagate.h`` + the op file, with ``#line`` markers so compiler messages point at kernels/<file>.
 The text is the cache key. ``SNNKIT_DUMP_KERNELS=dir`` writes every assembled
 source there.
 """
@@ -53,6 +53,14 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
 }
 
+# every spike producer ends with its fused outgoing table (kernels/propagate.h)
+OUT_TABLE = [("out_fused", "u32"), ("out_n_post", "u32"), ("out_depth", "u32"),
+             ("out_uniform_receptor", "u32"), ("out_uniform_delay", "u32"), ("out_n_synapses", "u32"),
+             ("out_plastic", "u32"), ("out_row_ptr", "ptr"), ("out_post_index", "ptr"),
+             ("out_receptor", "ptr"), ("out_delay", "ptr"), ("out_weight", "ptr"), ("out_ring", "ptr")]
+for _name in ("lif_step", "poisson_step", "spike_times_step"):
+    MANIFEST[_name][1].extend(OUT_TABLE)
+
 # rows of the packed LIF parameter array (params[P_x * param_plane + p])
 LIF_PARAMS = ["v_rest", "v_reset", "v_thresh", "i_offset", "decay_m", "dt_over_tau_m", "dt_over_cm",
               "r_m", "d_theta", "decay_theta", "noise_std", "decay_syn_E", "decay_syn_I",
@@ -89,7 +97,8 @@ def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
     # the prelude comes first (pragmas, u32/u64); it reads REAL_IS_DOUBLE to pick its atomics
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
-                      definitions(real, switches), _read("philox.h"), _read("spikes.h"), _read(file)])
+                      definitions(real, switches), _read("philox.h"), _read("spikes.h"),
+                      _read("propagate.h"), _read(file)])
     dump = os.environ.get("SNNKIT_DUMP_KERNELS")
     if dump:
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]

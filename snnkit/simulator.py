@@ -67,6 +67,7 @@ class Simulator:
         self.plan = lower(network, self.dt, self.batch, seeds)
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
+        self.backend.prepare(self.groups, self.synapses)
         self.spikes = {name: self.backend.new_spikes(self.batch, g["size"])
                        for name, g in self.groups.items()}
         self.recorder = Recorder(network.monitors, self.plan.placement,

@@ -77,6 +77,10 @@ class Backend(ABC):
         """(kernel argument, element offset) of a possibly sliced device array."""
         return array, 0
 
+    def prepare(self, groups: dict, synapses: list) -> None:
+        """Called once after upload, before the first step: a backend may plan
+        across groups and tables here (device backends fuse propagation)."""
+
     @abstractmethod
     def new_spikes(self, batch: int, size: int):
         """An empty spike set for a population of ``size`` neurons x ``batch`` instances."""

@@ -6,7 +6,9 @@ launching (``bind``), and how a kernel takes an array (``kernel_arg``).
 Spikes stay on the device: each group has a compacted spike list and a
 double-buffered count (the producer of step k zeroes the count of step k+1),
 so nothing is read back inside the step loop; the producer also appends to the
-group's spike record (kernels/spikes.h). Each op binds its kernel on first use
+group's spike record (kernels/spikes.h) and propagates each spike through the
+group's first outgoing table itself (kernels/propagate.h), so CUBA's step is
+one launch. Further outgoing tables use the propagate kernel. Each op binds its kernel on first use
 (every argument set once) and keeps it in the group / table dict; a step sets
 only its scalars and launches.
 """
@@ -134,14 +136,36 @@ class DeviceBackend(Backend):
     def new_spikes(self, batch: int, size: int) -> DeviceSpikes:
         return DeviceSpikes(self, batch * size)
 
-    def producer_args(self, spikes: DeviceSpikes) -> dict:
-        """The arguments every spike producer ends with (kernels/spikes.h)."""
+    def prepare(self, groups: dict, synapses: list) -> None:
+        """Give each spike-producing group its first outgoing table to propagate inline."""
+        for s in synapses:
+            pre = groups[s["pre"]]
+            if "_out" not in pre and s["n_synapses"]:
+                pre["_out"] = (s, groups[s["post"]])
+                s["_fused"] = True
+
+    def producer_args(self, g: dict, spikes: DeviceSpikes) -> dict:
+        """The arguments every spike producer ends with: spike list and count, its
+        record (kernels/spikes.h), and its fused outgoing table (kernels/propagate.h)."""
         a, rec = self.kernel_arg, spikes.record
-        if not hasattr(self, "_dummy"):
-            self._dummy = self.zeros(1, np.uint32)       # stands in for an absent record
-        return dict(spike_list=a(spikes.list), spike_count=a(spikes.count), record=int(rec is not None),
-                    rec_step=a(rec.step if rec else self._dummy), rec_id=a(rec.id if rec else self._dummy),
-                    rec_count=a(rec.count if rec else self._dummy))
+        if not hasattr(self, "_dummy"):                  # stand-ins for absent buffers
+            self._dummy, self._dummy_real = self.zeros(1, np.uint32), self.zeros(1, self.dtype)
+        u, r = self._dummy, self._dummy_real
+        args = dict(spike_list=a(spikes.list), spike_count=a(spikes.count), record=int(rec is not None),
+                    rec_step=a(rec.step if rec else u), rec_id=a(rec.id if rec else u),
+                    rec_count=a(rec.count if rec else u))
+        s, target = g.get("_out", (None, None))
+        if s is None:
+            return dict(args, out_fused=0, out_n_post=0, out_depth=1, out_uniform_receptor=0,
+                        out_uniform_delay=1, out_n_synapses=0, out_plastic=0, out_row_ptr=a(u),
+                        out_post_index=a(u), out_receptor=a(u), out_delay=a(u), out_weight=a(r),
+                        out_ring=a(r))
+        return dict(args, out_fused=1, out_n_post=s["n_post"], out_depth=target["ring_depth"],
+                    out_uniform_receptor=s["uniform_receptor"], out_uniform_delay=s["uniform_delay"],
+                    out_n_synapses=s["n_synapses"], out_plastic=int(s["plastic"]),
+                    out_row_ptr=a(s["row_ptr"]), out_post_index=a(s["post_index"]),
+                    out_receptor=a(s["receptor"]), out_delay=a(s["delay"]), out_weight=a(s["weight"]),
+                    out_ring=a(target["ring"]))
 
     # -- the step -----------------------------------------------------------------
     def deliver(self, g: dict, step: int) -> None:
@@ -156,7 +180,7 @@ class DeviceBackend(Backend):
                 ring=a(g["ring"]), v_state=a(g["v"]), syn=a(g["syn"]), refrac=a(g["refrac"]),
                 theta=a(g["theta"]), params=a(g["params"]), refrac_steps=a(g["refrac_steps"]),
                 rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
-                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(spikes))
+                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(g, spikes))
         g["_lif"](step=step, ring_slot=step % g["ring_depth"])
 
     def poisson_step(self, g: dict, spikes: DeviceSpikes, step: int) -> None:
@@ -166,19 +190,19 @@ class DeviceBackend(Backend):
                 "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"], step=0,
                 param_stride=g["param_stride"], spike_probability=a(g["spike_probability"]),
                 rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
-                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(spikes))
+                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(g, spikes))
         g["_poisson"](step=step)
 
     def spike_times_step(self, g: dict, first: int, last: int, spikes: DeviceSpikes, step: int) -> None:
         if "_times" not in g:
             g["_times"] = self.bind(
                 "spike_times_step", 1, n=g["size"], batch=g["batch"], step=0, first=0, n_events=0,
-                event_neuron=self.kernel_arg(g["event_neuron"]), **self.producer_args(spikes))
+                event_neuron=self.kernel_arg(g["event_neuron"]), **self.producer_args(g, spikes))
         n_events = int(last - first)
         g["_times"](threads=n_events * g["batch"], step=step, first=int(first), n_events=n_events)
 
     def propagate(self, s: dict, spikes: DeviceSpikes, target: dict, step: int) -> None:
-        if s["n_synapses"] == 0:
+        if s["n_synapses"] == 0 or s.get("_fused"):      # nothing to do, or done by the producer
             return
         if "_propagate" not in s:
             a = self.kernel_arg
