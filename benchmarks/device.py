@@ -26,10 +26,10 @@ import numpy as np
 import snnkit as sk
 from snnkit.examples import cuba
 
-# bytes the curr_exp LIF kernel moves per neuron update (batch 1, no bias, not adaptive):
-# reads v, syn_E, syn_I, refrac, 2 ring values, 7 float parameters and refrac_steps;
-# writes v, syn_E, syn_I, refrac and clears the 2 ring values
-LIF_BYTES = 4 * (4 + 2 + 7 + 1) + 4 * (4 + 2)
+# bytes the curr_exp LIF kernel moves per neuron update (batch 1, no bias, not adaptive,
+# one parameter set for the whole group, so parameters come from cache): reads v, syn_E,
+# syn_I, refrac and 2 ring values; writes v, syn_E, syn_I, refrac and clears the 2 ring values
+LIF_BYTES = 4 * (4 + 2) + 4 * (4 + 2)
 
 
 def timed_run(sim, duration_ms: float) -> float:

@@ -4,13 +4,14 @@
  * values arriving this step sit in slot ring_slot = k % depth.
  * Compile-time switches: SYN_DELTA | SYN_CURR_EXP | SYN_COND_EXP, METHOD_EULER,
  * LEAKY, ADAPTIVE, NOISY, BIASED. Parameters: params[P_x * param_plane + p],
- * p = b * param_stride + i (param_stride 0: shared by all instances).
+ * p = b * param_stride + i * param_unit (param_stride 0: shared by all instances;
+ * param_unit 0: one value for every neuron, read from cache by all threads).
  * Spikes are appended to spike_list; spike_count[k & 1] counts them and this
  * kernel zeroes spike_count[(k + 1) & 1] for the next step. */
 #define PARAM(name) params[(name) * param_plane + p]
 
 KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 ring_slot,
-                     const u32 param_plane, const u32 param_stride, GLOBAL real* ring,
+                     const u32 param_plane, const u32 param_stride, const u32 param_unit, GLOBAL real* ring,
                      GLOBAL real* v_state, GLOBAL real* syn, GLOBAL int* refrac, GLOBAL real* theta,
                      GLOBAL const real* params, GLOBAL const int* refrac_steps,
                      GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
@@ -26,7 +27,7 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
     if (gid == 0) spike_count[(step + 1) & 1] = 0;
     if (gid >= n * batch) return;
     const u32 b = gid / n, i = gid - b * n;
-    const u32 p = b * param_stride + i;
+    const u32 p = b * param_stride + i * param_unit;
     const u32 n_all = n * batch;
     real v = v_state[gid];
 

@@ -20,7 +20,7 @@ from .rng import NOISE, POISSON
 MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "lif_step": ("lif.c", [
         ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("ring_slot", "u32"), ("param_plane", "u32"),
-        ("param_stride", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"), ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"),
+        ("param_stride", "u32"), ("param_unit", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"), ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"),
         ("refrac_steps", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
         ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
     "poisson_step": ("poisson.c", [

@@ -31,7 +31,8 @@ PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
 
 
 def pack_lif(g: dict, dtype) -> dict:
-    """All per-neuron LIF parameters as one host array (n_params, rows, N), rows = 1 or batch."""
+    """All per-neuron LIF parameters as one host array (n_params, rows, N), rows = 1 or
+    batch; (n_params, 1, 1) when every neuron and instance has the same values."""
     n, batch = g["size"], g["batch"]
     zero = np.zeros((1, n))
     pairs = {"decay_syn_E": ("decay_syn", 0), "decay_syn_I": ("decay_syn", 1),
@@ -43,11 +44,16 @@ def pack_lif(g: dict, dtype) -> dict:
             planes.append(g[key][row] if key in g else zero)
         else:
             planes.append(g.get(name, zero))
+    uniform = all(np.all(p == p.flat[0]) for p in planes + [g["refrac_steps"]] if p.size)
+    if uniform:
+        params = np.array([p.flat[0] if p.size else 0.0 for p in planes], dtype)[:, None, None]
+        refrac_steps = np.array([[g["refrac_steps"].flat[0] if g["refrac_steps"].size else 0]], np.int32)
+        return dict(params=params, refrac_steps=refrac_steps, param_plane=1, param_stride=0, param_unit=0)
     n_rows = batch if max(p.shape[0] for p in planes + [g["refrac_steps"]]) > 1 else 1
     params = np.stack([np.broadcast_to(p, (n_rows, n)) for p in planes]).astype(dtype)
     refrac_steps = np.broadcast_to(g["refrac_steps"], (n_rows, n)).astype(np.int32)
     return dict(params=np.ascontiguousarray(params), refrac_steps=np.ascontiguousarray(refrac_steps),
-                param_plane=n_rows * n, param_stride=n if n_rows > 1 else 0)
+                param_plane=n_rows * n, param_stride=n if n_rows > 1 else 0, param_unit=1)
 
 
 class KernelArguments:
@@ -177,6 +183,7 @@ class DeviceBackend(Backend):
             g["_lif"] = self.bind(
                 "lif_step", g["batch"] * g["size"], g["switches"], n=g["size"], batch=g["batch"],
                 step=0, ring_slot=0, param_plane=g["param_plane"], param_stride=g["param_stride"],
+                param_unit=g["param_unit"],
                 ring=a(g["ring"]), v_state=a(g["v"]), syn=a(g["syn"]), refrac=a(g["refrac"]),
                 theta=a(g["theta"]), params=a(g["params"]), refrac_steps=a(g["refrac_steps"]),
                 rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
