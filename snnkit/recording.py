@@ -67,8 +67,13 @@ class Recorder:
         return {key: dict(node_ids=m["indices"], unit=m["unit"], interval=m["every"] * self.dt)
                 for key, m in self.state_monitors.items()}
 
-    def drain(self) -> tuple[dict, dict]:
-        """Move buffered records to the host; return just the new chunks, per population."""
+    def drain(self, completed_steps: int) -> tuple[dict, dict]:
+        """Move buffered records to the host; return just the new chunks, per population.
+
+        Only the ``completed_steps`` first steps count: a step cut short (Ctrl-C
+        between its operations) may have recorded part of itself already, on
+        backends whose spike producers record as they go; that part is dropped.
+        """
         new_spikes, new_states = {}, {}
         drained = {}
         for group, record in self.group_buffers.items():
@@ -76,13 +81,15 @@ class Recorder:
         for pop, indices in self.spike_monitors.items():
             group, offset, size = self.placement[pop]
             steps, node, inst = drained[group]
-            keep = (node >= offset) & (node < offset + size)
+            keep = (node >= offset) & (node < offset + size) & (steps < completed_steps)
             if indices is not None:
                 keep &= np.isin(node - offset, indices)
             new_spikes[pop] = (steps[keep] * self.dt, node[keep] - offset, inst[keep])
             self.spike_chunks[pop].append(new_spikes[pop])
         for key, mon in self.state_monitors.items():
             block = self.backend.drain_state(mon["record"])
+            rows_so_far = sum(chunk.shape[0] for chunk in self.state_chunks[key])
+            block = block[:max(0, completed_steps // mon["every"] - rows_so_far)]
             if block.size:
                 new_states[key] = block
                 self.state_chunks[key].append(block)

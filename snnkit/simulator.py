@@ -114,8 +114,9 @@ class Simulator:
         over a second; True/False force it on/off.
 
         Recorded data is drained to the output file every ``flush_seconds`` and
-        at the end; on KeyboardInterrupt everything recorded so far is written
-        before the exception propagates.
+        at the end; on KeyboardInterrupt everything recorded in the completed
+        steps is written before the exception propagates (the state of a step
+        cut short is partly updated: continue with a new Simulator).
         """
         try:
             duration = float(duration)
@@ -156,7 +157,7 @@ class Simulator:
     def flush(self) -> None:
         """Drain the record buffers to the host (and to the output file)."""
         self.backend.synchronize()
-        new_spikes, new_states = self.recorder.drain()
+        new_spikes, new_states = self.recorder.drain(self.step_count)
         if self.writer is not None:
             self.writer.append(new_spikes, new_states, self.t)
 

@@ -91,14 +91,14 @@ CHILD = textwrap.dedent("""
     net = sk.Network(seed=1)
     src = net.population(200, sk.Poisson(rate=40.0), name="src")
     net.record(src, "spikes")
-    sim = sk.Simulator(net, seed=1, output=sys.argv[1], flush_seconds=0.3)
+    sim = sk.Simulator(net, seed=1, output=sys.argv[1], flush_seconds=0.3, backend=sys.argv[2])
     print("running", flush=True)
     sim.run(1e6, progress=False)           # far longer than the test waits
 """)
 
 
-def start_child(path):
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True)
+def start_child(path, backend):
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path), backend], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "running"
     return proc
 
@@ -126,23 +126,23 @@ def check_partial_file(path):
     return duration
 
 
-def stop_child_after_flushes(path, sig, flushes):
-    proc = start_child(path)
+def stop_child_after_flushes(path, sig, flushes, backend):
+    proc = start_child(path, backend)
     wait_for_flushes(path, flushes)
     proc.send_signal(sig)
     proc.wait(timeout=30)
     return proc.returncode
 
 
-def test_sigkill_leaves_a_valid_file_with_everything_flushed(tmp_path):
+def test_sigkill_leaves_a_valid_file_with_everything_flushed(tmp_path, backend):
     out = tmp_path / "killed.h5"
-    assert stop_child_after_flushes(out, signal.SIGKILL, 3) == -signal.SIGKILL
+    assert stop_child_after_flushes(out, signal.SIGKILL, 3, backend) == -signal.SIGKILL
     check_partial_file(out)
 
 
-def test_ctrl_c_writes_everything_recorded_before_stopping(tmp_path):
+def test_ctrl_c_writes_everything_recorded_before_stopping(tmp_path, backend):
     out = tmp_path / "interrupted.h5"
-    assert stop_child_after_flushes(out, signal.SIGINT, 2) != 0     # KeyboardInterrupt propagated
+    assert stop_child_after_flushes(out, signal.SIGINT, 2, backend) != 0   # KeyboardInterrupt propagated
     duration = check_partial_file(out)
     with h5py.File(out) as f:
         steps = f["spikes/src/timestamps"][:] / 0.1
