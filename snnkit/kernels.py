@@ -16,20 +16,30 @@ from pathlib import Path
 
 from .rng import NOISE, POISSON
 
+# every spike producer's arguments end alike: its spike list and count, its record
+# (kernels/spikes.h) and its fused outgoing table (kernels/propagate.h)
+PRODUCER_TAIL = [
+    ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"),
+    ("rec_count", "ptr"), ("out_fused", "u32"), ("out_n_post", "u32"), ("out_depth", "u32"),
+    ("out_uniform_receptor", "u32"), ("out_uniform_delay", "u32"), ("out_n_synapses", "u32"),
+    ("out_plastic", "u32"), ("out_row_ptr", "ptr"), ("out_post_index", "ptr"), ("out_receptor", "ptr"),
+    ("out_delay", "ptr"), ("out_weight", "ptr"), ("out_ring", "ptr")]
+
 # kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
 MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "lif_step": ("lif.c", [
         ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("ring_slot", "u32"), ("param_plane", "u32"),
-        ("param_stride", "u32"), ("param_unit", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"), ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"),
-        ("refrac_steps", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
-        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
+        ("param_stride", "u32"), ("param_unit", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"),
+        ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"), ("refrac_steps", "ptr"),
+        ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
+        ("instance", "ptr"), *PRODUCER_TAIL]),
     "poisson_step": ("poisson.c", [
         ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("param_stride", "u32"),
         ("spike_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
-        ("key_hi", "ptr"), ("instance", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
+        ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
     "spike_times_step": ("spike_times.c", [
         ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("first", "u32"), ("n_events", "u32"),
-        ("event_neuron", "ptr"), ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"), ("rec_count", "ptr")]),
+        ("event_neuron", "ptr"), *PRODUCER_TAIL]),
     "propagate": ("propagate.c", [
         ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("step", "u32"), ("depth", "u32"),
         ("uniform_receptor", "u32"), ("uniform_delay", "u32"), ("n_synapses", "u32"), ("plastic", "u32"),
@@ -52,14 +62,6 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
 }
-
-# every spike producer ends with its fused outgoing table (kernels/propagate.h)
-OUT_TABLE = [("out_fused", "u32"), ("out_n_post", "u32"), ("out_depth", "u32"),
-             ("out_uniform_receptor", "u32"), ("out_uniform_delay", "u32"), ("out_n_synapses", "u32"),
-             ("out_plastic", "u32"), ("out_row_ptr", "ptr"), ("out_post_index", "ptr"),
-             ("out_receptor", "ptr"), ("out_delay", "ptr"), ("out_weight", "ptr"), ("out_ring", "ptr")]
-for _name in ("lif_step", "poisson_step", "spike_times_step"):
-    MANIFEST[_name][1].extend(OUT_TABLE)
 
 # rows of the packed LIF parameter array (params[P_x * param_plane + p])
 LIF_PARAMS = ["v_rest", "v_reset", "v_thresh", "i_offset", "decay_m", "dt_over_tau_m", "dt_over_cm",
