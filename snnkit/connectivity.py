@@ -156,7 +156,8 @@ class SynapseTable:
     pre, post : (S,) int64         endpoints of each synapse
     weight : (S,) float64          initial weight (units of the post receptor)
     delay : (S,) int64             axonal delay in steps, >= 1
-    col_ptr : (n_post + 1,) int64  transpose: synapses onto post j are
+    order : (S,) int64             CSR position k holds input synapse order[k]
+    col_ptr : (n_post + 1,) int64  transpose (None unless asked for): synapses onto post j are
     col_syn : (S,) int64           col_syn[col_ptr[j]:col_ptr[j+1]] (indices into the CSR order)
     """
 
@@ -165,23 +166,31 @@ class SynapseTable:
     post: np.ndarray
     weight: np.ndarray
     delay: np.ndarray
-    col_ptr: np.ndarray
-    col_syn: np.ndarray
+    order: np.ndarray
+    col_ptr: np.ndarray | None
+    col_syn: np.ndarray | None
 
     @property
     def size(self) -> int:
         return int(self.post.size)
 
 
-def build_table(n_pre, n_post, pre, post, weight, delay) -> SynapseTable:
-    order = np.lexsort((post, pre))
+def build_table(n_pre, n_post, pre, post, weight, delay, transpose: bool = True) -> SynapseTable:
+    """Sort synapses by (pre, post), stably; the transpose only if asked for (STDP needs it)."""
+    key = pre * np.int64(n_post) + post
+    if key.size and np.all(key[1:] >= key[:-1]):         # connectors often emit CSR order
+        order = np.arange(key.size)
+    else:
+        order = np.argsort(key, kind="stable")
     pre, post, weight, delay = pre[order], post[order], weight[order], delay[order]
     row_ptr = np.zeros(n_pre + 1, np.int64)
     np.cumsum(np.bincount(pre, minlength=n_pre), out=row_ptr[1:])
-    col_syn = np.argsort(post, kind="stable").astype(np.int64)
-    col_ptr = np.zeros(n_post + 1, np.int64)
-    np.cumsum(np.bincount(post, minlength=n_post), out=col_ptr[1:])
-    return SynapseTable(row_ptr, pre, post, weight, delay, col_ptr, col_syn)
+    col_ptr = col_syn = None
+    if transpose:
+        col_syn = np.argsort(post, kind="stable").astype(np.int64)
+        col_ptr = np.zeros(n_post + 1, np.int64)
+        np.cumsum(np.bincount(post, minlength=n_post), out=col_ptr[1:])
+    return SynapseTable(row_ptr, pre, post, weight, delay, order, col_ptr, col_syn)
 
 
 def gather_rows(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -52,6 +52,13 @@ def per_synapse(name: str, value, n: int, rng) -> np.ndarray:
     return arr
 
 
+def uniform(values: np.ndarray, otherwise: int) -> int:
+    """The value every element has, or ``otherwise`` if they differ (or there are none)."""
+    if values.size and values.min() == values.max():
+        return int(values[0])
+    return otherwise
+
+
 def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, batch: int) -> dict:
     """One synapse table from ``members``: (projection index, Projection, wiring, pre offset, post offset)."""
     pre = np.concatenate([w[0] + po for _, _, w, po, _ in members])
@@ -61,16 +68,15 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
     source = np.concatenate([np.full(w[0].size, k, np.int64) for k, _, w, _, _ in members])
     receptor = np.concatenate([np.full(w[0].size, p.receptor, np.int64) for _, p, w, _, _ in members])
     n_pre, n_post = pre_group["size"], post_group["size"]
-    table = build_table(n_pre, n_post, pre, post, weight, delay)
-    order = np.lexsort((post, pre))                       # build_table's order
-    delays, receptors = np.unique(table.delay), np.unique(receptor)
-    syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor[order],
-               uniform_receptor=int(receptors[0]) if receptors.size == 1 else 2,
+    rule = members[0][1].plasticity
+    table = build_table(n_pre, n_post, pre, post, weight, delay, transpose=rule is not None)
+    receptor = receptor[table.order]
+    syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor,
+               uniform_receptor=uniform(receptor, otherwise=2),
                n_pre=n_pre, n_post=n_post, n_synapses=table.size, row_ptr=table.row_ptr,
                post_index=table.post, delay=table.delay, weight=table.weight,
-               uniform_delay=int(delays[0]) if delays.size == 1 else 0,
-               plastic=False, projection=source[order], pre_global=table.pre)
-    rule = members[0][1].plasticity
+               uniform_delay=uniform(table.delay, otherwise=0),
+               plastic=False, projection=source[table.order], pre_global=table.pre)
     if rule is not None:
         syn.update(plastic=True, weight=np.tile(table.weight, (batch, 1)), pre_index=table.pre,
                    col_ptr=table.col_ptr, col_syn=table.col_syn,
