@@ -26,7 +26,6 @@ Delta-synapse input that arrives while a neuron is refractory is discarded.
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
 import numpy as np
@@ -34,7 +33,6 @@ import numpy as np
 from .distributions import Distribution
 from .validation import check_choice, check_finite, check_nonnegative, check_positive, fail
 
-INF = math.inf
 
 # parameter name -> (rule, unit); rules: "positive", "positive_or_inf", "nonnegative", "any"
 _COMMON = {

@@ -84,8 +84,7 @@ class Simulator:
     def _step_operations(self) -> list:
         """The ordered per-step operations of DESIGN.md section 2, each called as op(step)."""
         be, groups, spikes = self.backend, self.groups, self.spikes
-        lif = [(g, spikes[n]) for n, g in groups.items() if g["kind"] == "lif"]
-        ops = [lambda k, g=g: be.deliver(g, k) for g, _ in lif]
+        ops = [lambda k, g=g: be.deliver(g, k) for g in groups.values() if g["kind"] == "lif"]
         for name, g in groups.items():
             if g["kind"] == "lif":
                 ops.append(lambda k, g=g, s=spikes[name]: be.lif_step(g, s, k))

@@ -159,7 +159,7 @@ class NumpyBackend(Backend):
         np.copyto(v, g["v_reset"], where=spiked)
         np.copyto(refrac, g["refrac_steps"], where=spiked)
         if g["adaptive"]:
-            g["theta"] += np.where(spiked, g["d_theta"], 0).astype(self.dtype)
+            np.add(g["theta"], g["d_theta"], out=g["theta"], where=spiked)
         spikes.set(spiked)
 
     def poisson_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
