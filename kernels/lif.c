@@ -1,14 +1,26 @@
 /* lif_step: the fused LIF update of one (instance b, neuron i), step k:
  * NumpyBackend.deliver and NumpyBackend.lif_step in one pass, with the same
- * arithmetic in the same order. ring: (depth, 2 receptors, batch * n); the
- * values arriving this step sit in slot ring_slot = k % depth.
+ * arithmetic in the same order. ring: (depth, 2 receptors, plane); the values
+ * arriving this step sit in slot ring_slot = k % depth. v_state, refrac, theta:
+ * (plane); syn: (2, plane); plane = plane_stride(batch * n) (layout.h).
  * Compile-time switches: SYN_DELTA | SYN_CURR_EXP | SYN_COND_EXP, METHOD_EULER,
- * LEAKY, ADAPTIVE, NOISY, BIASED. Parameters: params[P_x * param_plane + p],
- * p = b * param_stride + i * param_unit (param_stride 0: shared by all instances;
- * param_unit 0: one value for every neuron, read from cache by all threads).
- * Spikes are appended to spike_list; spike_count[k & 1] counts them and this
- * kernel zeroes spike_count[(k + 1) & 1] for the next step. */
+ * LEAKY, ADAPTIVE, NOISY, BIASED, PARAMS_SHARED. Parameters:
+ * params[P_x * param_plane + p], p = b * param_stride + i * param_unit
+ * (param_stride 0: shared by all instances; param_unit 0: one value for every
+ * neuron; PARAMS_SHARED: both, and the values are compiled in as SHARED_P_x and
+ * SHARED_REFRAC_STEPS: kernels.shared_parameter_switches says why).
+ * Two phases: the update is straight-line code (selects, no bounds check, no
+ * branch) so that a CPU OpenCL compiler vectorises it; after a work-group
+ * barrier the spiking work-items emit and propagate. Spikes are appended to
+ * spike_list; spike_count[k & 1] counts them and this kernel zeroes
+ * spike_count[(k + 1) & 1] for the next step. */
+#ifdef PARAMS_SHARED
+#define PARAM(name) SHARED_##name
+#define REFRAC_STEPS SHARED_REFRAC_STEPS
+#else
 #define PARAM(name) params[(name) * param_plane + p]
+#define REFRAC_STEPS refrac_steps[p]
+#endif
 
 KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 ring_slot,
                      const u32 param_plane, const u32 param_stride, const u32 param_unit, GLOBAL real* ring,
@@ -23,102 +35,112 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
+    LOCAL u32 spiked_here[GROUP_SIZE];
     const u32 gid = GLOBAL_ID;
-    if (gid == 0) spike_count[(step + 1) & 1] = 0;
-    if (gid >= n * batch) return;
-    const u32 b = gid / n, i = gid - b * n;
-    const u32 p = b * param_stride + i * param_unit;
-    const u32 n_all = n * batch;
-    real v = v_state[gid];
+    const u32 n_all = n * batch, plane = plane_stride(n_all);
+    {   /* phase 1: the update, every work-item alike */
+#if !defined(PARAMS_SHARED) || defined(NOISY)
+        /* work-items past n_all update padding with the parameters of the last neuron */
+        const u32 c = min(gid, n_all - 1);
+        const u32 b = c / n, i = c - b * n;
+#endif
+#ifndef PARAMS_SHARED
+        const u32 p = b * param_stride + i * param_unit;
+#endif
+        real v = v_state[gid];
 
-    /* deliver: input arriving this step joins the synaptic state; the slot is cleared */
-    GLOBAL real* arriving = ring + (u64)ring_slot * 2 * n_all;
-    real s0 = syn[gid] + arriving[gid];
-    real s1 = syn[n_all + gid] + arriving[n_all + gid];
-    arriving[gid] = 0;
-    arriving[n_all + gid] = 0;
+        /* deliver: input arriving this step joins the synaptic state; the slot is cleared */
+        GLOBAL real* arriving = ring + (u64)ring_slot * 2 * plane;
+        real s0 = syn[gid] + arriving[gid];
+        real s1 = syn[plane + gid] + arriving[plane + gid];
+        arriving[gid] = 0;
+        arriving[plane + gid] = 0;
 
-    /* synaptic state: delta input is a voltage jump used up this step;
-     * exponential synapses decay before the membrane sees them */
+        /* synaptic state: delta input is a voltage jump used up this step;
+         * exponential synapses decay before the membrane sees them */
 #ifdef SYN_DELTA
-    const real jump = s0 + s1;
-    s0 = 0; s1 = 0;
-    const real current = PARAM(P_I_OFFSET);
+        const real jump = s0 + s1;
+        s0 = 0; s1 = 0;
+        const real current = PARAM(P_I_OFFSET);
 #else
-    s0 = s0 * PARAM(P_DECAY_SYN_E);
-    s1 = s1 * PARAM(P_DECAY_SYN_I);
+        s0 = s0 * PARAM(P_DECAY_SYN_E);
+        s1 = s1 * PARAM(P_DECAY_SYN_I);
 #ifdef SYN_CURR_EXP
-    real current = s0 + s1;
+        real current = s0 + s1;
 #ifdef BIASED
-    current = current + PARAM(P_I_OFFSET);
+        current = current + PARAM(P_I_OFFSET);
 #endif
 #endif
 #endif
-    const int refractory = refrac[gid] > 0;
+        const int refractory = refrac[gid] > 0;
 
 #ifdef SYN_COND_EXP
-    /* v relaxes to the conductance-weighted reversal potentials, time constant cm / g_total */
-    const real g_total = (PARAM(P_G_LEAK) + s0) + s1;
-    const real v_inf = (((PARAM(P_G_LEAK) * PARAM(P_V_REST) + s0 * PARAM(P_E_REV_E))
-                         + s1 * PARAM(P_E_REV_I)) + PARAM(P_I_OFFSET)) / g_total;
+        /* v relaxes to the conductance-weighted reversal potentials, time constant cm / g_total */
+        const real g_total = (PARAM(P_G_LEAK) + s0) + s1;
+        const real v_inf = (((PARAM(P_G_LEAK) * PARAM(P_V_REST) + s0 * PARAM(P_E_REV_E))
+                             + s1 * PARAM(P_E_REV_I)) + PARAM(P_I_OFFSET)) / g_total;
 #ifdef METHOD_EULER
-    v = v + (PARAM(P_DT_OVER_CM) * g_total) * (v_inf - v);
+        v = v + (PARAM(P_DT_OVER_CM) * g_total) * (v_inf - v);
 #else
-    v = v - v_inf;
-    v = v * (real)exp((double)(-PARAM(P_DT_OVER_CM) * g_total));
-    v = v + v_inf;
+        v = v - v_inf;
+        v = v * (real)exp((double)(-PARAM(P_DT_OVER_CM) * g_total));
+        v = v + v_inf;
 #endif
 #elif defined(LEAKY)
-    /* tau_m dv/dt = v_inf - v with v_inf = v_rest + R_m I held over the step */
-    real v_inf = PARAM(P_R_M) * current;
-    v_inf = v_inf + PARAM(P_V_REST);
+        /* tau_m dv/dt = v_inf - v with v_inf = v_rest + R_m I held over the step */
+        real v_inf = PARAM(P_R_M) * current;
+        v_inf = v_inf + PARAM(P_V_REST);
 #ifdef METHOD_EULER
-    v = v + PARAM(P_DT_OVER_TAU_M) * (v_inf - v);
+        v = v + PARAM(P_DT_OVER_TAU_M) * (v_inf - v);
 #else
-    v = v - v_inf;
-    v = v * PARAM(P_DECAY_M);
-    v = v + v_inf;
+        v = v - v_inf;
+        v = v * PARAM(P_DECAY_M);
+        v = v + v_inf;
 #endif
 #else
-    /* perfect integrator: cm dv/dt = I */
-    v = v + current * PARAM(P_DT_OVER_CM);
+        /* perfect integrator: cm dv/dt = I */
+        v = v + current * PARAM(P_DT_OVER_CM);
 #endif
 
 #ifdef NOISY
-    const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_NOISE,
-                                         key_lo[b], key_hi[b]);
-    v = v + PARAM(P_NOISE_STD) * (real)standard_normal(w.x[0], w.x[1]);
+        const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_NOISE,
+                                             key_lo[b], key_hi[b]);
+        v = v + PARAM(P_NOISE_STD) * (real)standard_normal(w.x[0], w.x[1]);
 #endif
 #ifdef SYN_DELTA
-    v = v + jump;
+        v = v + jump;
 #endif
 
-    /* refractory neurons stay clamped at v_reset and count down */
-    int countdown = refrac[gid];
-    if (refractory) { v = PARAM(P_V_RESET); countdown -= 1; }
+        /* refractory neurons stay clamped at v_reset and count down */
+        int countdown = refrac[gid];
+        v = refractory ? PARAM(P_V_RESET) : v;
+        countdown = refractory ? countdown - 1 : countdown;
 
-    /* threshold (>=), adapted by theta, which decays back to 0 */
+        /* threshold (>=), adapted by theta, which decays back to 0 */
 #ifdef ADAPTIVE
-    real th = theta[gid] * PARAM(P_DECAY_THETA);
-    const int spiked = !refractory && v >= PARAM(P_V_THRESH) + th;
+        real th = theta[gid] * PARAM(P_DECAY_THETA);
+        const int spiked = !refractory && v >= PARAM(P_V_THRESH) + th;
 #else
-    const int spiked = !refractory && v >= PARAM(P_V_THRESH);
+        const int spiked = !refractory && v >= PARAM(P_V_THRESH);
 #endif
-    /* reset, start the refractory period, raise the threshold */
-    if (spiked) {
-        v = PARAM(P_V_RESET);
-        countdown = refrac_steps[p];
+        /* reset, start the refractory period, raise the threshold */
+        v = spiked ? PARAM(P_V_RESET) : v;
+        countdown = spiked ? REFRAC_STEPS : countdown;
 #ifdef ADAPTIVE
-        th = th + PARAM(P_D_THETA);
+        th = spiked ? th + PARAM(P_D_THETA) : th;
+        theta[gid] = th;
 #endif
+        v_state[gid] = v;
+        syn[gid] = s0;
+        syn[plane + gid] = s1;
+        refrac[gid] = countdown;
+        spiked_here[LOCAL_ID] = spiked && gid < n_all;
+    }
+    /* phase 2: the spiking work-items emit and propagate */
+    BARRIER();
+    if (gid == 0) spike_count[(step + 1) & 1] = 0;
+    if (spiked_here[LOCAL_ID]) {
         EMIT(gid);
         PROPAGATE_OUT(gid);
     }
-#ifdef ADAPTIVE
-    theta[gid] = th;
-#endif
-    v_state[gid] = v;
-    syn[gid] = s0;
-    syn[n_all + gid] = s1;
-    refrac[gid] = countdown;
 }

@@ -1,5 +1,7 @@
 /* poisson_step: source (b, i) fires in step k when u < rate * dt / 1000, u from
- * Philox with counter (k, neuron, instance, stream + RNG_POISSON). */
+ * Philox with counter (k, neuron, instance, stream + RNG_POISSON). Two phases,
+ * as in lif.c: the draws are straight-line code; after a work-group barrier the
+ * firing work-items emit and propagate. */
 KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32 param_stride,
                          GLOBAL const real* spike_probability,
                          GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
@@ -11,13 +13,20 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
+    LOCAL u32 fired_here[GROUP_SIZE];
     const u32 gid = GLOBAL_ID;
+    const u32 n_all = n * batch;
+    {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */
+        const u32 c = min(gid, n_all - 1);
+        const u32 b = c / n, i = c - b * n;
+        const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
+                                             key_lo[b], key_hi[b]);
+        fired_here[LOCAL_ID] = uniform01(w.x[0]) < spike_probability[b * param_stride + i] && gid < n_all;
+    }
+    BARRIER();
+    /* phase 2: the firing work-items emit and propagate */
     if (gid == 0) spike_count[(step + 1) & 1] = 0;
-    if (gid >= n * batch) return;
-    const u32 b = gid / n, i = gid - b * n;
-    const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
-                                         key_lo[b], key_hi[b]);
-    if (uniform01(w.x[0]) < spike_probability[b * param_stride + i]) {
+    if (fired_here[LOCAL_ID]) {
         EMIT(gid);
         PROPAGATE_OUT(gid);
     }

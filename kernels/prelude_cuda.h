@@ -5,6 +5,9 @@
 #define DEVICE __device__
 #define INLINE __device__ __forceinline__
 #define GLOBAL_ID ((u32)(blockIdx.x * blockDim.x + threadIdx.x))
+#define LOCAL __shared__                     /* shared by the block */
+#define LOCAL_ID ((u32)threadIdx.x)
+#define BARRIER() __syncthreads()
 
 typedef unsigned int u32;
 typedef unsigned long long u64;

@@ -8,6 +8,9 @@
 #define DEVICE                               /* helper functions need no qualifier */
 #define INLINE inline
 #define GLOBAL_ID ((uint)get_global_id(0))
+#define LOCAL __local                       /* shared by the work-group */
+#define LOCAL_ID ((uint)get_local_id(0))
+#define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 
 typedef uint u32;
 typedef ulong u64;

@@ -1,6 +1,6 @@
 /* propagate.h: how one spike reaches its targets. Spike id = b * n_pre + i adds
  * the weights of row i into ring slot (step + delay) % depth of each target, on
- * the synapse's receptor. ring: (depth, 2 receptors, batch * n_post).
+ * the synapse's receptor. ring: (depth, 2 receptors, plane_stride(batch * n_post)) (layout.h).
  * uniform_delay / uniform_receptor: the value of every synapse, or 0 / 2 when
  * delay[s] / receptor[s] must be read. Used by the propagate kernel and, inline,
  * by spike producers (a spike of step k never writes slot k % depth, the one
@@ -13,7 +13,7 @@ INLINE void propagate_spike(const u32 id, const u32 step, const u32 n_pre, const
                             GLOBAL const real* weight, GLOBAL real* ring)
 {
     const u32 b = id / n_pre, i = id - b * n_pre;
-    const u32 plane = batch * n_post;
+    const u32 plane = plane_stride(batch * n_post);
     GLOBAL const real* w = plastic ? weight + (u64)b * n_synapses : weight;
     for (u32 s = row_ptr[i]; s < row_ptr[i + 1]; ++s) {
         const u32 d = uniform_delay ? uniform_delay : delay[s];

@@ -2,7 +2,7 @@
 
 A kernel's full text is ``prelude_<dialect>.h`` + generated definitions (the
 ``real`` type, parameter indices, compile-time switches) + ``philox.h`` +
-``spikes.h`` + ``propagate.h`` + the op file, with ``#line`` markers so compiler messages point at kernels/<file>.
+``spikes.h`` + ``layout.h`` + ``propagate.h`` + the op file, with ``#line`` markers so compiler messages point at kernels/<file>.
 The text is the cache key. ``SNNKIT_DUMP_KERNELS=dir`` writes every assembled
 source there.
 """
@@ -14,6 +14,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .rng import NOISE, POISSON
 
 # every spike producer's arguments end alike: its spike list and count, its record
@@ -24,6 +26,16 @@ PRODUCER_TAIL = [
     ("out_uniform_receptor", "u32"), ("out_uniform_delay", "u32"), ("out_n_synapses", "u32"),
     ("out_plastic", "u32"), ("out_row_ptr", "ptr"), ("out_post_index", "ptr"), ("out_receptor", "ptr"),
     ("out_delay", "ptr"), ("out_weight", "ptr"), ("out_ring", "ptr")]
+
+# the most work-items in a work-group (CUDA block) any backend launches; per-neuron
+# state planes are padded to a multiple of it (kernels/layout.h, plane_stride)
+GROUP_SIZE = 256
+
+
+def plane_stride(count: int) -> int:
+    """kernels/layout.h: the padded length of a plane of ``count`` per-neuron values."""
+    return -(-count // GROUP_SIZE) * GROUP_SIZE
+
 
 # kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
 MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
@@ -85,10 +97,12 @@ def _read(name: str) -> str:
 
 
 def definitions(real: str, switches=()) -> str:
-    lines = [f"typedef {real} real;"]
+    lines = [f"typedef {real} real;", f"#define GROUP_SIZE {GROUP_SIZE}u"]
     lines += [f"#define P_{name.upper()} {i}" for i, name in enumerate(LIF_PARAMS)]
     lines += [f"#define RNG_POISSON {POISSON}u", f"#define RNG_NOISE {NOISE}u"]
-    lines += [f"#define {s} 1" for s in sorted(switches)]
+    for switch in sorted(switches):                 # "NAME" or "NAME=value"
+        name, _, value = switch.partition("=")
+        lines.append(f"#define {name} {value or 1}")
     return "\n".join(lines) + "\n"
 
 
@@ -100,13 +114,35 @@ def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
                       definitions(real, switches), _read("philox.h"), _read("spikes.h"),
-                      _read("propagate.h"), _read(file)])
+                      _read("layout.h"), _read("propagate.h"), _read(file)])
     dump = os.environ.get("SNNKIT_DUMP_KERNELS")
     if dump:
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         Path(dump).mkdir(parents=True, exist_ok=True)
         (Path(dump) / f"{Path(file).stem}.{dialect}.{digest}.{'cl' if dialect == 'opencl' else 'cu'}").write_text(text)
     return text
+
+
+def literal(value: float, real: str) -> str:
+    """``value`` as an exact C literal of type ``real`` (a hexadecimal float, so that the
+    compiled constant has the same bits as the parameter array would)."""
+    if real == "float":
+        return f"({float(np.float32(value)).hex()}f)"
+    return f"({float(value).hex()})"
+
+
+def shared_parameter_switches(values, refrac_steps: int, real: str) -> tuple:
+    """PARAMS_SHARED and the values of a LIF group whose neurons and instances all have
+    the same parameters, compiled in as constants (lif.c: PARAM). Constants instead of
+    loads let a CPU compiler (PoCL) vectorise the update: a load from a parameter array
+    is loop-invariant, but the work-item loop may store to it, as far as LLVM can tell.
+    Empty when a value is not finite (a literal would not be portable)."""
+    values = [float(x) for x in values]
+    if not all(np.isfinite(values)):
+        return ()
+    switches = ["PARAMS_SHARED", f"SHARED_REFRAC_STEPS={int(refrac_steps)}"]
+    switches += [f"SHARED_P_{name.upper()}={literal(x, real)}" for name, x in zip(LIF_PARAMS, values)]
+    return tuple(switches)
 
 
 def lif_switches(group: dict) -> tuple:

@@ -9,7 +9,10 @@ from .validation import fail
 
 
 def state_array(group: dict, variable: str):
-    """The (B, N) array of a lowered LIF group that holds ``variable``."""
+    """The (B, N) array of a lowered LIF group that holds ``variable`` (on a device
+    backend, a view into the group's padded state planes)."""
+    if "views" in group:
+        return group["views"][variable]
     if variable in ("syn_E", "syn_I"):
         return group["syn"][0 if variable == "syn_E" else 1]
     return group[variable]

@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 
 from snnkit import kernels
@@ -12,7 +13,9 @@ from snnkit.backends import BACKENDS
 SIGNATURE = re.compile(r"KERNEL\s+void\s+(\w+)\s*\(([^)]*)\)", re.S)
 LIF_VARIANTS = [("SYN_DELTA",), ("SYN_DELTA", "LEAKY", "NOISY", "BIASED"),
                 ("SYN_CURR_EXP", "LEAKY", "ADAPTIVE", "BIASED", "METHOD_EULER"),
-                ("SYN_COND_EXP", "LEAKY", "NOISY"), ("SYN_COND_EXP", "LEAKY", "METHOD_EULER")]
+                ("SYN_COND_EXP", "LEAKY", "NOISY"), ("SYN_COND_EXP", "LEAKY", "METHOD_EULER"),
+                ("SYN_CURR_EXP", "LEAKY", "BIASED") + kernels.shared_parameter_switches(
+                    np.linspace(-70.5, 3.25, len(kernels.LIF_PARAMS)), 20, "float")]
 
 
 def source_signatures() -> dict:
@@ -42,6 +45,26 @@ def test_assembled_source_points_errors_at_the_kernel_files():
     for marker in ('#line 1 "kernels/prelude_opencl.h"', '#line 1 "kernels/philox.h"',
                    '#line 1 "kernels/lif.c"'):
         assert marker in text
+
+
+@pytest.mark.parametrize("real, dtype", [("float", np.float32), ("double", np.float64)])
+def test_shared_parameters_compile_in_with_the_same_bits(real, dtype):
+    values = dtype([-65.0, 0.1, 1 / 3, 0.9950124791926823, 1e-30, -0.0])
+    for value in values:
+        text = kernels.literal(value, real)
+        assert dtype(float.fromhex(text.strip("()").rstrip("f"))) == value
+    names = kernels.LIF_PARAMS[:len(values)]
+    switches = kernels.shared_parameter_switches(np.resize(values, len(kernels.LIF_PARAMS)), 7, real)
+    assert "PARAMS_SHARED" in switches and "SHARED_REFRAC_STEPS=7" in switches
+    assert f"SHARED_P_{names[2].upper()}={kernels.literal(values[2], real)}" in switches
+    text = kernels.definitions(real, switches)
+    assert "#define SHARED_REFRAC_STEPS 7" in text and "#define PARAMS_SHARED 1" in text
+
+
+def test_non_finite_shared_parameters_stay_in_memory():
+    values = np.zeros(len(kernels.LIF_PARAMS))
+    values[kernels.LIF_PARAMS.index("v_thresh")] = np.inf
+    assert kernels.shared_parameter_switches(values, 0, "float") == ()
 
 
 def test_dump_kernels(tmp_path, monkeypatch):

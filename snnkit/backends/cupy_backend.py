@@ -24,7 +24,7 @@ from .device_base import DeviceBackend, KernelArguments
 
 log = logging.getLogger("snnkit")
 
-THREADS_PER_BLOCK = 256
+THREADS_PER_BLOCK = kernels.GROUP_SIZE      # kernels/layout.h: state planes are padded to it
 
 
 def _cupy():

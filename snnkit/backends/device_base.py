@@ -26,6 +26,8 @@ from .device_records import DeviceSpikeRecord, DeviceStateRecord
 INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
               "rng_neuron", "rng_stream", "key_lo", "key_hi", "instance"}
 HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "cm"}
+# per-neuron LIF state, uploaded in padded planes (padded_lif_state)
+LIF_STATE = {"v", "refrac", "theta", "syn", "ring"}
 # LIF parameters reach the device only packed into one array (pack_lif)
 PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
 
@@ -120,7 +122,7 @@ class DeviceBackend(Backend):
 
     # -- memory ------------------------------------------------------------------
     def upload(self, host: dict) -> dict:
-        skip = HOST_ONLY | (PACKED if host.get("kind") == "lif" else set())
+        skip = HOST_ONLY | (PACKED | LIF_STATE if host.get("kind") == "lif" else set())
         out = {}
         for key, value in host.items():
             if not isinstance(value, np.ndarray) or key in skip:
@@ -133,10 +135,40 @@ class DeviceBackend(Backend):
             out[key] = self.to_device(np.ascontiguousarray(value))
         if host.get("kind") == "lif":
             packed = pack_lif(host, self.dtype)
+            shared = ()
+            if packed["param_unit"] == 0 and packed["param_stride"] == 0:
+                shared = kernels.shared_parameter_switches(packed["params"].ravel(),
+                                                           packed["refrac_steps"].flat[0], self.real)
             out.update(packed, params=self.to_device(packed["params"]),
-                       refrac_steps=self.to_device(packed["refrac_steps"]), switches=kernels.lif_switches(host))
+                       refrac_steps=self.to_device(packed["refrac_steps"]),
+                       switches=kernels.lif_switches(host) + shared)
+            out.update(self.padded_lif_state(host))
         elif host.get("kind") == "poisson":
             out["param_stride"] = host["size"] if host["spike_probability"].shape[0] > 1 else 0
+        return out
+
+    def padded_lif_state(self, host: dict) -> dict:
+        """A LIF group's state in planes of plane_stride(B*N) values (kernels/layout.h):
+        v, refrac, theta (plane,), syn (2, plane), ring (depth, 2, plane); and ``views``,
+        the (B, N) arrays of each state variable within them."""
+        batch, n = host["batch"], host["size"]
+        n_all = batch * n
+        plane = kernels.plane_stride(max(1, n_all))
+        out, views = {}, {}
+        for key, dtype in (("v", self.dtype), ("theta", self.dtype), ("refrac", np.int32)):
+            flat = np.zeros(plane, dtype)
+            flat[:n_all] = host[key].ravel()
+            out[key] = self.to_device(flat)
+            views[key] = out[key][:n_all].reshape(batch, n)
+        syn = np.zeros((2, plane), self.dtype)
+        syn[:, :n_all] = host["syn"].reshape(2, n_all)
+        out["syn"] = self.to_device(syn)
+        views["syn_E"] = out["syn"][0][:n_all].reshape(batch, n)
+        views["syn_I"] = out["syn"][1][:n_all].reshape(batch, n)
+        ring = np.zeros((host["ring"].shape[0], 2, plane), self.dtype)
+        ring[..., :n_all] = host["ring"]
+        out["ring"] = self.to_device(ring)
+        out["views"] = views
         return out
 
     def new_spikes(self, batch: int, size: int) -> DeviceSpikes:
@@ -178,6 +210,8 @@ class DeviceBackend(Backend):
         """Fused into lif_step (kernels/lif.c reads and clears its ring slot)."""
 
     def lif_step(self, g: dict, spikes: DeviceSpikes, step: int) -> None:
+        if g["batch"] * g["size"] == 0:
+            return
         if "_lif" not in g:
             a = self.kernel_arg
             g["_lif"] = self.bind(
@@ -191,6 +225,8 @@ class DeviceBackend(Backend):
         g["_lif"](step=step, ring_slot=step % g["ring_depth"])
 
     def poisson_step(self, g: dict, spikes: DeviceSpikes, step: int) -> None:
+        if g["batch"] * g["size"] == 0:
+            return
         if "_poisson" not in g:
             a = self.kernel_arg
             g["_poisson"] = self.bind(
