@@ -1,4 +1,4 @@
-"""The ``snnkit`` command: run, info, plot."""
+"""The ``snnkit`` command: run, info, plot, bench."""
 
 from __future__ import annotations
 
@@ -96,6 +96,8 @@ def main(argv=None) -> int:
     plot.add_argument("-o", "--output", default=None)
     plot.add_argument("--instance", type=int, default=0)
     plot.set_defaults(func=cmd_plot)
+    from .bench.cli import add_parser as add_bench
+    add_bench(sub)
     args = parser.parse_args(argv)
     from .validation import SnnkitValueError
     try:

@@ -1,0 +1,100 @@
+"""CUBA, COBA and Brunel in Brian2, with the parameters of snnkit/bench/models
+(see each model's docstring; differences: Brian2 draws its own connectivity
+and initial state from its own RNG, so rates agree statistically).
+
+    python brian2_peer.py --model cuba --target cython --sizes 4000 --repeat 3 --duration 1000
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import emit, mean_cv  # noqa: E402
+
+
+def build(b2, model: str, n: int):
+    ms, mV, nS = b2.ms, b2.mV, b2.nS
+    n_exc = int(round(0.8 * n))
+    if model == "cuba":
+        eqs = """dv/dt = (ge + gi - (v - El)) / taum : volt (unless refractory)
+                 dge/dt = -ge / taue : volt
+                 dgi/dt = -gi / taui : volt"""
+        ns = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, El=-49 * mV)
+        P = b2.NeuronGroup(n, eqs, threshold="v > -50*mV", reset="v = -60*mV", refractory=5 * ms,
+                           method="exact", namespace=ns)
+        P.v = "-60*mV + rand() * 10*mV"
+        on_e, on_i, p = "ge += 1.62*mV", "gi += -9*mV", min(1.0, 80.0 / n)
+    elif model == "coba":
+        eqs = """dv/dt = (gl * (El - v) + ge * (Ee - v) + gi * (Ei - v)) / C : volt (unless refractory)
+                 dge/dt = -ge / taue : siemens
+                 dgi/dt = -gi / taui : siemens"""
+        ns = dict(gl=10 * nS, El=-60 * mV, Ee=0 * mV, Ei=-80 * mV, C=200 * b2.pF, taue=5 * ms, taui=10 * ms)
+        P = b2.NeuronGroup(n, eqs, threshold="v > -50*mV", reset="v = -60*mV", refractory=5 * ms,
+                           method="exponential_euler", namespace=ns)
+        P.v = "-60*mV + rand() * 10*mV"
+        P.ge = "(randn() * 1.5 + 4) * 10*nS"
+        P.gi = "(randn() * 12 + 20) * 10*nS"
+        on_e, on_i, p = "ge += 6*nS", "gi += 67*nS", min(1.0, 80.0 / n)
+    else:  # brunel: diffusion-limit external drive, as snnkit/bench/models/brunel.py
+        eqs = """dv/dt = (mu - v) / tau + sigma * sqrt(2 / tau) * xi : volt (unless refractory)"""
+        ns = dict(tau=20 * ms, mu=40 * mV, sigma=2.0 / 2 ** 0.5 * mV)
+        P = b2.NeuronGroup(n, eqs, threshold="v >= 20*mV", reset="v = 10*mV", refractory=2 * ms,
+                           method="euler", namespace=ns)
+        P.v = "rand() * 20*mV"
+        on_e, on_i, p = "v += 0.1*mV", "v += -0.5*mV", None
+    Ce = b2.Synapses(P, P, on_pre=on_e)
+    Ci = b2.Synapses(P, P, on_pre=on_i)
+    if p is not None:
+        Ce.connect(f"i < {n_exc}", p=p)
+        Ci.connect(f"i >= {n_exc}", p=p)
+    else:  # fixed in-degree 1000 / 250, delay 1.5 ms
+        import numpy as np
+        rng = np.random.default_rng()
+        pre_e = np.concatenate([rng.choice(n_exc, 1000, replace=False) for _ in range(n)])
+        pre_i = np.concatenate([n_exc + rng.choice(n - n_exc, 250, replace=False) for _ in range(n)])
+        Ce.connect(i=pre_e, j=np.repeat(np.arange(n), 1000))
+        Ci.connect(i=pre_i, j=np.repeat(np.arange(n), 250))
+        Ce.delay = Ci.delay = 1.5 * ms
+    mon = b2.SpikeMonitor(P)
+    return b2.Network(P, Ce, Ci, mon), mon, n_exc
+
+
+def run(model: str, n: int, target: str, duration_ms: float, seed: int) -> dict:
+    import brian2 as b2
+    b2.start_scope()
+    b2.prefs.codegen.target = target
+    b2.seed(seed)
+    b2.defaultclock.dt = 0.1 * b2.ms
+    t0 = time.perf_counter()
+    net, mon, n_exc = build(b2, model, n)
+    net.run(10 * b2.ms)                    # code generation, compilation, first steps
+    t1 = time.perf_counter()
+    net.run(duration_ms * b2.ms)
+    t2 = time.perf_counter()
+    trains = mon.spike_trains()
+    seconds = (duration_ms + 10.0) / 1000.0
+    counts = [len(trains[i]) for i in range(n)]
+    rates = dict(exc=sum(counts[:n_exc]) / n_exc / seconds, inh=sum(counts[n_exc:]) / (n - n_exc) / seconds)
+    cv = dict(exc=mean_cv([trains[i] / b2.ms for i in range(n_exc)]),
+              inh=mean_cv([trains[i] / b2.ms for i in range(n_exc, n)]))
+    return dict(simulator=f"brian2 {b2.__version__} {target}", model=model, neurons=n, build_s=t1 - t0,
+                sim_s=t2 - t1, rates=rates, cv=cv)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", required=True, choices=["cuba", "coba", "brunel"])
+    parser.add_argument("--target", default="cython", choices=["cython", "numpy"])
+    parser.add_argument("--sizes", type=int, nargs="+", required=True)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=1000.0)
+    args = parser.parse_args()
+    for n in args.sizes:
+        for seed in range(1, args.repeat + 1):
+            emit(**run(args.model, n, args.target, args.duration, seed))
+
+
+if __name__ == "__main__":
+    main()
