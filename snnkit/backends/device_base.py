@@ -154,21 +154,15 @@ class DeviceBackend(Backend):
         batch, n = host["batch"], host["size"]
         n_all = batch * n
         plane = kernels.plane_stride(max(1, n_all))
-        out, views = {}, {}
-        for key, dtype in (("v", self.dtype), ("theta", self.dtype), ("refrac", np.int32)):
-            flat = np.zeros(plane, dtype)
-            flat[:n_all] = host[key].ravel()
-            out[key] = self.to_device(flat)
-            views[key] = out[key][:n_all].reshape(batch, n)
-        syn = np.zeros((2, plane), self.dtype)
-        syn[:, :n_all] = host["syn"].reshape(2, n_all)
-        out["syn"] = self.to_device(syn)
-        views["syn_E"] = out["syn"][0][:n_all].reshape(batch, n)
-        views["syn_I"] = out["syn"][1][:n_all].reshape(batch, n)
-        ring = np.zeros((host["ring"].shape[0], 2, plane), self.dtype)
-        ring[..., :n_all] = host["ring"]
-        out["ring"] = self.to_device(ring)
-        out["views"] = views
+        out = {}
+        leading = {"v": (), "theta": (), "refrac": (), "syn": (2,), "ring": host["ring"].shape[:2]}
+        for key, lead in leading.items():
+            padded = np.zeros(lead + (plane,), np.int32 if key == "refrac" else self.dtype)
+            padded[..., :n_all] = host[key].reshape(lead + (n_all,))
+            out[key] = self.to_device(padded)
+        out["views"] = {key: array[:n_all].reshape(batch, n) for key, array in
+                        (("v", out["v"]), ("theta", out["theta"]), ("refrac", out["refrac"]),
+                         ("syn_E", out["syn"][0]), ("syn_I", out["syn"][1]))}
         return out
 
     def new_spikes(self, batch: int, size: int) -> DeviceSpikes:

@@ -5,13 +5,12 @@ and initial state from its own RNG, so rates agree statistically).
     python brian2_peer.py --model cuba --target cython --sizes 4000 --repeat 3 --duration 1000
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import emit, mean_cv  # noqa: E402
+from common import main, mean_cv  # noqa: E402
 
 
 def build(b2, model: str, n: int):
@@ -61,7 +60,7 @@ def build(b2, model: str, n: int):
     return b2.Network(P, Ce, Ci, mon), mon, n_exc
 
 
-def run(model: str, n: int, target: str, duration_ms: float, seed: int) -> dict:
+def run(model: str, n: int, duration_ms: float, seed: int, target: str) -> dict:
     import brian2 as b2
     b2.start_scope()
     b2.prefs.codegen.target = target
@@ -83,18 +82,5 @@ def run(model: str, n: int, target: str, duration_ms: float, seed: int) -> dict:
                 sim_s=t2 - t1, rates=rates, cv=cv)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--model", required=True, choices=["cuba", "coba", "brunel"])
-    parser.add_argument("--target", default="cython", choices=["cython", "numpy"])
-    parser.add_argument("--sizes", type=int, nargs="+", required=True)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=1000.0)
-    args = parser.parse_args()
-    for n in args.sizes:
-        for seed in range(1, args.repeat + 1):
-            emit(**run(args.model, n, args.target, args.duration, seed))
-
-
 if __name__ == "__main__":
-    main()
+    main(run, ["cuba", "coba", "brunel"], targets=["cython", "numpy"])

@@ -6,16 +6,15 @@ autapses, delay 0.1 ms, dt 0.1 ms, one thread.
     python nest_peer.py --model cuba --sizes 4000 --repeat 3 --duration 1000
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import emit, mean_cv  # noqa: E402
+from common import main, mean_cv  # noqa: E402
 
 
-def run(n: int, duration_ms: float, seed: int) -> dict:
+def run(model: str, n: int, duration_ms: float, seed: int) -> dict:
     import nest
     import numpy as np
     nest.ResetKernel()
@@ -51,17 +50,5 @@ def run(n: int, duration_ms: float, seed: int) -> dict:
                 rates=rates, cv=cv)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--model", required=True, choices=["cuba"])
-    parser.add_argument("--sizes", type=int, nargs="+", required=True)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=1000.0)
-    args = parser.parse_args()
-    for n in args.sizes:
-        for seed in range(1, args.repeat + 1):
-            emit(**run(n, args.duration, seed))
-
-
 if __name__ == "__main__":
-    main()
+    main(run, ["cuba"])
