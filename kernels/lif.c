@@ -11,7 +11,9 @@
  * SHARED_REFRAC_STEPS: kernels.shared_parameter_switches says why).
  * Two phases: the update is straight-line code (selects, no bounds check, no
  * branch) so that a CPU OpenCL compiler vectorises it; after a work-group
- * barrier the spiking work-items emit and propagate. Spikes are appended to
+ * barrier the spiking work-items emit their spikes and their rows are walked
+ * (by the whole group, or on CPUs by the spiking work-item: propagate.h).
+ * Spikes are appended to
  * spike_list; spike_count[k & 1] counts them and this kernel zeroes
  * spike_count[(k + 1) & 1] for the next step. */
 #ifdef PARAMS_SHARED
@@ -36,6 +38,7 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
     LOCAL u32 spiked_here[GROUP_SIZE];
+    GROUP_SPIKE_LIST
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch, plane = plane_stride(n_all);
     {   /* phase 1: the update, every work-item alike */
@@ -47,14 +50,23 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
 #ifndef PARAMS_SHARED
         const u32 p = b * param_stride + i * param_unit;
 #endif
+        /* every load first, every store at the end: a store between two loads (to
+         * memory the compiler cannot prove apart) would hold the second load back,
+         * and the loads of a work-item would go one after another (2.6x slower) */
+        GLOBAL real* arriving = ring + (u64)ring_slot * 2 * plane;
         real v = v_state[gid];
+        real s0 = syn[gid];
+        real s1 = syn[plane + gid];
+        const real in0 = arriving[gid];
+        const real in1 = arriving[plane + gid];
+        int countdown = refrac[gid];
+#ifdef ADAPTIVE
+        real th = theta[gid];
+#endif
 
         /* deliver: input arriving this step joins the synaptic state; the slot is cleared */
-        GLOBAL real* arriving = ring + (u64)ring_slot * 2 * plane;
-        real s0 = syn[gid] + arriving[gid];
-        real s1 = syn[plane + gid] + arriving[plane + gid];
-        arriving[gid] = 0;
-        arriving[plane + gid] = 0;
+        s0 = s0 + in0;
+        s1 = s1 + in1;
 
         /* synaptic state: delta input is a voltage jump used up this step;
          * exponential synapses decay before the membrane sees them */
@@ -72,7 +84,7 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
 #endif
 #endif
 #endif
-        const int refractory = refrac[gid] > 0;
+        const int refractory = countdown > 0;
 
 #ifdef SYN_COND_EXP
         /* v relaxes to the conductance-weighted reversal potentials, time constant cm / g_total */
@@ -112,13 +124,12 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
 #endif
 
         /* refractory neurons stay clamped at v_reset and count down */
-        int countdown = refrac[gid];
         v = refractory ? PARAM(P_V_RESET) : v;
         countdown = refractory ? countdown - 1 : countdown;
 
         /* threshold (>=), adapted by theta, which decays back to 0 */
 #ifdef ADAPTIVE
-        real th = theta[gid] * PARAM(P_DECAY_THETA);
+        th = th * PARAM(P_DECAY_THETA);
         const int spiked = !refractory && v >= PARAM(P_V_THRESH) + th;
 #else
         const int spiked = !refractory && v >= PARAM(P_V_THRESH);
@@ -130,17 +141,15 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
         th = spiked ? th + PARAM(P_D_THETA) : th;
         theta[gid] = th;
 #endif
+        arriving[gid] = 0;
+        arriving[plane + gid] = 0;
         v_state[gid] = v;
         syn[gid] = s0;
         syn[plane + gid] = s1;
         refrac[gid] = countdown;
         spiked_here[LOCAL_ID] = spiked && gid < n_all;
     }
-    /* phase 2: the spiking work-items emit and propagate */
+    /* phase 2: the spiking work-items emit; their rows are propagated (propagate.h) */
     BARRIER();
-    if (gid == 0) spike_count[(step + 1) & 1] = 0;
-    if (spiked_here[LOCAL_ID]) {
-        EMIT(gid);
-        PROPAGATE_OUT(gid);
-    }
+    EMIT_AND_PROPAGATE(spiked_here);
 }

@@ -1,7 +1,7 @@
 /* poisson_step: source (b, i) fires in step k when u < rate * dt / 1000, u from
  * Philox with counter (k, neuron, instance, stream + RNG_POISSON). Two phases,
  * as in lif.c: the draws are straight-line code; after a work-group barrier the
- * firing work-items emit and propagate. */
+ * firing work-items emit and their rows are propagated (propagate.h). */
 KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32 param_stride,
                          GLOBAL const real* spike_probability,
                          GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
@@ -14,6 +14,7 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
     LOCAL u32 fired_here[GROUP_SIZE];
+    GROUP_SPIKE_LIST
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch;
     {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */
@@ -24,10 +25,6 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
         fired_here[LOCAL_ID] = uniform01(w.x[0]) < spike_probability[b * param_stride + i] && gid < n_all;
     }
     BARRIER();
-    /* phase 2: the firing work-items emit and propagate */
-    if (gid == 0) spike_count[(step + 1) & 1] = 0;
-    if (fired_here[LOCAL_ID]) {
-        EMIT(gid);
-        PROPAGATE_OUT(gid);
-    }
+    /* phase 2: the firing work-items emit; their rows are propagated (propagate.h) */
+    EMIT_AND_PROPAGATE(fired_here);
 }

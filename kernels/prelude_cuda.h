@@ -7,6 +7,9 @@
 #define GLOBAL_ID ((u32)(blockIdx.x * blockDim.x + threadIdx.x))
 #define LOCAL __shared__                     /* shared by the block */
 #define LOCAL_ID ((u32)threadIdx.x)
+#define LOCAL_SIZE ((u32)blockDim.x)
+#define GROUP_ID ((u32)blockIdx.x)
+#define NUM_GROUPS ((u32)gridDim.x)
 #define BARRIER() __syncthreads()
 
 typedef unsigned int u32;
@@ -15,3 +18,4 @@ typedef unsigned long long u64;
 #define ATOMIC_ADD_F32(address, value) atomicAdd((float*)(address), (value))
 #define ATOMIC_ADD_REAL(address, value) atomicAdd((address), (value))   /* float, or double on sm_60+ */
 #define ATOMIC_INC_U32(address) atomicAdd((u32*)(address), 1u)
+#define ATOMIC_INC_LOCAL(address) atomicAdd((u32*)(address), 1u)

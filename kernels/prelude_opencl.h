@@ -10,6 +10,9 @@
 #define GLOBAL_ID ((uint)get_global_id(0))
 #define LOCAL __local                       /* shared by the work-group */
 #define LOCAL_ID ((uint)get_local_id(0))
+#define LOCAL_SIZE ((uint)get_local_size(0))
+#define GROUP_ID ((uint)get_group_id(0))
+#define NUM_GROUPS ((uint)get_num_groups(0))
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 
 typedef uint u32;
@@ -41,3 +44,4 @@ INLINE void atomic_add_f64(volatile GLOBAL double* address, double value)
 #define ATOMIC_ADD_REAL(address, value) ATOMIC_ADD_F32(address, value)
 #endif
 #define ATOMIC_INC_U32(address) atomic_inc((volatile GLOBAL u32*)(address))
+#define ATOMIC_INC_LOCAL(address) atomic_inc((volatile __local u32*)(address))

@@ -1,6 +1,7 @@
-/* propagate: the spikes of step k reach their targets (propagate.h). One thread
- * per entry of the compacted spike list; threads past spike_count[k & 1] return
- * at once. Used for the outgoing tables a producer does not propagate inline. */
+/* propagate: the spikes of step k reach their targets (propagate.h), for the
+ * outgoing tables a producer does not propagate inline. The entries of the
+ * compacted spike list below spike_count[k & 1] are dealt out as SPIKE_SLOT says
+ * (propagate.h): on GPUs a work-group per spike, sharing its row. */
 KERNEL void propagate(const u32 n_pre, const u32 n_post, const u32 batch, const u32 step,
                       const u32 depth, const u32 uniform_receptor, const u32 uniform_delay,
                       const u32 n_synapses, const u32 plastic,
@@ -8,8 +9,9 @@ KERNEL void propagate(const u32 n_pre, const u32 n_post, const u32 batch, const 
                       GLOBAL const u32* row_ptr, GLOBAL const u32* post_index, GLOBAL const u32* receptor,
                       GLOBAL const u32* delay, GLOBAL const real* weight, GLOBAL real* ring)
 {
-    const u32 t = GLOBAL_ID;
-    if (t >= spike_count[step & 1]) return;
-    propagate_spike(spike_list[t], step, n_pre, n_post, batch, depth, uniform_receptor, uniform_delay,
-                    n_synapses, plastic, row_ptr, post_index, receptor, delay, weight, ring);
+    const u32 count = spike_count[step & 1];
+    for (u32 j = SPIKE_SLOT; j < count; j += SPIKE_SLOTS)
+        propagate_row(spike_list[j], ROW_LANE, ROW_LANES, step, n_pre, n_post, batch, depth,
+                      uniform_receptor, uniform_delay, n_synapses, plastic, row_ptr, post_index, receptor,
+                      delay, weight, ring);
 }

@@ -1,6 +1,8 @@
-/* spike_times_step: events [first, last) of the sorted event list fire in every
- * instance; the host passes first and last (it knows the step). One thread per
- * (instance, event). */
+/* spike_times_step: events [first, first + n_events) of the sorted event list fire
+ * in every instance; the host passes first and n_events (it knows the step). The
+ * (instance, event) pairs are dealt out as propagate.h's SPIKE_SLOT says: on GPUs
+ * to work-groups, whose first work-item emits the spike and whose work-items share
+ * its outgoing row; on CPUs to work-items. */
 KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step,
                              const u32 first, const u32 n_events, GLOBAL const u32* event_neuron,
                              GLOBAL u32* spike_list, GLOBAL u32* spike_count,
@@ -10,11 +12,11 @@ KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step,
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
-    const u32 gid = GLOBAL_ID;
-    if (gid == 0) spike_count[(step + 1) & 1] = 0;
-    if (gid >= n_events * batch) return;
-    const u32 b = gid / n_events, e = gid - b * n_events;
-    const u32 id = b * n + event_neuron[first + e];
-    EMIT(id);
-    PROPAGATE_OUT(id);
+    if (GLOBAL_ID == 0) spike_count[(step + 1) & 1] = 0;
+    for (u32 j = SPIKE_SLOT; j < n_events * batch; j += SPIKE_SLOTS) {
+        const u32 b = j / n_events, e = j - b * n_events;
+        const u32 id = b * n + event_neuron[first + e];
+        if (ROW_LANE == 0) EMIT(id);
+        PROPAGATE_OUT(id, ROW_LANE, ROW_LANES);
+    }
 }

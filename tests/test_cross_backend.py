@@ -17,20 +17,25 @@ from snnkit.backends import BACKENDS
 from snnkit.examples import build
 
 DEVICE_BACKENDS = [name for name in BACKENDS if name != "numpy"]
+# kernels/propagate.h has two ways to walk a spike's row: by its own work-item (SERIAL_ROWS,
+# what OpenCL uses on a CPU) or shared by a work-group (GPUs); on PoCL both are tested
+VARIANTS = {"opencl-shared-rows": ("opencl", dict(share_rows=True))}
 
 
-@pytest.fixture(params=DEVICE_BACKENDS)
+@pytest.fixture(params=DEVICE_BACKENDS + list(VARIANTS))
 def device(request):
-    reason = BACKENDS[request.param].unavailable_reason()
+    name, options = VARIANTS.get(request.param, (request.param, {}))
+    reason = BACKENDS[name].unavailable_reason()
     if reason:
-        pytest.skip(f"{request.param} unavailable: {reason}")
-    return request.param
+        pytest.skip(f"{name} unavailable: {reason}")
+    return (lambda dtype: BACKENDS[name](dtype=dtype, **options)) if options else name
 
 
 def run_pair(make, device, duration, **kwargs):
     sims = []
     for backend in ("numpy", device):
         net = make()
+        backend = backend(kwargs.get("dtype", "float32")) if callable(backend) else backend
         sims.append((net, sk.Simulator(net, backend=backend, **kwargs).run(duration, progress=False)))
     return sims
 
@@ -195,3 +200,29 @@ def test_device_record_buffers_pull_often_without_loss(device, monkeypatch):
         assert_same_spikes(a, b, pop)
     assert_same_trace(a, b, "pop")
     assert a.results.traces["pop"]["v"].data.shape == (200, 2, 7)
+
+
+def test_spike_buffer_sized_by_refractoriness_loses_nothing_at_the_maximum_rate(device, monkeypatch):
+    # every neuron fires as fast as its 0.4 ms (4 steps) refractory period lets it: once per
+    # 5 steps. A buffer of 2 * B * N entries then holds 10 steps, not 2, and nothing is lost
+    from snnkit.backends import device_records
+    n, batch = 50, 2
+    monkeypatch.setattr(device_records, "SPIKE_ENTRIES", 2 * n * batch)
+
+    def make():
+        net = sk.Network(seed=1)
+        pop = net.population(n, sk.LIF(tau_m=10.0, cm=0.25, tau_refrac=0.4, i_offset=50.0), name="pop")
+        net.record(pop, "spikes")
+        return net
+    (_, a), (_, b) = run_pair(make, device, 20.0, batch=batch, seed=1)
+    assert_same_spikes(a, b, "pop")
+    assert a.results.spikes["pop"].times.size == n * batch * 40       # 200 steps / 5
+    record = next(iter(b.recorder.group_buffers.values()))
+    assert record.steps_per_pull == 10
+
+
+def test_spike_buffer_bound_counts_whole_refractory_windows():
+    from snnkit.backends.device_records import DeviceSpikeRecord
+    bound = DeviceSpikeRecord.bound
+    fake = type("R", (), {"per_step": 7, "min_interval": 5})()
+    assert [bound(fake, s) for s in (1, 5, 6, 10, 11)] == [7, 7, 14, 14, 21]

@@ -28,6 +28,10 @@ INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn"
 HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "cm"}
 # per-neuron LIF state, uploaded in padded planes (padded_lif_state)
 LIF_STATE = {"v", "refrac", "theta", "syn", "ring"}
+# work-groups of the propagate and spike_times kernels: each takes spikes g, g + groups, ...
+# and shares a spike's row among its work-items (kernels/propagate.h); 1024 groups of 256
+# fill any current GPU, and a spike needs no more than one group
+MAX_SPIKE_GROUPS = 1024
 # LIF parameters reach the device only packed into one array (pack_lif)
 PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
 
@@ -107,9 +111,26 @@ class DeviceSpikes:
 class DeviceBackend(Backend):
     """The step ops of a device backend, in terms of bound kernels."""
 
+    # kernels/propagate.h: whether one work-item walks a spike's whole row (CPU devices)
+    # instead of the work-items of a group sharing it (GPUs)
+    serial_rows = False
+    # whether a spike producer walks its first outgoing table itself (one launch less)
+    fuse_propagation = True
+
     def __init__(self, dtype="float32"):
         super().__init__(dtype)
         self.real = "double" if self.dtype == np.float64 else "float"
+
+    def all_switches(self, switches=()) -> tuple:
+        """A kernel's own compile-time switches and the backend's."""
+        return tuple(switches) + (("SERIAL_ROWS",) if self.serial_rows else ())
+
+    def spike_threads(self, max_spikes: int) -> int:
+        """Work-items for a kernel that deals out up to ``max_spikes`` spikes (SPIKE_SLOT in
+        kernels/propagate.h): one each, or on GPUs a group each, up to MAX_SPIKE_GROUPS."""
+        if self.serial_rows:
+            return max(1, int(max_spikes))
+        return max(1, min(int(max_spikes), MAX_SPIKE_GROUPS)) * kernels.GROUP_SIZE
 
     # -- what a concrete device backend supplies ---------------------------------
     @abstractmethod
@@ -172,7 +193,7 @@ class DeviceBackend(Backend):
         """Give each spike-producing group its first outgoing table to propagate inline."""
         for s in synapses:
             pre = groups[s["pre"]]
-            if "_out" not in pre and s["n_synapses"]:
+            if self.fuse_propagation and "_out" not in pre and s["n_synapses"]:
                 pre["_out"] = (s, groups[s["post"]])
                 s["_fused"] = True
 
@@ -236,7 +257,8 @@ class DeviceBackend(Backend):
                 "spike_times_step", 1, n=g["size"], batch=g["batch"], step=0, first=0, n_events=0,
                 event_neuron=self.kernel_arg(g["event_neuron"]), **self.producer_args(g, spikes))
         n_events = int(last - first)
-        g["_times"](threads=n_events * g["batch"], step=step, first=int(first), n_events=n_events)
+        g["_times"](threads=self.spike_threads(n_events * g["batch"]), step=step, first=int(first),
+                    n_events=n_events)
 
     def propagate(self, s: dict, spikes: DeviceSpikes, target: dict, step: int) -> None:
         if s["n_synapses"] == 0 or s.get("_fused"):      # nothing to do, or done by the producer
@@ -244,7 +266,8 @@ class DeviceBackend(Backend):
         if "_propagate" not in s:
             a = self.kernel_arg
             s["_propagate"] = self.bind(
-                "propagate", spikes.capacity, n_pre=s["n_pre"], n_post=s["n_post"], batch=target["batch"],
+                "propagate", self.spike_threads(spikes.capacity), n_pre=s["n_pre"], n_post=s["n_post"],
+                batch=target["batch"],
                 step=0, depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
                 uniform_delay=s["uniform_delay"], n_synapses=s["n_synapses"], plastic=int(s["plastic"]),
                 spike_list=a(spikes.list), spike_count=a(spikes.count), row_ptr=a(s["row_ptr"]),
@@ -281,8 +304,8 @@ class DeviceBackend(Backend):
         return launches
 
     # -- recording -------------------------------------------------------------------
-    def new_spike_record(self, batch: int, size: int) -> DeviceSpikeRecord:
-        return DeviceSpikeRecord(self, batch * size)
+    def new_spike_record(self, batch: int, size: int, min_interval: int = 1) -> DeviceSpikeRecord:
+        return DeviceSpikeRecord(self, batch * size, min_interval)
 
     def new_state_record(self, indices, batch: int) -> DeviceStateRecord:
         return DeviceStateRecord(self, np.asarray(indices), batch)

@@ -54,7 +54,9 @@ class OpenCLBackend(DeviceBackend):
         cl = _cl()
         return any(d.type & cl.device_type.GPU for _, d in _devices())
 
-    def __init__(self, dtype="float32", device=None):
+    def __init__(self, dtype="float32", device=None, share_rows=None):
+        """share_rows: whether the work-items of a group share a spike's outgoing row
+        (kernels/propagate.h); default: on GPUs and accelerators, not on CPUs."""
         super().__init__(dtype)
         cl = _cl()
         self.platform, self.device = self._choose(device if device is not None
@@ -68,6 +70,9 @@ class OpenCLBackend(DeviceBackend):
         if self.device.single_fp_config & cl.device_fp_config.CORRECTLY_ROUNDED_DIVIDE_SQRT:
             self.options.append("-cl-fp32-correctly-rounded-divide-sqrt")
         self._programs = {}
+        if share_rows is None:
+            share_rows = not self.device.type & cl.device_type.CPU
+        self.serial_rows = not share_rows
         log.info("snnkit: OpenCL device %r on platform %r", self.device.name, self.platform.name)
 
     @staticmethod
@@ -103,7 +108,8 @@ class OpenCLBackend(DeviceBackend):
         """The built program holding kernel ``name`` (memoised per source text;
         PyOpenCL also caches the binaries on disk)."""
         file = kernels.MANIFEST[name][0]
-        key = (file, tuple(switches))
+        switches = self.all_switches(switches)
+        key = (file, switches)
         if key not in self._programs:
             source = kernels.assemble(file, "opencl", self.real, switches)
             self._programs[key] = _cl().Program(self.context, source).build(options=self.options)
@@ -123,6 +129,10 @@ class OpenCLBackend(DeviceBackend):
 
     def to_host(self, array) -> np.ndarray:
         return array.get()
+
+    def device_copy(self, dst, src) -> None:
+        """clEnqueueCopyBuffer."""
+        _cl().enqueue_copy(self.queue, dst.data, src.data, byte_count=src.nbytes)
 
     def synchronize(self) -> None:
         self.queue.finish()
