@@ -84,7 +84,8 @@ class CupyBackend(DeviceBackend):
     def module(self, name: str, switches=()):
         """The compiled module holding kernel ``name`` (memoised per source text)."""
         file = kernels.MANIFEST[name][0]
-        key = (file, tuple(switches))
+        switches = self.all_switches(switches)
+        key = (file, switches)
         if key not in self._modules:
             source = kernels.assemble(file, "cuda", self.real, switches)
             with self.device:
@@ -106,22 +107,50 @@ class CupyBackend(DeviceBackend):
     def to_host(self, array) -> np.ndarray:
         return array.get(stream=self.stream)
 
+    def device_copy(self, dst, src) -> None:
+        """cudaMemcpyAsync device to device, on the backend's stream."""
+        dst.data.copy_from_device_async(src.data, src.nbytes, self.stream)
+
     def synchronize(self) -> None:
         self.stream.synchronize()
 
 
 class CupyKernel:
-    """A CUDA kernel with its argument tuple built once; calling it updates the
-    given scalars and launches."""
+    """A CUDA kernel whose argument block is built once: every argument's value sits in
+    an 8-byte slot of one host array, and the launch hands the driver (cuLaunchKernel)
+    the slots' addresses. A step writes its scalars into their slots and launches: no
+    per-argument conversion by CuPy, which cost 22 us for lif_step's 38 arguments (a
+    bare RawKernel call 9 us) on an H100 host."""
 
     def __init__(self, backend: CupyBackend, name: str, threads: int, switches, args: dict):
-        self.args = KernelArguments(name, args, backend.dtype.type)
-        self.function = backend.module(name, switches).get_function(name)
+        self.args = KernelArguments(name, args, backend.dtype.type)      # holds the arrays alive
+        self.raw = backend.module(name, switches).get_function(name)
+        self.function = self.raw.kernel.ptr                               # CUfunction, loads the module
         self.backend, self.threads = backend, int(threads)
+        n = len(self.args.values)
+        self.slots = np.zeros(max(1, n), np.uint64)
+        self.addresses = (self.slots.ctypes.data + 8 * np.arange(max(1, n), dtype=np.uint64)).astype(np.uint64)
+        self.u32, self.f32, self.f64 = (self.slots.view(t) for t in (np.uint32, np.float32, np.float64))
+        for i, value in enumerate(self.args.values):
+            self.set(i, value)
+        self.launch = _cupy().cuda.driver.launchKernel
+        self.params = int(self.addresses.ctypes.data)
+
+    def set(self, i: int, value) -> None:
+        if isinstance(value, np.uint32):
+            self.u32[2 * i] = value
+        elif isinstance(value, np.float32):
+            self.f32[2 * i] = value
+        elif isinstance(value, np.float64):
+            self.f64[i] = value
+        else:                                                             # a device array
+            self.slots[i] = value.data.ptr
 
     def __call__(self, threads: int | None = None, **scalars) -> None:
-        self.args.update(scalars)
+        for i, value in self.args.update(scalars):
+            self.set(i, value)
         n = max(1, self.threads if threads is None else int(threads))
         blocks = -(-n // THREADS_PER_BLOCK)
-        # RawKernel launches on the current stream: the backend's (the null stream)
-        self.function((blocks,), (THREADS_PER_BLOCK,), tuple(self.args.values))
+        # on the backend's stream (the null stream), after every upload and fill
+        self.launch(self.function, blocks, 1, 1, THREADS_PER_BLOCK, 1, 1, 0, self.backend.stream.ptr,
+                    self.params, 0)
