@@ -26,8 +26,12 @@ class Recorder:
     population's offset.
     """
 
-    def __init__(self, monitors, placement: dict, group_sizes: dict, backend, dt: float, batch: int):
+    def __init__(self, monitors, placement: dict, group_sizes: dict, backend, dt: float, batch: int,
+                 min_intervals: dict | None = None):
+        """min_intervals: group -> fewest steps between two spikes of one neuron (1 + its
+        refractory steps; default 1), which bounds how fast a spike buffer fills."""
         self.backend, self.dt, self.batch = backend, dt, batch
+        min_intervals = min_intervals or {}
         self.placement = placement
         self.group_sizes = group_sizes
         self.spike_monitors = {}     # pop -> indices or None (all)
@@ -45,7 +49,8 @@ class Recorder:
                 self.spike_monitors[pop] = None if every_neuron else mon.indices
                 group = placement[pop][0]
                 if group not in self.group_buffers:
-                    self.group_buffers[group] = backend.new_spike_record(batch, group_sizes[group])
+                    self.group_buffers[group] = backend.new_spike_record(batch, group_sizes[group],
+                                                                         min_intervals.get(group, 1))
             else:
                 group, offset, _ = placement[pop]
                 record = backend.new_state_record(mon.indices + offset, batch)

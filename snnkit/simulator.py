@@ -20,6 +20,15 @@ from .validation import check_count, check_dt, fail
 CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
 
 
+def min_spike_interval(group: dict) -> int:
+    """Fewest steps between two spikes of one neuron of a lowered group: a LIF neuron
+    that spikes in step k is refractory for its refrac_steps steps after it."""
+    refrac = group.get("refrac_steps")
+    if group.get("kind") != "lif" or refrac is None or np.size(refrac) == 0:
+        return 1
+    return 1 + max(0, int(np.min(refrac)))
+
+
 class Simulator:
     """Run a Network on a backend, in ``batch`` instances at once.
 
@@ -72,7 +81,8 @@ class Simulator:
                        for name, g in self.groups.items()}
         self.recorder = Recorder(network.monitors, self.plan.placement,
                                  {name: g["size"] for name, g in self.plan.groups.items()},
-                                 self.backend, self.dt, self.batch)
+                                 self.backend, self.dt, self.batch,
+                                 {name: min_spike_interval(g) for name, g in self.plan.groups.items()})
         self.ops = self._step_operations() + self.recorder.ops(self.groups, self.spikes)
         self.step_count = 0
         self.output = output

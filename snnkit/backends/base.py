@@ -107,8 +107,9 @@ class Backend(ABC):
 
     # -- recording -----------------------------------------------------------
     @abstractmethod
-    def new_spike_record(self, batch: int, size: int):
-        """A buffer that collects the spikes of one group, step after step."""
+    def new_spike_record(self, batch: int, size: int, min_interval: int = 1):
+        """A buffer that collects the spikes of one group, step after step; no neuron
+        spikes twice within ``min_interval`` steps."""
 
     @abstractmethod
     def new_state_record(self, indices: np.ndarray, batch: int):

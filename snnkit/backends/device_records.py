@@ -15,18 +15,29 @@ MAX_STEPS_PER_PULL = 256
 
 
 class DeviceSpikeRecord:
-    """(step, b * N + i) pairs appended by the group's spike producer (kernels/spikes.h)."""
+    """(step, b * N + i) pairs appended by the group's spike producer (kernels/spikes.h).
 
-    def __init__(self, backend, per_step: int):
-        self.backend = backend
-        # room for every neuron spiking in every step until the next pull
-        self.steps_per_pull = max(1, min(MAX_STEPS_PER_PULL, SPIKE_ENTRIES // max(1, per_step)))
-        capacity = max(1, per_step * self.steps_per_pull)
+    The buffer holds every spike the group can possibly fire until the next pull: a
+    neuron spikes at most once per ``min_interval`` steps (1 + its refractory steps),
+    so S steps hold at most per_step * ceil(S / min_interval) spikes. Each pulled chunk
+    is sorted (by step, then id) as it arrives, on the host, while the device goes on.
+    """
+
+    def __init__(self, backend, per_step: int, min_interval: int = 1):
+        self.backend, self.per_step = backend, max(1, per_step)
+        self.min_interval = max(1, int(min_interval))
+        self.steps_per_pull = max((s for s in range(1, MAX_STEPS_PER_PULL + 1)
+                                   if self.bound(s) <= SPIKE_ENTRIES), default=1)
+        capacity = self.bound(self.steps_per_pull)
         self.step = backend.zeros(capacity, np.uint32)
         self.id = backend.zeros(capacity, np.uint32)
         self.count = backend.zeros(1, np.uint32)
         self.pending = 0
-        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.chunks: list[np.ndarray] = []           # sorted keys step * per_step + id
+
+    def bound(self, steps: int) -> int:
+        """The most spikes the group can fire in ``steps`` consecutive steps."""
+        return self.per_step * -(-steps // self.min_interval)
 
     def step_done(self) -> None:
         """The producer appended one more step; pull before the buffer could overflow."""
@@ -37,21 +48,21 @@ class DeviceSpikeRecord:
     def pull(self) -> None:
         n = int(self.backend.to_host(self.count)[0])
         if n:
-            self.chunks.append((self.backend.to_host(self.step[:n]), self.backend.to_host(self.id[:n])))
+            key = self.backend.to_host(self.step[:n]).astype(np.int64) * self.per_step
+            key += self.backend.to_host(self.id[:n])
             self.count.fill(0)
+            key.sort()                               # atomics append in any order
+            self.chunks.append(key)
         self.pending = 0
 
     def drain(self, size: int):
         self.pull()
-        if self.chunks:
-            steps = np.concatenate([c[0] for c in self.chunks]).astype(np.int64)
-            ids = np.concatenate([c[1] for c in self.chunks]).astype(np.int64)
-        else:
-            steps = ids = np.zeros(0, np.int64)
-        self.chunks.clear()
-        order = np.lexsort((ids, steps))            # atomics append in any order
-        instance, node = np.divmod(ids[order], max(size, 1))
-        return steps[order], node, instance
+        key = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int64)
+        self.chunks.clear()                          # chunks come in step order
+        steps = key // self.per_step
+        ids = key - steps * self.per_step
+        instance, node = np.divmod(ids, max(size, 1))
+        return steps, node, instance
 
 
 class DeviceStateRecord:

@@ -228,7 +228,7 @@ class NumpyBackend(Backend):
                 trace += spikes.mask
 
     # -- 5. recording --------------------------------------------------------------
-    def new_spike_record(self, batch: int, size: int) -> list:
+    def new_spike_record(self, batch: int, size: int, min_interval: int = 1) -> list:
         return []
 
     def new_state_record(self, indices: np.ndarray, batch: int) -> dict:
