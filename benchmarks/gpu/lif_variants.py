@@ -1,0 +1,89 @@
+"""lif_step at 4M neurons in variants (issue 4: why is it 2.2x slower than a plain
+streaming kernel over the same bytes?). Each variant is compiled from the assembled
+source with a text change and launched with the bound kernel's arguments.
+
+    python benchmarks/gpu/lif_variants.py [--once]   (--once: one launch, for ncu)
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+
+LAYOUT = r'''
+extern "C" __global__ void stream_layout(const unsigned int n, const unsigned int plane, float* v, float* syn,
+                                         float* ring, int* refrac) {
+    const unsigned int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    const float a = v[i], b = syn[i], c = syn[plane + i], d = ring[i], e = ring[plane + i];
+    const int f = refrac[i];
+    const float x = a + b + c + d + e;
+    v[i] = x * 0.5f; syn[i] = x * 0.25f; syn[plane + i] = x * 0.125f; ring[i] = 0.0f; ring[plane + i] = 0.0f;
+    refrac[i] = f - 1;
+}
+'''
+
+
+def main() -> None:
+    import cupy
+    import snnkit as sk
+    from snnkit import kernels
+
+    n = 4_000_000
+    net = sk.Network()
+    net.population(n, sk.LIFCurrExp(tau_m=20.0, cm=0.2, v_thresh=1e9), name="lif").initialize(
+        v=sk.Uniform(-70.0, -50.0))
+    sim = sk.Simulator(net, backend="cupy", seed=1).run(1.0, progress=False)
+    g = next(g for g in sim.groups.values() if g["kind"] == "lif")
+    bound = g["_lif"]
+    switches = sim.backend.all_switches(g["switches"])
+    source = kernels.assemble("lif.c", "cuda", "float", switches)
+    phase2 = "    BARRIER();\n    EMIT_AND_PROPAGATE(spiked_here);"
+    assert phase2 in source
+    restrict = source.replace("#define GLOBAL\n", "#define GLOBAL\n#define RESTRICT_ALL 1\n")
+    for kind in ("real", "int", "u32"):
+        restrict = restrict.replace(f"GLOBAL {kind}* ", f"GLOBAL {kind}* __restrict__ ")
+        restrict = restrict.replace(f"GLOBAL const {kind}* ", f"GLOBAL const {kind}* __restrict__ ")
+    variants = {
+        "as built": source,
+        "no phase 2": source.replace(phase2, ""),
+        "restrict": restrict,
+        "as built 2": source,
+    }
+    args = tuple(bound.args.values)
+    blocks = (n + 255) // 256
+    if "--once" in sys.argv:
+        bound(step=3, ring_slot=0)
+        cupy.cuda.Device().synchronize()
+        return
+    for label, text in variants.items():
+        fn = cupy.RawModule(code=text, options=("--fmad=false",)).get_function("lif_step")
+        fn((blocks,), (256,), args)
+        start, stop = cupy.cuda.Event(), cupy.cuda.Event()
+        start.record()
+        for _ in range(100):
+            fn((blocks,), (256,), args)
+        stop.record()
+        stop.synchronize()
+        ms = cupy.cuda.get_elapsed_time(start, stop) / 100
+        print(f"{label:12s} {ms * 1e3:7.1f} us  {n * 48 / ms / 1e6:6.0f} GB/s  regs {fn.num_regs}")
+    # the same loads and stores as lif_step, on the group's own arrays, with no arithmetic
+    layout = cupy.RawKernel(LAYOUT, "stream_layout")
+    plane = g["v"].size
+    largs = (np.uint32(n), np.uint32(plane), g["v"], g["syn"], g["ring"], g["refrac"])
+    layout((blocks,), (256,), largs)
+    start, stop = cupy.cuda.Event(), cupy.cuda.Event()
+    start.record()
+    for _ in range(100):
+        layout((blocks,), (256,), largs)
+    stop.record()
+    stop.synchronize()
+    ms = cupy.cuda.get_elapsed_time(start, stop) / 100
+    print(f"{'layout':12s} {ms * 1e3:7.1f} us  {n * 48 / ms / 1e6:6.0f} GB/s")
+    print("depth", g["ring_depth"], "switches", switches, np.__version__)
+
+
+if __name__ == "__main__":
+    main()
