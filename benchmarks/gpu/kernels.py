@@ -7,18 +7,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
-
-def event_time(cupy, fn, n) -> float:
-    """us per call of fn, by CUDA events around n back-to-back calls."""
-    fn()
-    start, stop = cupy.cuda.Event(), cupy.cuda.Event()
-    start.record()
-    for _ in range(n):
-        fn()
-    stop.record()
-    stop.synchronize()
-    return cupy.cuda.get_elapsed_time(start, stop) / n * 1e3
+from common import event_us
 
 
 def launches(sim):
@@ -39,22 +28,18 @@ def report(cupy, label, sim, step):
         scalars = dict(step=step)
         if name.endswith("_lif"):
             scalars["ring_slot"] = step % 2
-        us = event_time(cupy, lambda launch=launch, scalars=scalars: launch(**scalars), 200)
+        us = event_us(lambda launch=launch, scalars=scalars: launch(**scalars), 200)
         print(f"{label:28s} {name:28s} {us:8.1f} us")
 
 
 def main() -> None:
     import cupy
     import snnkit as sk
+    from common import lif_network
     from snnkit.backends import CupyBackend
     from snnkit.examples import cuba
 
-    n = 4_000_000
-    net = sk.Network()
-    net.population(n, sk.LIFCurrExp(tau_m=20.0, cm=0.2, v_thresh=1e9), name="lif").initialize(
-        v=sk.Uniform(-70.0, -50.0))
-    sim = sk.Simulator(net, backend="cupy", seed=1).run(1.0, progress=False)
-    report(cupy, "LIF 4M", sim, 11)
+    report(cupy, "LIF 4M", lif_network()[0], 11)
 
     for fuse in (True, False):
         net = sk.Network(seed=2)

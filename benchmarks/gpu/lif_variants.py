@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+from common import event_us
 
 
 LAYOUT = r'''
@@ -30,15 +31,11 @@ extern "C" __global__ void stream_layout(const unsigned int n, const unsigned in
 
 def main() -> None:
     import cupy
-    import snnkit as sk
+    from common import lif_network
     from snnkit import kernels
 
     n = 4_000_000
-    net = sk.Network()
-    net.population(n, sk.LIFCurrExp(tau_m=20.0, cm=0.2, v_thresh=1e9), name="lif").initialize(
-        v=sk.Uniform(-70.0, -50.0))
-    sim = sk.Simulator(net, backend="cupy", seed=1).run(1.0, progress=False)
-    g = next(g for g in sim.groups.values() if g["kind"] == "lif")
+    sim, g = lif_network(n)
     bound = g["_lif"]
     switches = sim.backend.all_switches(g["switches"])
     source = kernels.assemble("lif.c", "cuda", "float", switches)
@@ -64,15 +61,8 @@ def main() -> None:
         return
     for label, text in variants.items():
         fn = cupy.RawModule(code=text, options=("--fmad=false",)).get_function("lif_step")
-        fn((blocks,), (256,), args)
-        start, stop = cupy.cuda.Event(), cupy.cuda.Event()
-        start.record()
-        for _ in range(100):
-            fn((blocks,), (256,), args)
-        stop.record()
-        stop.synchronize()
-        ms = cupy.cuda.get_elapsed_time(start, stop) / 100
-        print(f"{label:12s} {ms * 1e3:7.1f} us  {n * 48 / ms / 1e6:6.0f} GB/s  regs {fn.num_regs}")
+        us = event_us(lambda fn=fn: fn((blocks,), (256,), args), 100)
+        print(f"{label:12s} {us:7.1f} us  {n * 48 / us / 1e3:6.0f} GB/s  regs {fn.num_regs}")
     # the same loads and stores as lif_step, on the group's own arrays, with no arithmetic;
     # then with the ring cleared right after the loads, as ptxas schedules lif_step
     for label, text in (("layout", LAYOUT), ("layout early clear", LAYOUT.replace(
@@ -86,15 +76,8 @@ def time_layout(cupy, label, text, n, blocks, g):
     layout = cupy.RawKernel(text, "stream_layout")
     plane = g["v"].size
     largs = (np.uint32(n), np.uint32(plane), g["v"], g["syn"], g["ring"], g["refrac"])
-    layout((blocks,), (256,), largs)
-    start, stop = cupy.cuda.Event(), cupy.cuda.Event()
-    start.record()
-    for _ in range(100):
-        layout((blocks,), (256,), largs)
-    stop.record()
-    stop.synchronize()
-    ms = cupy.cuda.get_elapsed_time(start, stop) / 100
-    print(f"{label:12s} {ms * 1e3:7.1f} us  {n * 48 / ms / 1e6:6.0f} GB/s")
+    us = event_us(lambda: layout((blocks,), (256,), largs), 100)
+    print(f"{label:12s} {us:7.1f} us  {n * 48 / us / 1e3:6.0f} GB/s")
 
 
 if __name__ == "__main__":

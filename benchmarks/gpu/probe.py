@@ -28,21 +28,9 @@ def per_call(fn, n=20000) -> float:
     return (time.perf_counter() - t0) / n * 1e6
 
 
-def event_time(cupy, fn, n) -> float:
-    """ms per call of fn, by CUDA events around n back-to-back calls."""
-    fn()
-    start, stop = cupy.cuda.Event(), cupy.cuda.Event()
-    start.record()
-    for _ in range(n):
-        fn()
-    stop.record()
-    stop.synchronize()
-    return cupy.cuda.get_elapsed_time(start, stop) / n
-
-
 def main() -> None:
     import cupy
-    import snnkit as sk
+    from common import event_us, lif_network
     from snnkit.bench.micro import LIF_BYTES
     from snnkit.examples import cuba
     from snnkit.simulator import Simulator
@@ -63,25 +51,20 @@ def main() -> None:
     sim.run(1000.0, progress=False)
     sim.backend.synchronize()
     print(f"CUBA 4k: {(time.perf_counter() - t0) / 10000 * 1e6:.2f} us/step over 1 s")
-    print(f"CUBA 4k lif_step kernel alone: {event_time(cupy, lambda: launch(step=7, ring_slot=7), 2000) * 1e3:.2f} us")
+    print(f"CUBA 4k lif_step kernel alone: {event_us(lambda: launch(step=7, ring_slot=7), 2000):.2f} us")
     print(f"lif_step: {launch.raw.num_regs} registers, {launch.raw.local_size_bytes} B local")
 
     n = 4_000_000
-    net = sk.Network()
-    net.population(n, sk.LIFCurrExp(tau_m=20.0, cm=0.2, v_thresh=1e9), name="lif").initialize(
-        v=sk.Uniform(-70.0, -50.0))
-    big = Simulator(net, backend="cupy", seed=1)
-    big.run(1.0, progress=False)
-    lif = next(g for g in big.groups.values() if g["kind"] == "lif")["_lif"]
-    ms = event_time(cupy, lambda: lif(step=11, ring_slot=0), 200)
+    lif = lif_network(n)[1]["_lif"]
+    ms = event_us(lambda: lif(step=11, ring_slot=0), 200) / 1e3
     print(f"lif_step 4M: {ms * 1e3:.1f} us, {n * LIF_BYTES / ms / 1e6:.0f} GB/s counted ({LIF_BYTES} B/neuron)")
     arrays = [cupy.random.random(n, dtype=np.float32) for _ in range(5)] + [cupy.zeros(n, np.int32)]
     k = cupy.RawKernel(STREAM, "stream6")
-    ms = event_time(cupy, lambda: k(((n + 255) // 256,), (256,), (np.uint32(n), *arrays)), 200)
+    ms = event_us(lambda: k(((n + 255) // 256,), (256,), (np.uint32(n), *arrays)), 200) / 1e3
     print(f"stream6 4M (same 48 B/element): {ms * 1e3:.1f} us, {n * 48 / ms / 1e6:.0f} GB/s")
     src = cupy.random.random(1 << 28, dtype=np.float32)
     dst = cupy.empty_like(src)
-    ms = event_time(cupy, lambda: dst.data.copy_from_device_async(src.data, src.nbytes), 20)
+    ms = event_us(lambda: dst.data.copy_from_device_async(src.data, src.nbytes), 20) / 1e3
     print(f"memcpy 1 GiB: {2 * src.nbytes / ms / 1e6:.0f} GB/s (read + write)")
 
 
