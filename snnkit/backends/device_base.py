@@ -267,8 +267,7 @@ class DeviceBackend(Backend):
             a = self.kernel_arg
             s["_propagate"] = self.bind(
                 "propagate", self.spike_threads(spikes.capacity), n_pre=s["n_pre"], n_post=s["n_post"],
-                batch=target["batch"],
-                step=0, depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
+                batch=target["batch"], step=0, depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
                 uniform_delay=s["uniform_delay"], n_synapses=s["n_synapses"], plastic=int(s["plastic"]),
                 spike_list=a(spikes.list), spike_count=a(spikes.count), row_ptr=a(s["row_ptr"]),
                 post_index=a(s["post_index"]), receptor=a(s["receptor"]), delay=a(s["delay"]),

@@ -26,8 +26,9 @@ class DeviceSpikeRecord:
     def __init__(self, backend, per_step: int, min_interval: int = 1):
         self.backend, self.per_step = backend, max(1, per_step)
         self.min_interval = max(1, int(min_interval))
-        self.steps_per_pull = max((s for s in range(1, MAX_STEPS_PER_PULL + 1)
-                                   if self.bound(s) <= SPIKE_ENTRIES), default=1)
+        # bound(S) <= SPIKE_ENTRIES  <=>  S <= (SPIKE_ENTRIES // per_step) * min_interval
+        self.steps_per_pull = max(1, min(MAX_STEPS_PER_PULL,
+                                         SPIKE_ENTRIES // self.per_step * self.min_interval))
         capacity = self.bound(self.steps_per_pull)
         self.step = backend.zeros(capacity, np.uint32)
         self.id = backend.zeros(capacity, np.uint32)
