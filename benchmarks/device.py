@@ -4,7 +4,9 @@
     lif_step (bytes counted below) against a measured device-to-device copy;
 (b) spike propagation: synaptic events/s (Poisson sources, fan-out 1000);
 (c) CUBA 4k, CUBA 400k (same in-degree 80) and a batch of 64 CUBA-4k
-    instances, 1 s biological time: real-time factors (wall / biological time).
+    instances, 1 s biological time: real-time factors (wall / biological time);
+    and CUBA 4k once more with every step launched op by op (no captured
+    step sequences: snnkit/step_sequences.py), to show what capturing saves.
 
     python benchmarks/device.py --backend cupy            # on a GPU machine
     python benchmarks/device.py --backend opencl --quick  # small sizes, a smoke test
@@ -44,7 +46,8 @@ def main() -> None:
     print(f"propagation: {prop['events_per_s']:.3g} synaptic events/s")
     base = result["cuba"][0]["wall_s"]
     for row in result["cuba"]:
-        print(f"CUBA {row['neurons']:>7} x batch {row['batch']:>2}: RTF {row['rtf']:.3f} "
+        how = f"sequences of {row['sequence_steps']} steps" if row.get("sequence_steps") else "step by step"
+        print(f"CUBA {row['neurons']:>7} x batch {row['batch']:>2}, {how}: RTF {row['rtf']:.3f} "
               f"({row['wall_s'] / base:.2f}x the single 4k instance), rate {row['rate_exc_hz']:.2f} Hz")
     name = re.sub(r"[^A-Za-z0-9]+", "_", device).strip("_")[:40]
     out = Path(__file__).parent / "results" / f"device_{args.backend}_{name}{'_quick' if q else ''}.json"

@@ -1,7 +1,8 @@
 /* lif_step: the fused LIF update of one (instance b, neuron i), step k:
  * NumpyBackend.deliver and NumpyBackend.lif_step in one pass, with the same
- * arithmetic in the same order. ring: (depth, 2 receptors, plane); the values
- * arriving this step sit in slot ring_slot = k % depth. v_state, refrac, theta:
+ * arithmetic in the same order. k = step_offset + step_clock[0] (clock.c).
+ * ring: (depth, 2 receptors, plane); the values arriving this step sit in slot
+ * ring_slot = k % depth. v_state, refrac, theta:
  * (plane); syn: (2, plane); plane = plane_stride(batch * n) (layout.h).
  * Compile-time switches: SYN_DELTA | SYN_CURR_EXP | SYN_COND_EXP, METHOD_EULER,
  * LEAKY, ADAPTIVE, NOISY, BIASED, PARAMS_SHARED. Parameters:
@@ -24,7 +25,8 @@
 #define REFRAC_STEPS refrac_steps[p]
 #endif
 
-KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 ring_slot,
+KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
+                     GLOBAL const u32* step_clock, const u32 depth,
                      const u32 param_plane, const u32 param_stride, const u32 param_unit, GLOBAL real* ring,
                      GLOBAL real* v_state, GLOBAL real* syn, GLOBAL int* refrac, GLOBAL real* theta,
                      GLOBAL const real* params, GLOBAL const int* refrac_steps,
@@ -39,6 +41,8 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step, const u32 rin
 {
     LOCAL u32 spiked_here[GROUP_SIZE];
     GROUP_SPIKE_LIST
+    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 ring_slot = step % depth;
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch, plane = plane_stride(n_all);
     {   /* phase 1: the update, every work-item alike */

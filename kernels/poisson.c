@@ -2,7 +2,8 @@
  * Philox with counter (k, neuron, instance, stream + RNG_POISSON). Two phases,
  * as in lif.c: the draws are straight-line code; after a work-group barrier the
  * firing work-items emit and their rows are propagated (propagate.h). */
-KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32 param_stride,
+KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step_offset,
+                         GLOBAL const u32* step_clock, const u32 param_stride,
                          GLOBAL const real* spike_probability,
                          GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
                          GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
@@ -15,6 +16,7 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step, const u32
 {
     LOCAL u32 fired_here[GROUP_SIZE];
     GROUP_SPIKE_LIST
+    const u32 step = step_offset + step_clock[0];      /* clock.c */
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch;
     {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */

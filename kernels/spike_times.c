@@ -3,7 +3,8 @@
  * (instance, event) pairs are dealt out as propagate.h's SPIKE_SLOT says: on GPUs
  * to work-groups, whose first work-item emits the spike and whose work-items share
  * its outgoing row; on CPUs to work-items. */
-KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step,
+KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step_offset,
+                             GLOBAL const u32* step_clock,
                              const u32 first, const u32 n_events, GLOBAL const u32* event_neuron,
                              GLOBAL u32* spike_list, GLOBAL u32* spike_count,
         const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count,
@@ -12,6 +13,7 @@ KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step,
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
+    const u32 step = step_offset + step_clock[0];      /* clock.c */
     if (GLOBAL_ID == 0) spike_count[(step + 1) & 1] = 0;
     for (u32 j = SPIKE_SLOT; j < n_events * batch; j += SPIKE_SLOTS) {
         const u32 b = j / n_events, e = j - b * n_events;

@@ -10,12 +10,14 @@ KERNEL void trace_decay(const u32 n_values, const real decay, GLOBAL real* trace
 }
 
 /* presynaptic spike: depression by the postsynaptic trace, one thread per spike */
-KERNEL void stdp_on_pre(const u32 n_pre, const u32 n_post, const u32 n_synapses, const u32 step,
+KERNEL void stdp_on_pre(const u32 n_pre, const u32 n_post, const u32 n_synapses, const u32 step_offset,
+                        GLOBAL const u32* step_clock,
                         const real a_minus, const real w_min, const real w_max, const u32 multiplicative,
                         GLOBAL const u32* spike_list, GLOBAL const u32* spike_count,
                         GLOBAL const u32* row_ptr, GLOBAL const u32* post_index,
                         GLOBAL const real* trace_post, GLOBAL real* weight)
 {
+    const u32 step = step_offset + step_clock[0];      /* clock.c */
     const u32 t = GLOBAL_ID;
     if (t >= spike_count[step & 1]) return;
     const u32 id = spike_list[t];
@@ -29,12 +31,14 @@ KERNEL void stdp_on_pre(const u32 n_pre, const u32 n_post, const u32 n_synapses,
 }
 
 /* postsynaptic spike: potentiation by the presynaptic trace, walking the transpose */
-KERNEL void stdp_on_post(const u32 n_pre, const u32 n_post, const u32 n_synapses, const u32 step,
+KERNEL void stdp_on_post(const u32 n_pre, const u32 n_post, const u32 n_synapses, const u32 step_offset,
+                         GLOBAL const u32* step_clock,
                          const real a_plus, const real w_min, const real w_max, const u32 multiplicative,
                          GLOBAL const u32* spike_list, GLOBAL const u32* spike_count,
                          GLOBAL const u32* col_ptr, GLOBAL const u32* col_syn, GLOBAL const u32* pre_index,
                          GLOBAL const real* trace_pre, GLOBAL real* weight)
 {
+    const u32 step = step_offset + step_clock[0];      /* clock.c */
     const u32 t = GLOBAL_ID;
     if (t >= spike_count[step & 1]) return;
     const u32 id = spike_list[t];
@@ -49,9 +53,10 @@ KERNEL void stdp_on_post(const u32 n_pre, const u32 n_post, const u32 n_synapses
 }
 
 /* the traces of this step's spikes jump: += 1 (all pairs) or = 1 (nearest) */
-KERNEL void trace_jump(const u32 step, const u32 nearest, GLOBAL const u32* spike_list,
-                       GLOBAL const u32* spike_count, GLOBAL real* trace)
+KERNEL void trace_jump(const u32 step_offset, GLOBAL const u32* step_clock, const u32 nearest,
+                       GLOBAL const u32* spike_list, GLOBAL const u32* spike_count, GLOBAL real* trace)
 {
+    const u32 step = step_offset + step_clock[0];      /* clock.c */
     const u32 t = GLOBAL_ID;
     if (t >= spike_count[step & 1]) return;
     const u32 id = spike_list[t];

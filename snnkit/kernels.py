@@ -37,42 +37,46 @@ def plane_stride(count: int) -> int:
     return -(-count // GROUP_SIZE) * GROUP_SIZE
 
 
+# a kernel that needs the step number k takes k = step_offset + step_clock[0] (kernels/clock.c)
+CLOCK = [("step_offset", "u32"), ("step_clock", "ptr")]
+
 # kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
 MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "lif_step": ("lif.c", [
-        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("ring_slot", "u32"), ("param_plane", "u32"),
+        ("n", "u32"), ("batch", "u32"), *CLOCK, ("depth", "u32"), ("param_plane", "u32"),
         ("param_stride", "u32"), ("param_unit", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"),
         ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"), ("refrac_steps", "ptr"),
         ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
         ("instance", "ptr"), *PRODUCER_TAIL]),
     "poisson_step": ("poisson.c", [
-        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("param_stride", "u32"),
+        ("n", "u32"), ("batch", "u32"), *CLOCK, ("param_stride", "u32"),
         ("spike_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
         ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
     "spike_times_step": ("spike_times.c", [
-        ("n", "u32"), ("batch", "u32"), ("step", "u32"), ("first", "u32"), ("n_events", "u32"),
+        ("n", "u32"), ("batch", "u32"), *CLOCK, ("first", "u32"), ("n_events", "u32"),
         ("event_neuron", "ptr"), *PRODUCER_TAIL]),
     "propagate": ("propagate.c", [
-        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("step", "u32"), ("depth", "u32"),
+        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), *CLOCK, ("depth", "u32"),
         ("uniform_receptor", "u32"), ("uniform_delay", "u32"), ("n_synapses", "u32"), ("plastic", "u32"),
         ("spike_list", "ptr"), ("spike_count", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"),
         ("receptor", "ptr"), ("delay", "ptr"), ("weight", "ptr"), ("ring", "ptr")]),
     "trace_decay": ("stdp.c", [("n_values", "u32"), ("decay", "real"), ("trace", "ptr")]),
     "stdp_on_pre": ("stdp.c", [
-        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), ("step", "u32"), ("a_minus", "real"),
+        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), *CLOCK, ("a_minus", "real"),
         ("w_min", "real"), ("w_max", "real"), ("multiplicative", "u32"), ("spike_list", "ptr"),
         ("spike_count", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"), ("trace_post", "ptr"),
         ("weight", "ptr")]),
     "stdp_on_post": ("stdp.c", [
-        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), ("step", "u32"), ("a_plus", "real"),
+        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), *CLOCK, ("a_plus", "real"),
         ("w_min", "real"), ("w_max", "real"), ("multiplicative", "u32"), ("spike_list", "ptr"),
         ("spike_count", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("pre_index", "ptr"),
         ("trace_pre", "ptr"), ("weight", "ptr")]),
-    "trace_jump": ("stdp.c", [("step", "u32"), ("nearest", "u32"), ("spike_list", "ptr"),
-                              ("spike_count", "ptr"), ("trace", "ptr")]),
+    "trace_jump": ("stdp.c", [*CLOCK, ("nearest", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
+                              ("trace", "ptr")]),
     "record_state": ("record.c", [
         ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
+    "clock_tick": ("clock.c", [("steps", "u32"), ("step_clock", "ptr")]),
 }
 
 # rows of the packed LIF parameter array (params[P_x * param_plane + p])

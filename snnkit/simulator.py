@@ -15,6 +15,7 @@ from .builder import Seeds, check_memory, lower
 from .io.hdf5 import SonataWriter
 from .model import Network, Projection
 from .recording import Recorder, state_array
+from .step_sequences import StepSequences
 from .validation import check_count, check_dt, fail
 
 CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
@@ -83,7 +84,10 @@ class Simulator:
                                  {name: g["size"] for name, g in self.plan.groups.items()},
                                  self.backend, self.dt, self.batch,
                                  {name: min_spike_interval(g) for name, g in self.plan.groups.items()})
-        self.ops = self._step_operations() + self.recorder.ops(self.groups, self.spikes)
+        step_ops = self._step_operations()
+        self.ops = step_ops + self.recorder.ops(self.groups, self.spikes)
+        self.sequences = StepSequences(self.backend, step_ops, list(self.recorder.group_buffers.values()),
+                                       self._why_not_captured())
         self.step_count = 0
         self.output = output
         self.flush_seconds = float(flush_seconds)
@@ -111,6 +115,14 @@ class Simulator:
                 ops.append(lambda k, s=syn: be.stdp_step(s, spikes[s["pre"]], spikes[s["post"]], k))
         return ops
 
+    def _why_not_captured(self) -> str | None:
+        """Why steps cannot run in captured sequences (snnkit.step_sequences), or None."""
+        if self.recorder.state_monitors:
+            return "state monitors sample on the host's schedule"
+        if any(g["kind"] == "spike_times" for g in self.plan.groups.values()):
+            return "SpikeTimes sources are looked up on the host each step"
+        return None
+
     @property
     def t(self) -> float:
         """Biological time simulated so far, ms."""
@@ -135,16 +147,21 @@ class Simulator:
             fail("duration", duration, "must be a finite number of milliseconds >= 0")
         n_steps = int(round(duration / self.dt))
         bar = self._progress_bar(n_steps, progress)
-        ops, last_flush = self.ops, time.perf_counter()
+        ops, sequences, last_flush = self.ops, self.sequences, time.perf_counter()
+        end, shown = self.step_count + n_steps, self.step_count
         try:
-            for _ in range(n_steps):
+            while self.step_count < end:
                 k = self.step_count
-                for op in ops:
-                    op(k)
-                self.step_count = k + 1
-                if self.step_count % CHECK_EVERY == 0:
+                ran = sequences.run(k) if sequences.can_run(k, end - k) else 0
+                if not ran:                          # one step, op by op
+                    for op in ops:
+                        op(k)
+                    ran = 1
+                self.step_count = k + ran
+                if self.step_count // CHECK_EVERY != k // CHECK_EVERY:
                     if bar is not None:
-                        bar.update(CHECK_EVERY)
+                        bar.update(self.step_count - shown)
+                        shown = self.step_count
                     if time.perf_counter() - last_flush > self.flush_seconds:
                         self.flush()
                         last_flush = time.perf_counter()

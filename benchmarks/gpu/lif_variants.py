@@ -56,7 +56,7 @@ def main() -> None:
     args = tuple(bound.args.values)
     blocks = (n + 255) // 256
     if "--once" in sys.argv:
-        bound(step=3, ring_slot=0)
+        bound(step_offset=2)
         cupy.cuda.Device().synchronize()
         return
     for label, text in variants.items():

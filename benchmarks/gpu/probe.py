@@ -45,18 +45,18 @@ def main() -> None:
     sim.run(10.0, progress=False)
     g = next(g for g in sim.groups.values() if g["kind"] == "lif")
     launch = g["_lif"]
-    print(f"CupyKernel lif_step launch (async): {per_call(lambda: launch(step=5, ring_slot=5)):.2f} us")
+    print(f"CupyKernel lif_step launch (async): {per_call(lambda: launch(step_offset=5)):.2f} us")
     cupy.cuda.Device().synchronize()
     t0 = time.perf_counter()
     sim.run(1000.0, progress=False)
     sim.backend.synchronize()
     print(f"CUBA 4k: {(time.perf_counter() - t0) / 10000 * 1e6:.2f} us/step over 1 s")
-    print(f"CUBA 4k lif_step kernel alone: {event_us(lambda: launch(step=7, ring_slot=7), 2000):.2f} us")
+    print(f"CUBA 4k lif_step kernel alone: {event_us(lambda: launch(step_offset=7), 2000):.2f} us")
     print(f"lif_step: {launch.raw.num_regs} registers, {launch.raw.local_size_bytes} B local")
 
     n = 4_000_000
     lif = lif_network(n)[1]["_lif"]
-    ms = event_us(lambda: lif(step=11, ring_slot=0), 200) / 1e3
+    ms = event_us(lambda: lif(step_offset=10), 200) / 1e3
     print(f"lif_step 4M: {ms * 1e3:.1f} us, {n * LIF_BYTES / ms / 1e6:.0f} GB/s counted ({LIF_BYTES} B/neuron)")
     arrays = [cupy.random.random(n, dtype=np.float32) for _ in range(5)] + [cupy.zeros(n, np.int32)]
     k = cupy.RawKernel(STREAM, "stream6")

@@ -46,6 +46,12 @@ class Backend(ABC):
             from ..validation import fail
             fail("dtype", str(dtype), "must be float32 or float64")
 
+    def capture_steps(self, issue_steps, first: int, n_steps: int):
+        """Capture the launches of steps first .. first + n_steps - 1 (``issue_steps()`` issues
+        them) as a sequence the device replays for any n_steps consecutive steps
+        (snnkit.step_sequences); None where the backend has no such thing (NumPy)."""
+        return None
+
     # -- memory ------------------------------------------------------------
     @property
     @abstractmethod

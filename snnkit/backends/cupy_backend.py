@@ -4,6 +4,8 @@ no nvcc needed by users).
 The step ops are DeviceBackend's; this file supplies the CUDA device, module
 compilation (memoised per source text and device, cached on disk by CuPy),
 arrays and launches. ``--fmad=false`` keeps float arithmetic rounding as NumPy's.
+Sequences of steps are captured as CUDA graphs (snnkit/step_sequences.py): one
+graph launch per 64 steps instead of one launch per kernel and step.
 
 Device: ``CupyBackend(device=1)`` or SNNKIT_CUDA_DEVICE, else device 0.
 
@@ -63,8 +65,8 @@ class CupyBackend(DeviceBackend):
             fail("device", spec, f"must be a CUDA device index in [0, {count})")
         self.device = cupy.cuda.Device(index)
         self.device.use()
-        # the default stream: uploads (cupy.asarray) and launches are then ordered;
-        # a capture stream arrives with CUDA graphs
+        # the default stream: uploads (cupy.asarray) and launches are then ordered; a
+        # captured graph is launched on it too (only the capture itself uses a side stream)
         self.stream = cupy.cuda.Stream.null
         self._modules = {}
         props = cupy.cuda.runtime.getDeviceProperties(index)
@@ -96,6 +98,28 @@ class CupyBackend(DeviceBackend):
     def bind(self, name: str, threads: int, switches=(), **args) -> "CupyKernel":
         return CupyKernel(self, name, threads, switches, args)
 
+    def _capture(self, issue) -> "GraphSequence":
+        """The launches of ``issue()`` captured as a CUDA graph (stream capture on a side
+        stream; nothing runs), launched later on the backend's stream: one launch for a
+        whole sequence of steps instead of one per kernel."""
+        cupy = _cupy()
+        capture = cupy.cuda.Stream(non_blocking=True)
+        held, self.stream = self.stream, capture
+        with self.device:
+            capture.begin_capture()
+            try:
+                issue()
+            except BaseException:
+                self.stream = held
+                try:
+                    capture.end_capture()
+                except Exception:                   # the capture was invalidated: nothing to keep
+                    pass
+                raise
+            self.stream = held
+            graph = capture.end_capture()
+        return GraphSequence(graph, self)
+
     # -- memory ------------------------------------------------------------------
     def to_device(self, host: np.ndarray):
         with self.device:
@@ -114,6 +138,16 @@ class CupyBackend(DeviceBackend):
 
     def synchronize(self) -> None:
         self.stream.synchronize()
+
+
+class GraphSequence:
+    """A captured CUDA graph of a sequence of steps, launched on the backend's stream."""
+
+    def __init__(self, graph, backend: CupyBackend):
+        self.graph, self.backend = graph, backend
+
+    def launch(self) -> None:
+        self.graph.launch(stream=self.backend.stream)
 
 
 class CupyKernel:

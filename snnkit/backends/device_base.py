@@ -120,6 +120,29 @@ class DeviceBackend(Backend):
     def __init__(self, dtype="float32"):
         super().__init__(dtype)
         self.real = "double" if self.dtype == np.float64 else "float"
+        self._clock = None
+        # the value the device's step clock holds (kernels/clock.c), as the host knows it
+        self.clock_value = 0
+
+    @property
+    def step_clock(self):
+        """The device's step clock: one u32 that every stepped kernel adds to its step_offset."""
+        if self._clock is None:
+            self._clock = self.zeros(1, np.uint32)
+        return self._clock
+
+    def clock_args(self, step: int = 0) -> dict:
+        """step_offset and step_clock for a kernel that runs step ``step``."""
+        return dict(step_offset=self.step_offset(step), step_clock=self.kernel_arg(self.step_clock))
+
+    def step_offset(self, step: int) -> int:
+        """What a kernel launched for step ``step`` adds to the clock (mod 2^32, as the kernel does)."""
+        return (int(step) - self.clock_value) & 0xFFFFFFFF
+
+    def set_clock(self, step: int) -> None:
+        """Make the device's step clock hold ``step`` (before a captured sequence replays from it)."""
+        self.step_clock.fill(np.uint32(int(step) & 0xFFFFFFFF))
+        self.clock_value = int(step) & 0xFFFFFFFF
 
     def all_switches(self, switches=()) -> tuple:
         """A kernel's own compile-time switches and the backend's."""
@@ -131,6 +154,35 @@ class DeviceBackend(Backend):
         if self.serial_rows:
             return max(1, int(max_spikes))
         return max(1, min(int(max_spikes), MAX_SPIKE_GROUPS)) * kernels.GROUP_SIZE
+
+    # -- captured step sequences (kernels/clock.c, snnkit/step_sequences.py) ---------
+    def capture_steps(self, issue_steps, first: int, n_steps: int):
+        """The launches of ``issue_steps()`` for steps first .. first + n_steps - 1, then
+        clock_tick(n_steps), captured without running (``_capture``). Each launch of step
+        k gets offset k - first, so the sequence runs whichever n_steps steps the clock
+        says: ``replay(sequence, step)``."""
+        tick = self.bind("clock_tick", 1, steps=n_steps, step_clock=self.kernel_arg(self.step_clock))
+        held = self.clock_value
+        self.clock_value = int(first) & 0xFFFFFFFF
+        try:
+            sequence = self._capture(lambda: (issue_steps(), tick()))
+        finally:
+            self.clock_value = held
+        if sequence is not None:
+            sequence.n_steps = n_steps
+        return sequence
+
+    def replay(self, sequence, first: int) -> None:
+        """Run a captured sequence for steps first .. first + n_steps - 1."""
+        if self.clock_value != int(first) & 0xFFFFFFFF:
+            self.set_clock(first)
+        sequence.launch()
+        self.clock_value = (self.clock_value + sequence.n_steps) & 0xFFFFFFFF
+
+    def _capture(self, issue):
+        """A replayable record of the launches ``issue()`` makes, none of them run; an
+        object with ``launch()``. None: this backend cannot capture."""
+        return None
 
     # -- what a concrete device backend supplies ---------------------------------
     @abstractmethod
@@ -231,13 +283,14 @@ class DeviceBackend(Backend):
             a = self.kernel_arg
             g["_lif"] = self.bind(
                 "lif_step", g["batch"] * g["size"], g["switches"], n=g["size"], batch=g["batch"],
-                step=0, ring_slot=0, param_plane=g["param_plane"], param_stride=g["param_stride"],
+                depth=g["ring_depth"], param_plane=g["param_plane"], param_stride=g["param_stride"],
                 param_unit=g["param_unit"],
                 ring=a(g["ring"]), v_state=a(g["v"]), syn=a(g["syn"]), refrac=a(g["refrac"]),
                 theta=a(g["theta"]), params=a(g["params"]), refrac_steps=a(g["refrac_steps"]),
                 rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
-                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(g, spikes))
-        g["_lif"](step=step, ring_slot=step % g["ring_depth"])
+                key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.clock_args(),
+                **self.producer_args(g, spikes))
+        g["_lif"](step_offset=self.step_offset(step))
 
     def poisson_step(self, g: dict, spikes: DeviceSpikes, step: int) -> None:
         if g["batch"] * g["size"] == 0:
@@ -245,19 +298,19 @@ class DeviceBackend(Backend):
         if "_poisson" not in g:
             a = self.kernel_arg
             g["_poisson"] = self.bind(
-                "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"], step=0,
+                "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"], **self.clock_args(),
                 param_stride=g["param_stride"], spike_probability=a(g["spike_probability"]),
                 rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
                 key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(g, spikes))
-        g["_poisson"](step=step)
+        g["_poisson"](step_offset=self.step_offset(step))
 
     def spike_times_step(self, g: dict, first: int, last: int, spikes: DeviceSpikes, step: int) -> None:
         if "_times" not in g:
             g["_times"] = self.bind(
-                "spike_times_step", 1, n=g["size"], batch=g["batch"], step=0, first=0, n_events=0,
+                "spike_times_step", 1, n=g["size"], batch=g["batch"], **self.clock_args(), first=0, n_events=0,
                 event_neuron=self.kernel_arg(g["event_neuron"]), **self.producer_args(g, spikes))
         n_events = int(last - first)
-        g["_times"](threads=self.spike_threads(n_events * g["batch"]), step=step, first=int(first),
+        g["_times"](threads=self.spike_threads(n_events * g["batch"]), step_offset=self.step_offset(step), first=int(first),
                     n_events=n_events)
 
     def propagate(self, s: dict, spikes: DeviceSpikes, target: dict, step: int) -> None:
@@ -267,24 +320,24 @@ class DeviceBackend(Backend):
             a = self.kernel_arg
             s["_propagate"] = self.bind(
                 "propagate", self.spike_threads(spikes.capacity), n_pre=s["n_pre"], n_post=s["n_post"],
-                batch=target["batch"], step=0, depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
+                batch=target["batch"], **self.clock_args(), depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
                 uniform_delay=s["uniform_delay"], n_synapses=s["n_synapses"], plastic=int(s["plastic"]),
                 spike_list=a(spikes.list), spike_count=a(spikes.count), row_ptr=a(s["row_ptr"]),
                 post_index=a(s["post_index"]), receptor=a(s["receptor"]), delay=a(s["delay"]),
                 weight=a(s["weight"]), ring=a(target["ring"]))
-        s["_propagate"](step=step)
+        s["_propagate"](step_offset=self.step_offset(step))
 
     def stdp_step(self, s: dict, pre: DeviceSpikes, post: DeviceSpikes, step: int) -> None:
         if "_stdp" not in s:
             s["_stdp"] = self._bind_stdp(s, pre, post)
         for launch, takes_step in s["_stdp"]:
-            launch(step=step) if takes_step else launch()
+            launch(step_offset=self.step_offset(step)) if takes_step else launch()
 
     def _bind_stdp(self, s: dict, pre: DeviceSpikes, post: DeviceSpikes) -> list:
         """decay both traces, depress on pre, potentiate on post, then the traces jump."""
         a = self.kernel_arg
         x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
-        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], n_synapses=s["n_synapses"], step=0,
+        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], n_synapses=s["n_synapses"], **self.clock_args(),
                       w_min=s["w_min"], w_max=s["w_max"], multiplicative=int(s["multiplicative"]),
                       weight=a(w))
         launches = [(self.bind("trace_decay", x.size, n_values=x.size, decay=s["decay_plus"], trace=a(x)), False),
@@ -297,7 +350,7 @@ class DeviceBackend(Backend):
                 (self.bind("stdp_on_post", post.capacity, a_plus=s["A_plus"], spike_list=a(post.list),
                            spike_count=a(post.count), col_ptr=a(s["col_ptr"]), col_syn=a(s["col_syn"]),
                            pre_index=a(s["pre_index"]), trace_pre=a(x), **common), True)]
-        launches += [(self.bind("trace_jump", spikes.capacity, step=0, nearest=int(s["nearest"]),
+        launches += [(self.bind("trace_jump", spikes.capacity, **self.clock_args(), nearest=int(s["nearest"]),
                                 spike_list=a(spikes.list), spike_count=a(spikes.count), trace=a(trace)), True)
                      for trace, spikes in ((x, pre), (y, post))]
         return launches

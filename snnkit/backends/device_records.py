@@ -42,8 +42,17 @@ class DeviceSpikeRecord:
 
     def step_done(self) -> None:
         """The producer appended one more step; pull before the buffer could overflow."""
-        self.pending += 1
+        self.steps_done(1)
+
+    def steps_done(self, steps: int) -> None:
+        """The producer appended ``steps`` more steps (make_room(steps) came first)."""
+        self.pending += steps
         if self.pending >= self.steps_per_pull:
+            self.pull()
+
+    def make_room(self, steps: int) -> None:
+        """Pull now unless the buffer can take ``steps`` more steps (<= steps_per_pull)."""
+        if self.pending + steps > self.steps_per_pull:
             self.pull()
 
     def pull(self) -> None:

@@ -70,6 +70,7 @@ class OpenCLBackend(DeviceBackend):
         if self.device.single_fp_config & cl.device_fp_config.CORRECTLY_ROUNDED_DIVIDE_SQRT:
             self.options.append("-cl-fp32-correctly-rounded-divide-sqrt")
         self._programs = {}
+        self.recording = None            # a list while launches are captured (_capture)
         if share_rows is None:
             share_rows = not self.device.type & cl.device_type.CPU
         self.serial_rows = not share_rows
@@ -123,6 +124,17 @@ class OpenCLBackend(DeviceBackend):
         """Kernel ``name`` with every argument set once; a step changes only a few scalars."""
         return BoundKernel(self, name, threads, switches, args)
 
+    def _capture(self, issue) -> "LaunchList":
+        """The launches of ``issue()`` as a list of (kernel, its scalars, sizes), none
+        enqueued: OpenCL has no graphs, but replaying the list skips the Python of the
+        step ops (the CUDA backend captures a graph the same way)."""
+        self.recording = []
+        try:
+            issue()
+            return LaunchList(self.queue, self.recording)
+        finally:
+            self.recording = None
+
     # -- memory ------------------------------------------------------------------
     def to_device(self, host: np.ndarray):
         return _cl().array.to_device(self.queue, host)
@@ -153,7 +165,7 @@ class BoundKernel:
     def __init__(self, backend: OpenCLBackend, name: str, threads: int, switches, args: dict):
         self.args = KernelArguments(name, args, backend.dtype.type)
         self.kernel = backend.kernel(name, switches)
-        self.queue, self.threads = backend.queue, int(threads)
+        self.backend, self.queue, self.threads = backend, backend.queue, int(threads)
         self.max_local = min(kernels.GROUP_SIZE, backend.device.max_work_group_size,
                              self.kernel.get_work_group_info(_cl().kernel_work_group_info.WORK_GROUP_SIZE,
                                                              backend.device))
@@ -165,10 +177,29 @@ class BoundKernel:
         self.set_scalar = getattr(self.kernel, "_set_arg_buf", self.kernel.set_arg)
 
     def __call__(self, threads: int | None = None, **scalars) -> None:
-        for index, value in self.args.update(scalars):
-            self.set_scalar(index, value)
+        changed = self.args.update(scalars)
         global_size, local_size = self.sizes if threads is None else work_sizes(int(threads), self.max_local)
+        if self.backend.recording is not None:
+            self.backend.recording.append((self.kernel, self.set_scalar, tuple(changed), global_size, local_size))
+            return
+        for index, value in changed:
+            self.set_scalar(index, value)
         self.enqueue(self.queue, self.kernel, global_size, local_size)
+
+
+class LaunchList:
+    """Captured launches, replayed in order: each sets the scalars it was given, then enqueues."""
+
+    def __init__(self, queue, launches: list):
+        self.queue, self.launches = queue, list(launches)
+        self.enqueue = _cl().enqueue_nd_range_kernel
+
+    def launch(self) -> None:
+        enqueue, queue = self.enqueue, self.queue
+        for kernel, set_scalar, scalars, global_size, local_size in self.launches:
+            for index, value in scalars:
+                set_scalar(index, value)
+            enqueue(queue, kernel, global_size, local_size)
 
 
 def work_sizes(threads: int, max_local: int) -> tuple[tuple[int], tuple[int]]:

@@ -4,6 +4,7 @@ synaptic events/s, and CUBA real-time factors, on one backend and device."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -86,12 +87,19 @@ def propagation(backend: str, n_src: int, n_tgt: int, fan_out: int, rate_hz: flo
                 events=events, events_per_s=events / wall)
 
 
-def cuba_rtf(backend: str, n: int, batch: int, duration: float = 1000.0, device=None) -> dict:
-    sim = Simulator(cuba.build(n).network, backend=backend, device=device, batch=batch, seed=1)
+def cuba_rtf(backend: str, n: int, batch: int, duration: float = 1000.0, device=None,
+             sequences: bool = True) -> dict:
+    """sequences=False: every step launched op by op (snnkit.step_sequences off)."""
+    held = os.environ.get("SNNKIT_STEP_SEQUENCES")
+    os.environ["SNNKIT_STEP_SEQUENCES"] = "1" if sequences else "0"
+    try:
+        sim = Simulator(cuba.build(n).network, backend=backend, device=device, batch=batch, seed=1)
+    finally:
+        os.environ.pop("SNNKIT_STEP_SEQUENCES") if held is None else os.environ.update(SNNKIT_STEP_SEQUENCES=held)
     wall = timed_run(sim, duration)
     rate = np.atleast_1d(sim.results.rate("exc"))
     return dict(neurons=n, batch=batch, wall_s=wall, rtf=wall / (duration / 1000.0),
-                rate_exc_hz=float(rate.mean()))
+                rate_exc_hz=float(rate.mean()), sequence_steps=sim.sequences.steps)
 
 
 
@@ -110,5 +118,6 @@ def run_micro(backend_name: str, device=None, quick: bool = True) -> dict:
                                         200 if q else 1000, 50.0 if q else 100.0, 20.0 if q else 200.0, device)
     result["cuba"] = [cuba_rtf(backend_name, 4000, 1, 100.0 if q else 1000.0, device),
                       cuba_rtf(backend_name, 40_000 if q else 400_000, 1, 100.0 if q else 1000.0, device),
-                      cuba_rtf(backend_name, 4000, 8 if q else 64, 100.0 if q else 1000.0, device)]
+                      cuba_rtf(backend_name, 4000, 8 if q else 64, 100.0 if q else 1000.0, device),
+                      cuba_rtf(backend_name, 4000, 1, 100.0 if q else 1000.0, device, sequences=False)]
     return result
