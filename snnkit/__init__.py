@@ -10,7 +10,8 @@
 
 __version__ = "0.1.0"
 
-from .connectivity import AllToAll, Connector, FixedInDegree, FixedProbability, FromList, OneToOne
+from .connectivity import (AllToAll, Connector, FixedInDegree, FixedProbability, FixedTotalNumber, FromList,
+                           OneToOne)
 from .distributions import Distribution, Exponential, LogNormal, Normal, NormalClipped, Uniform
 from .io import load
 from .model import Monitor, Network, Population, Projection
@@ -22,7 +23,7 @@ from .sources import Poisson, SpikeTimes
 from .validation import NetworkTooLargeError, SnnkitValueError
 
 __all__ = [
-    "AllToAll", "Connector", "FixedInDegree", "FixedProbability", "FromList", "OneToOne",
+    "AllToAll", "Connector", "FixedInDegree", "FixedProbability", "FixedTotalNumber", "FromList", "OneToOne",
     "Distribution", "Exponential", "LogNormal", "Normal", "NormalClipped", "Uniform",
     "load", "Monitor", "Network", "Population", "Projection",
     "IF", "LIF", "AdaptiveLIF", "LIFCondExp", "LIFCurrExp", "NeuronModel", "STDP", "Results",

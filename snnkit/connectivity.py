@@ -121,6 +121,42 @@ class FixedInDegree(Connector):
         return float(self.n) * n_post
 
 
+class FixedTotalNumber(Connector):
+    """Exactly ``n`` synapses, each from a pre and to a post neuron drawn uniformly at
+    random, independently (PyNN's FixedTotalNumberConnector, NEST's fixed_total_number):
+    a pair may be drawn twice (multapses) unless ``allow_multapses=False``, and a
+    neuron onto itself only with ``allow_self`` (such draws are drawn again)."""
+
+    def __init__(self, n: int, allow_self: bool = False, allow_multapses: bool = True):
+        self.n = check_count("FixedTotalNumber.n", n)
+        self.allow_self, self.allow_multapses = bool(allow_self), bool(allow_multapses)
+
+    def pairs(self, n_pre, n_post, same, rng):
+        exclude_self = same and not self.allow_self
+        room = n_pre * n_post - (min(n_pre, n_post) if exclude_self else 0)
+        if self.n and room <= 0:
+            fail("FixedTotalNumber.n", self.n, "must be 0: there is no (pre, post) pair to connect")
+        if not self.allow_multapses and self.n > room:
+            fail("FixedTotalNumber.n", self.n, f"must be <= {room}, the number of distinct (pre, post) "
+                 "pairs, when allow_multapses=False")
+        pre = np.zeros(0, np.int64)
+        post = np.zeros(0, np.int64)
+        while pre.size < self.n:                  # redraw what a rule excludes (rare unless dense)
+            need = self.n - pre.size
+            a = rng.integers(0, n_pre, need, dtype=np.int64)
+            b = rng.integers(0, n_post, need, dtype=np.int64)
+            keep = a != b if exclude_self else np.ones(need, bool)
+            pre, post = np.concatenate([pre, a[keep]]), np.concatenate([post, b[keep]])
+            if not self.allow_multapses:
+                _, first = np.unique(pre * n_post + post, return_index=True)
+                first.sort()
+                pre, post = pre[first], post[first]
+        return pre, post
+
+    def expected_count(self, n_pre, n_post):
+        return float(self.n)
+
+
 class FromList(Connector):
     """Explicit connections: ``FromList(pre_indices, post_indices)``.
 

@@ -23,6 +23,9 @@ def add_parser(sub) -> None:
                        help="the interpreter of a peer, e.g. brian2=/opt/b2/bin/python "
                             "(else SNNKIT_BRIAN2_PYTHON / SNNKIT_NEST_PYTHON, else this one)")
     bench.add_argument("--sizes", type=int, nargs="+", default=None, help="neurons (default: each model's)")
+    bench.add_argument("--scale", type=float, nargs="+", default=None,
+                       help="sizes as fractions of each model's full size (microcircuit: 77169 neurons; "
+                            "the others: their largest default size), e.g. --scale 0.1")
     bench.add_argument("--repeat", type=int, default=3)
     bench.add_argument("--duration", type=float, default=None, help="biological ms (default: each model's)")
     bench.add_argument("--full", action="store_true", help="micro: GPU sizes instead of the quick CPU ones")
@@ -41,6 +44,11 @@ def cmd_bench(args) -> int:
     for peer in args.peers:
         if peer not in PEER_SCRIPTS:
             fail("--peers", peer, "must be one of " + ", ".join(PEER_SCRIPTS))
+    for scale in args.scale or ():
+        if not 0 < scale <= 1:
+            fail("--scale", scale, "must be in (0, 1]")
+    if args.scale and args.sizes:
+        fail("--scale", args.scale, "cannot be combined with --sizes")
     if args.repeat < 1:
         fail("--repeat", args.repeat, "must be >= 1")
     pythons = {}
@@ -51,7 +59,8 @@ def cmd_bench(args) -> int:
         pythons[peer] = python
     stem = f"bench_{platform.node() or 'host'}_{time.strftime('%Y%m%d_%H%M')}"
     models = [n for n in names if n != "micro"]
-    result = run_bench(models, args.backends, args.peers, args.sizes, args.repeat, args.duration, pythons) \
+    result = run_bench(models, args.backends, args.peers, args.sizes, args.repeat, args.duration, pythons,
+                       scales=args.scale) \
         if models else dict(meta={}, rows=[], skipped=[])
     if "micro" in names:
         from .micro import run_micro

@@ -18,9 +18,10 @@ from ..simulator import Simulator
 from .models import get as get_model
 
 PEER_SCRIPTS = {"brian2": ("brian2_peer.py", ["--target", "cython"]),
+                "brian2-standalone": ("brian2_peer.py", ["--target", "cpp_standalone"]),
                 "brian2-numpy": ("brian2_peer.py", ["--target", "numpy"]),
                 "nest": ("nest_peer.py", [])}
-PEER_MODULE = {"brian2": "brian2", "brian2-numpy": "brian2", "nest": "nest"}
+PEER_MODULE = {"brian2": "brian2", "brian2-standalone": "brian2", "brian2-numpy": "brian2", "nest": "nest"}
 
 
 def targets(names) -> list[tuple[str, object, str]]:
@@ -80,8 +81,9 @@ def time_snnkit(model: str, n: int, backend: str, device, seed: int, duration_ms
     sim.run(duration_ms, progress=False)
     sim.backend.synchronize()
     t3 = time.perf_counter()
+    outcome = mod.summarize(sim) if hasattr(mod, "summarize") else sim.results
     return dict(build_s=t1 - t0, compile_s=t2 - t1, sim_s=t3 - t2, duration_ms=duration_ms,
-                sanity=mod.sanity(sim.results, n))
+                sanity=mod.sanity(outcome, n))
 
 
 def peer_python(peer: str, given: dict) -> str | None:
@@ -110,19 +112,28 @@ def time_peer(peer: str, python: str, model: str, sizes, repeat: int, duration_m
         if line.startswith("{"):
             r = json.loads(line)
             r["duration_ms"] = duration_ms
-            r["sanity"] = mod.sanity(Summary(r["rates"], r["cv"]), r["neurons"])
+            outcome = mod.from_peer(r) if hasattr(mod, "from_peer") else Summary(r["rates"], r["cv"])
+            r["sanity"] = mod.sanity(outcome, r["neurons"])
             runs.append(r)
     return runs
 
 
+def model_sizes_for(mod, sizes, scales) -> list[int]:
+    """Sizes given, or scales of the model's full size (FULL_SIZE, else its largest default), or its defaults."""
+    if scales:
+        full = getattr(mod, "FULL_SIZE", max(mod.SIZES))
+        return [max(1, int(round(s * full))) for s in scales]
+    return list(sizes or mod.SIZES)
+
+
 def run_bench(models, backend_names, peers, sizes, repeat: int, duration_ms, peer_pythons: dict,
-              log=print) -> dict:
+              log=print, scales=None) -> dict:
     """Every model x size on every target and peer. Returns dict(meta, rows, skipped)."""
     rows, skipped = [], []
     found = targets(backend_names)
     for model in models:
         mod = get_model(model)
-        model_sizes = sizes or mod.SIZES
+        model_sizes = model_sizes_for(mod, sizes, scales)
         duration = duration_ms or mod.DURATION_MS
         baseline = found[0][2] if found else None
         for n in model_sizes:

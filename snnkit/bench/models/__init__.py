@@ -3,7 +3,9 @@
 - ``SIZES``: the default sizes (neurons), ``DURATION_MS``: biological time;
 - ``build(n) -> snnkit.examples.Example``: the network at size ``n``;
 - ``sanity(results, n) -> (ok, detail)``: the run's output against the
-  published (or analytic) behaviour of the model;
+  published (or analytic) behaviour of the model; what it reads is the run's
+  Results, or ``summarize(simulator)`` where the model defines it (and for a
+  peer's JSON line, ``from_peer(line)``, else its rates and CVs);
 - ``PEERS``: which peer simulators have an implementation (snnkit/bench/peers).
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-NAMES = ("cuba", "coba", "brunel")
+NAMES = ("cuba", "coba", "brunel", "stdp", "microcircuit")
 
 
 def get(name: str):

@@ -35,7 +35,7 @@ from ...neurons import LIF
 
 SIZES = (5000, 12500)
 DURATION_MS = 1000.0
-PEERS = ("brian2",)
+PEERS = ("brian2", "nest")
 
 C_E, C_I = 1000, 250
 J, G, ETA = 0.1, 5.0, 2.0                  # mV, relative inhibition, external drive / threshold drive

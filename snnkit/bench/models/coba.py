@@ -23,7 +23,7 @@ from .sanity import rates_and_cv
 
 SIZES = (4000, 40000)
 DURATION_MS = 1000.0
-PEERS = ("brian2",)
+PEERS = ("brian2", "nest")
 
 CELL = dict(tau_m=20.0, cm=0.2, v_rest=-60.0, v_reset=-60.0, v_thresh=-50.0, tau_refrac=5.0,
             tau_syn_E=5.0, tau_syn_I=10.0, e_rev_E=0.0, e_rev_I=-80.0)

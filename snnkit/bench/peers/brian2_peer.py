@@ -1,13 +1,20 @@
-"""CUBA, COBA and Brunel in Brian2, with the parameters of snnkit/bench/models
+"""CUBA, COBA, Brunel and STDP (Song et al.) in Brian2, with the parameters of snnkit/bench/models
 (see each model's docstring; differences: Brian2 draws its own connectivity
 and initial state from its own RNG, so rates agree statistically).
 
     python brian2_peer.py --model cuba --target cython --sizes 4000 --repeat 3 --duration 1000
+
+--target cpp_standalone generates, compiles and runs a C++ project per run:
+build_s is all of that but the simulation loop, sim_s the loop as the binary
+timed it.
 """
 
 import os
 import sys
+import tempfile
 import time
+
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import main, mean_cv  # noqa: E402
@@ -49,7 +56,6 @@ def build(b2, model: str, n: int):
         Ce.connect(f"i < {n_exc}", p=p)
         Ci.connect(f"i >= {n_exc}", p=p)
     else:  # fixed in-degree 1000 / 250, delay 1.5 ms
-        import numpy as np
         rng = np.random.default_rng()
         pre_e = np.concatenate([rng.choice(n_exc, 1000, replace=False) for _ in range(n)])
         pre_i = np.concatenate([n_exc + rng.choice(n - n_exc, 250, replace=False) for _ in range(n)])
@@ -57,30 +63,77 @@ def build(b2, model: str, n: int):
         Ci.connect(i=pre_i, j=np.repeat(np.arange(n), 250))
         Ce.delay = Ci.delay = 1.5 * ms
     mon = b2.SpikeMonitor(P)
-    return b2.Network(P, Ce, Ci, mon), mon, n_exc
+
+    def outcome(seconds: float) -> dict:
+        trains = mon.spike_trains()
+        counts = [len(trains[i]) for i in range(n)]
+        rates = dict(exc=sum(counts[:n_exc]) / n_exc / seconds, inh=sum(counts[n_exc:]) / (n - n_exc) / seconds)
+        cv = dict(exc=mean_cv([trains[i] / b2.ms for i in range(n_exc)]),
+                  inh=mean_cv([trains[i] / b2.ms for i in range(n_exc, n)]))
+        return dict(rates=rates, cv=cv)
+    return b2.Network(P, Ce, Ci, mon), outcome
+
+
+def build_stdp(b2, n: int):
+    """Song, Miller & Abbott (2000) as snnkit/bench/models/stdp.py (Brian2's STDP example)."""
+    ms, mV, Hz = b2.ms, b2.mV, b2.Hz
+    gmax = 0.01
+    ns = dict(taum=10 * ms, Ee=0 * mV, vt=-54 * mV, vr=-60 * mV, El=-74 * mV, taue=5 * ms, gmax=gmax,
+              taupre=20 * ms, taupost=20 * ms, dApre=0.01 * gmax, dApost=-1.05 * 0.01 * gmax)
+    inputs = b2.PoissonGroup(n, rates=15 * Hz)
+    neuron = b2.NeuronGroup(1, """dv/dt = (ge * (Ee - vr) + El - v) / taum : volt
+                                  dge/dt = -ge / taue : 1""",
+                            threshold="v >= vt", reset="v = vr", method="exact", namespace=ns)
+    neuron.v = "vr"
+    S = b2.Synapses(inputs, neuron, """w : 1
+                                       dApre/dt = -Apre / taupre : 1 (event-driven)
+                                       dApost/dt = -Apost / taupost : 1 (event-driven)""",
+                    on_pre="""ge += w
+                              Apre += dApre
+                              w = clip(w + Apost, 0, gmax)""",
+                    on_post="""Apost += dApost
+                               w = clip(w + Apre, 0, gmax)""", namespace=ns)
+    S.connect()
+    S.w = "rand() * gmax"
+    mon = b2.SpikeMonitor(neuron)
+
+    def outcome(seconds: float) -> dict:
+        return dict(rates=dict(neuron=mon.num_spikes / seconds), cv=dict(neuron=float("nan")),
+                    weights=(np.asarray(S.w) / gmax).tolist())
+    return b2.Network(inputs, neuron, S, mon), outcome
 
 
 def run(model: str, n: int, duration_ms: float, seed: int, target: str) -> dict:
     import brian2 as b2
+    standalone = target == "cpp_standalone"
+    if standalone:
+        b2.set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="snnkit_brian2_"), build_on_run=False)
+    else:
+        b2.prefs.codegen.target = target
     b2.start_scope()
-    b2.prefs.codegen.target = target
     b2.seed(seed)
     b2.defaultclock.dt = 0.1 * b2.ms
     t0 = time.perf_counter()
-    net, mon, n_exc = build(b2, model, n)
+    net, outcome = build_stdp(b2, n) if model == "stdp" else build(b2, model, n)
     net.run(10 * b2.ms)                    # code generation, compilation, first steps
     t1 = time.perf_counter()
     net.run(duration_ms * b2.ms)
     t2 = time.perf_counter()
-    trains = mon.spike_trains()
-    seconds = (duration_ms + 10.0) / 1000.0
-    counts = [len(trains[i]) for i in range(n)]
-    rates = dict(exc=sum(counts[:n_exc]) / n_exc / seconds, inh=sum(counts[n_exc:]) / (n - n_exc) / seconds)
-    cv = dict(exc=mean_cv([trains[i] / b2.ms for i in range(n_exc)]),
-              inh=mean_cv([trains[i] / b2.ms for i in range(n_exc, n)]))
-    return dict(simulator=f"brian2 {b2.__version__} {target}", model=model, neurons=n, build_s=t1 - t0,
-                sim_s=t2 - t1, rates=rates, cv=cv)
+    if standalone:                         # everything is generated, compiled and run here
+        b2.device.build(compile=True, run=True)
+        total = time.perf_counter() - t0
+        sim_s = b2.device._last_run_time   # the main loop of the last run, timed inside the binary
+        build_s = total - sim_s
+    else:
+        build_s, sim_s = t1 - t0, t2 - t1
+    row = dict(simulator=f"brian2 {b2.__version__} {target}", model=model, neurons=n, build_s=build_s,
+               sim_s=sim_s, **outcome((duration_ms + 10.0) / 1000.0))
+    if standalone:
+        b2.device.reinit()
+        b2.device.activate()
+        b2.set_device("runtime")
+    return row
 
 
 if __name__ == "__main__":
-    main(run, ["cuba", "coba", "brunel"], targets=["cython", "numpy"])
+    main(run, ["cuba", "coba", "brunel", "stdp"], targets=["cython", "numpy", "cpp_standalone"])
