@@ -1,6 +1,6 @@
 /* lif_step: the fused LIF update of one (instance b, neuron i), step k:
  * NumpyBackend.deliver and NumpyBackend.lif_step in one pass, with the same
- * arithmetic in the same order. k = step_offset + step_clock[0] (clock.c).
+ * arithmetic in the same order. k = STEP_NOW (clock.h).
  * ring: (depth, 2 receptors, plane); the values arriving this step sit in slot
  * ring_slot = k % depth. v_state, refrac, theta:
  * (plane); syn: (2, plane); plane = plane_stride(batch * n) (layout.h).
@@ -41,7 +41,7 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
 {
     LOCAL u32 spiked_here[GROUP_SIZE];
     GROUP_SPIKE_LIST
-    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 step = STEP_NOW;                         /* clock.h */
     const u32 ring_slot = step % depth;
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch, plane = plane_stride(n_all);

@@ -16,7 +16,7 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step_offset,
 {
     LOCAL u32 fired_here[GROUP_SIZE];
     GROUP_SPIKE_LIST
-    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 step = STEP_NOW;                         /* clock.h */
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch;
     {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */

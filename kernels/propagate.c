@@ -10,7 +10,7 @@ KERNEL void propagate(const u32 n_pre, const u32 n_post, const u32 batch, const 
                       GLOBAL const u32* row_ptr, GLOBAL const u32* post_index, GLOBAL const u32* receptor,
                       GLOBAL const u32* delay, GLOBAL const real* weight, GLOBAL real* ring)
 {
-    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 step = STEP_NOW;                         /* clock.h */
     const u32 count = spike_count[step & 1];
     for (u32 j = SPIKE_SLOT; j < count; j += SPIKE_SLOTS)
         propagate_row(spike_list[j], ROW_LANE, ROW_LANES, step, n_pre, n_post, batch, depth,

@@ -13,7 +13,7 @@ KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step_offset
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
-    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 step = STEP_NOW;                         /* clock.h */
     if (GLOBAL_ID == 0) spike_count[(step + 1) & 1] = 0;
     for (u32 j = SPIKE_SLOT; j < n_events * batch; j += SPIKE_SLOTS) {
         const u32 b = j / n_events, e = j - b * n_events;

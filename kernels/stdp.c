@@ -17,7 +17,7 @@ KERNEL void stdp_on_pre(const u32 n_pre, const u32 n_post, const u32 n_synapses,
                         GLOBAL const u32* row_ptr, GLOBAL const u32* post_index,
                         GLOBAL const real* trace_post, GLOBAL real* weight)
 {
-    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 step = STEP_NOW;                         /* clock.h */
     const u32 t = GLOBAL_ID;
     if (t >= spike_count[step & 1]) return;
     const u32 id = spike_list[t];
@@ -38,7 +38,7 @@ KERNEL void stdp_on_post(const u32 n_pre, const u32 n_post, const u32 n_synapses
                          GLOBAL const u32* col_ptr, GLOBAL const u32* col_syn, GLOBAL const u32* pre_index,
                          GLOBAL const real* trace_pre, GLOBAL real* weight)
 {
-    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 step = STEP_NOW;                         /* clock.h */
     const u32 t = GLOBAL_ID;
     if (t >= spike_count[step & 1]) return;
     const u32 id = spike_list[t];
@@ -56,7 +56,7 @@ KERNEL void stdp_on_post(const u32 n_pre, const u32 n_post, const u32 n_synapses
 KERNEL void trace_jump(const u32 step_offset, GLOBAL const u32* step_clock, const u32 nearest,
                        GLOBAL const u32* spike_list, GLOBAL const u32* spike_count, GLOBAL real* trace)
 {
-    const u32 step = step_offset + step_clock[0];      /* clock.c */
+    const u32 step = STEP_NOW;                         /* clock.h */
     const u32 t = GLOBAL_ID;
     if (t >= spike_count[step & 1]) return;
     const u32 id = spike_list[t];

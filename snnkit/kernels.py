@@ -1,7 +1,7 @@
 """Assemble kernel sources for a dialect, and the manifest the device backends launch through.
 
 A kernel's full text is ``prelude_<dialect>.h`` + generated definitions (the
-``real`` type, parameter indices, compile-time switches) + ``philox.h`` +
+``real`` type, parameter indices, compile-time switches) + ``clock.h`` + ``philox.h`` +
 ``spikes.h`` + ``layout.h`` + ``propagate.h`` + the op file, with ``#line`` markers so compiler messages point at kernels/<file>.
 The text is the cache key. ``SNNKIT_DUMP_KERNELS=dir`` writes every assembled
 source there.
@@ -37,7 +37,7 @@ def plane_stride(count: int) -> int:
     return -(-count // GROUP_SIZE) * GROUP_SIZE
 
 
-# a kernel that needs the step number k takes k = step_offset + step_clock[0] (kernels/clock.c)
+# a kernel that needs the step number k gets it from these (kernels/clock.h)
 CLOCK = [("step_offset", "u32"), ("step_clock", "ptr")]
 
 # kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
@@ -117,7 +117,7 @@ def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
     # the prelude comes first (pragmas, u32/u64); it reads REAL_IS_DOUBLE to pick its atomics
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
-                      definitions(real, switches), _read("philox.h"), _read("spikes.h"),
+                      definitions(real, switches), _read("clock.h"), _read("philox.h"), _read("spikes.h"),
                       _read("layout.h"), _read("propagate.h"), _read(file)])
     dump = os.environ.get("SNNKIT_DUMP_KERNELS")
     if dump:

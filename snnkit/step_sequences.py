@@ -1,8 +1,8 @@
 """Steps in captured sequences: K steps launched as one CUDA graph (CuPy) or one
 replayed launch list (OpenCL) instead of K times every step op.
 
-Every stepped kernel reads its step from the device's step clock
-(kernels/clock.c): captured once for steps k0 .. k0 + K - 1 with offsets
+With a device clock (kernels/clock.h: CuPy; OpenCL with device_clock=True)
+every stepped kernel reads its step from the device's step clock: captured once for steps k0 .. k0 + K - 1 with offsets
 0 .. K - 1 and ending with clock_tick(K), the same sequence runs any K
 consecutive steps. On a GPU this is what keeps a small network from being bound
 by launch overhead (DESIGN.md: no host work inside the step loop).
@@ -39,6 +39,8 @@ class StepSequences:
             why_not = "SNNKIT_STEP_SEQUENCES=0"
         if why_not is None and not hasattr(backend, "replay"):
             why_not = f"the {backend.name} backend runs each step on the host"
+        if why_not is None and not getattr(backend, "device_clock", False):
+            why_not = f"the {backend.name} backend runs without a device clock (kernels/clock.h)"
         if why_not is None:
             self.steps = min([SEQUENCE_STEPS] + [r.steps_per_pull for r in spike_records])
         self.why_not = why_not

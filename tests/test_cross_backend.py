@@ -18,8 +18,11 @@ from snnkit.examples import build
 
 DEVICE_BACKENDS = [name for name in BACKENDS if name != "numpy"]
 # kernels/propagate.h has two ways to walk a spike's row: by its own work-item (SERIAL_ROWS,
-# what OpenCL uses on a CPU) or shared by a work-group (GPUs); on PoCL both are tested
-VARIANTS = {"opencl-shared-rows": ("opencl", dict(share_rows=True))}
+# what OpenCL uses on a CPU) or shared by a work-group (GPUs); on PoCL both are tested.
+# kernels/clock.h: kernels read the step from a device clock (CuPy) or get it as an
+# argument (OpenCL's default); OpenCL with device_clock=True tests the former on PoCL
+VARIANTS = {"opencl-shared-rows": ("opencl", dict(share_rows=True)),
+            "opencl-device-clock": ("opencl", dict(device_clock=True))}
 
 
 @pytest.fixture(params=DEVICE_BACKENDS + list(VARIANTS))

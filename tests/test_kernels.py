@@ -34,10 +34,12 @@ def test_every_kernel_is_in_the_manifest_and_back():
     assert source_signatures() == kernels.MANIFEST
 
 
-def variants():
+def variants(backend_switches=()):
+    """Every kernel with each tested set of switches, plus a backend's own (the CUDA
+    backend compiles with DEVICE_CLOCK: kernels/clock.h)."""
     for name, (file, _) in kernels.MANIFEST.items():
         for switches in (LIF_VARIANTS if file == "lif.c" else [()]):
-            yield name, file, switches
+            yield name, file, tuple(switches) + tuple(backend_switches)
 
 
 def test_assembled_source_points_errors_at_the_kernel_files():
@@ -87,7 +89,7 @@ def test_every_kernel_builds_for_opencl(real):
 @pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc not installed: CUDA dialect not compiled")
 def test_every_kernel_compiles_in_the_cuda_dialect(tmp_path):
     files = []
-    for i, (name, file, switches) in enumerate(variants()):
+    for i, (name, file, switches) in enumerate(variants(("DEVICE_CLOCK",))):
         if name in ("trace_decay", "stdp_on_post", "trace_jump", "record_state"):
             continue                                      # same file as an earlier entry
         path = tmp_path / f"{i}_{name}.cu"
@@ -114,7 +116,7 @@ def test_every_kernel_compiles_with_nvrtc(real):
     """What CupyBackend does at run time, minus the GPU: NVRTC has fewer implicit
     headers than nvcc, so compile each variant with it too (needs no driver)."""
     nvrtc = nvrtc_or_skip()
-    for name, file, switches in variants():
+    for name, file, switches in variants(("DEVICE_CLOCK",)):
         program = nvrtc.createProgram(kernels.assemble(file, "cuda", real, switches), f"{name}.cu", [], [])
         try:
             nvrtc.compileProgram(program, ["--fmad=false", "--gpu-architecture=compute_80"])

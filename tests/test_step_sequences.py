@@ -1,6 +1,6 @@
-"""Steps run in captured sequences (snnkit.step_sequences, kernels/clock.c) give the
+"""Steps run in captured sequences (snnkit.step_sequences, kernels/clock.h) give the
 same results as NumPy's step-by-step specification: CUDA graphs on CuPy, replayed
-launch lists on OpenCL (which is how CI exercises the device step clock)."""
+launch lists on OpenCL with device_clock=True (how CI exercises the device clock)."""
 
 import logging
 
@@ -11,15 +11,17 @@ import snnkit as sk
 from snnkit.backends import BACKENDS
 from snnkit.backends.device_records import DeviceSpikeRecord
 
-DEVICE_BACKENDS = [name for name in BACKENDS if name != "numpy"]
+# the backends that capture: CuPy (graphs) and OpenCL with a device clock (launch lists)
+CAPTURING = {"cupy": ("cupy", {}), "opencl-device-clock": ("opencl", dict(device_clock=True))}
 
 
-@pytest.fixture(params=DEVICE_BACKENDS)
+@pytest.fixture(params=list(CAPTURING))
 def device(request):
-    reason = BACKENDS[request.param].unavailable_reason()
+    name, options = CAPTURING[request.param]
+    reason = BACKENDS[name].unavailable_reason()
     if reason:
-        pytest.skip(f"{request.param} unavailable: {reason}")
-    return request.param
+        pytest.skip(f"{name} unavailable: {reason}")
+    return lambda: BACKENDS[name](dtype="float64", **options)
 
 
 def plastic_network(seed=3, state_monitor=False, spike_times=False):
@@ -43,6 +45,7 @@ def plastic_network(seed=3, state_monitor=False, spike_times=False):
 
 
 def run_in_pieces(backend, pieces_ms, batch=2, before=None):
+    backend = backend() if callable(backend) else backend
     sim = sk.Simulator(plastic_network(), backend=backend, batch=batch, seed=11, dtype="float64")
     if before:
         before(sim)
@@ -101,15 +104,19 @@ def test_sequences_off_by_environment(device, monkeypatch):
 
 @pytest.mark.parametrize("kind, reason", [("state_monitor", "state monitors"), ("spike_times", "SpikeTimes")])
 def test_host_scheduled_work_runs_step_by_step(device, kind, reason):
-    sim = sk.Simulator(plastic_network(**{kind: True}), backend=device, seed=1)
+    sim = sk.Simulator(plastic_network(**{kind: True}), backend=device(), seed=1, dtype="float64")
     assert sim.sequences.steps == 0 and reason in sim.sequences.why_not
     sim.run(10.0, progress=False)
     assert sim.step_count == 100
 
 
-def test_numpy_has_no_sequences():
+def test_numpy_and_default_opencl_have_no_sequences():
     sim = sk.Simulator(plastic_network(), backend="numpy", seed=1)
     assert sim.sequences.steps == 0 and "numpy" in sim.sequences.why_not
+    if BACKENDS["opencl"].is_available():
+        sim = sk.Simulator(plastic_network(), backend="opencl", seed=1)
+        assert sim.sequences.steps == 0 and "device clock" in sim.sequences.why_not
+        assert "DEVICE_CLOCK" not in sim.backend.all_switches()
 
 
 def test_a_failed_capture_falls_back_to_single_steps_with_a_warning(device, caplog):

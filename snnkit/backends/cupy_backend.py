@@ -39,6 +39,7 @@ class CupyBackend(DeviceBackend):
     """Runs the kernels/ sources on a CUDA GPU through CuPy (float32, or float64)."""
 
     name = "cupy"
+    device_clock = True          # kernels/clock.h: steps run as captured CUDA graphs
 
     @classmethod
     def unavailable_reason(cls):

@@ -116,6 +116,9 @@ class DeviceBackend(Backend):
     serial_rows = False
     # whether a spike producer walks its first outgoing table itself (one launch less)
     fuse_propagation = True
+    # whether kernels read the step from the device's step clock (kernels/clock.h), which
+    # lets a captured sequence of steps run at any step (snnkit/step_sequences.py)
+    device_clock = False
 
     def __init__(self, dtype="float32"):
         super().__init__(dtype)
@@ -136,8 +139,9 @@ class DeviceBackend(Backend):
         return dict(step_offset=self.step_offset(step), step_clock=self.kernel_arg(self.step_clock))
 
     def step_offset(self, step: int) -> int:
-        """What a kernel launched for step ``step`` adds to the clock (mod 2^32, as the kernel does)."""
-        return (int(step) - self.clock_value) & 0xFFFFFFFF
+        """What a kernel launched for step ``step`` adds to the clock (mod 2^32, as the kernel
+        does); without a device clock, the step itself."""
+        return (int(step) - (self.clock_value if self.device_clock else 0)) & 0xFFFFFFFF
 
     def set_clock(self, step: int) -> None:
         """Make the device's step clock hold ``step`` (before a captured sequence replays from it)."""
@@ -146,7 +150,8 @@ class DeviceBackend(Backend):
 
     def all_switches(self, switches=()) -> tuple:
         """A kernel's own compile-time switches and the backend's."""
-        return tuple(switches) + (("SERIAL_ROWS",) if self.serial_rows else ())
+        return (tuple(switches) + (("SERIAL_ROWS",) if self.serial_rows else ())
+                + (("DEVICE_CLOCK",) if self.device_clock else ()))
 
     def spike_threads(self, max_spikes: int) -> int:
         """Work-items for a kernel that deals out up to ``max_spikes`` spikes (SPIKE_SLOT in
@@ -160,7 +165,9 @@ class DeviceBackend(Backend):
         """The launches of ``issue_steps()`` for steps first .. first + n_steps - 1, then
         clock_tick(n_steps), captured without running (``_capture``). Each launch of step
         k gets offset k - first, so the sequence runs whichever n_steps steps the clock
-        says: ``replay(sequence, step)``."""
+        says: ``replay(sequence, step)``. None without a device clock."""
+        if not self.device_clock:
+            return None
         tick = self.bind("clock_tick", 1, steps=n_steps, step_clock=self.kernel_arg(self.step_clock))
         held = self.clock_value
         self.clock_value = int(first) & 0xFFFFFFFF

@@ -54,9 +54,13 @@ class OpenCLBackend(DeviceBackend):
         cl = _cl()
         return any(d.type & cl.device_type.GPU for _, d in _devices())
 
-    def __init__(self, dtype="float32", device=None, share_rows=None):
+    def __init__(self, dtype="float32", device=None, share_rows=None, device_clock=False):
         """share_rows: whether the work-items of a group share a spike's outgoing row
-        (kernels/propagate.h); default: on GPUs and accelerators, not on CPUs."""
+        (kernels/propagate.h); default: on GPUs and accelerators, not on CPUs.
+        device_clock: kernels read the step from a device clock (kernels/clock.h) and
+        steps run in captured launch lists (snnkit/step_sequences.py); off by default:
+        replaying a list saves no time on OpenCL, and the clock's load stops PoCL
+        vectorising the neuron kernels (CUBA 40k: 150 vs 80 us per step)."""
         super().__init__(dtype)
         cl = _cl()
         self.platform, self.device = self._choose(device if device is not None
@@ -74,6 +78,7 @@ class OpenCLBackend(DeviceBackend):
         if share_rows is None:
             share_rows = not self.device.type & cl.device_type.CPU
         self.serial_rows = not share_rows
+        self.device_clock = bool(device_clock)
         log.info("snnkit: OpenCL device %r on platform %r", self.device.name, self.platform.name)
 
     @staticmethod
@@ -126,8 +131,9 @@ class OpenCLBackend(DeviceBackend):
 
     def _capture(self, issue) -> "LaunchList":
         """The launches of ``issue()`` as a list of (kernel, its scalars, sizes), none
-        enqueued: OpenCL has no graphs, but replaying the list skips the Python of the
-        step ops (the CUDA backend captures a graph the same way)."""
+        enqueued, replayed by enqueueing them again: OpenCL has no graphs. On PoCL this
+        is no faster than launching step by step (measured), so it runs only with
+        device_clock=True, where it tests in CI what the CUDA backend does with graphs."""
         self.recording = []
         try:
             issue()
