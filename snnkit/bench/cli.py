@@ -57,7 +57,7 @@ def cmd_bench(args) -> int:
         if not sep:
             fail("--peer-python", item, "must be PEER=/path/to/python")
         pythons[peer] = python
-    stem = f"bench_{platform.node() or 'host'}_{time.strftime('%Y%m%d_%H%M')}"
+    stem = f"bench_{platform.node() or 'host'}_{time.strftime('%Y%m%d_%H%M%S')}"
     models = [n for n in names if n != "micro"]
     result = run_bench(models, args.backends, args.peers, args.sizes, args.repeat, args.duration, pythons,
                        scales=args.scale) \
