@@ -124,7 +124,7 @@ class DeviceBackend(Backend):
         super().__init__(dtype)
         self.real = "double" if self.dtype == np.float64 else "float"
         self._clock = None
-        # the value the device's step clock holds (kernels/clock.c), as the host knows it
+        # the value the device's step clock holds (kernels/clock.h), as the host knows it
         self.clock_value = 0
 
     @property
@@ -134,9 +134,9 @@ class DeviceBackend(Backend):
             self._clock = self.zeros(1, np.uint32)
         return self._clock
 
-    def clock_args(self, step: int = 0) -> dict:
-        """step_offset and step_clock for a kernel that runs step ``step``."""
-        return dict(step_offset=self.step_offset(step), step_clock=self.kernel_arg(self.step_clock))
+    def clock_args(self) -> dict:
+        """A stepped kernel's step_offset (set again at each launch) and step_clock, to bind it with."""
+        return dict(step_offset=0, step_clock=self.kernel_arg(self.step_clock))
 
     def step_offset(self, step: int) -> int:
         """What a kernel launched for step ``step`` adds to the clock (mod 2^32, as the kernel
@@ -160,7 +160,7 @@ class DeviceBackend(Backend):
             return max(1, int(max_spikes))
         return max(1, min(int(max_spikes), MAX_SPIKE_GROUPS)) * kernels.GROUP_SIZE
 
-    # -- captured step sequences (kernels/clock.c, snnkit/step_sequences.py) ---------
+    # -- captured step sequences (kernels/clock.h, snnkit/step_sequences.py) ---------
     def capture_steps(self, issue_steps, first: int, n_steps: int):
         """The launches of ``issue_steps()`` for steps first .. first + n_steps - 1, then
         clock_tick(n_steps), captured without running (``_capture``). Each launch of step
@@ -305,8 +305,8 @@ class DeviceBackend(Backend):
         if "_poisson" not in g:
             a = self.kernel_arg
             g["_poisson"] = self.bind(
-                "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"], **self.clock_args(),
-                param_stride=g["param_stride"], spike_probability=a(g["spike_probability"]),
+                "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"],
+                **self.clock_args(), param_stride=g["param_stride"], spike_probability=a(g["spike_probability"]),
                 rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
                 key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(g, spikes))
         g["_poisson"](step_offset=self.step_offset(step))
@@ -314,11 +314,11 @@ class DeviceBackend(Backend):
     def spike_times_step(self, g: dict, first: int, last: int, spikes: DeviceSpikes, step: int) -> None:
         if "_times" not in g:
             g["_times"] = self.bind(
-                "spike_times_step", 1, n=g["size"], batch=g["batch"], **self.clock_args(), first=0, n_events=0,
-                event_neuron=self.kernel_arg(g["event_neuron"]), **self.producer_args(g, spikes))
+                "spike_times_step", 1, n=g["size"], batch=g["batch"], **self.clock_args(), first=0,
+                n_events=0, event_neuron=self.kernel_arg(g["event_neuron"]), **self.producer_args(g, spikes))
         n_events = int(last - first)
-        g["_times"](threads=self.spike_threads(n_events * g["batch"]), step_offset=self.step_offset(step), first=int(first),
-                    n_events=n_events)
+        g["_times"](threads=self.spike_threads(n_events * g["batch"]), step_offset=self.step_offset(step),
+                    first=int(first), n_events=n_events)
 
     def propagate(self, s: dict, spikes: DeviceSpikes, target: dict, step: int) -> None:
         if s["n_synapses"] == 0 or s.get("_fused"):      # nothing to do, or done by the producer
@@ -327,8 +327,9 @@ class DeviceBackend(Backend):
             a = self.kernel_arg
             s["_propagate"] = self.bind(
                 "propagate", self.spike_threads(spikes.capacity), n_pre=s["n_pre"], n_post=s["n_post"],
-                batch=target["batch"], **self.clock_args(), depth=target["ring_depth"], uniform_receptor=s["uniform_receptor"],
-                uniform_delay=s["uniform_delay"], n_synapses=s["n_synapses"], plastic=int(s["plastic"]),
+                batch=target["batch"], **self.clock_args(), depth=target["ring_depth"],
+                uniform_receptor=s["uniform_receptor"], uniform_delay=s["uniform_delay"],
+                n_synapses=s["n_synapses"], plastic=int(s["plastic"]),
                 spike_list=a(spikes.list), spike_count=a(spikes.count), row_ptr=a(s["row_ptr"]),
                 post_index=a(s["post_index"]), receptor=a(s["receptor"]), delay=a(s["delay"]),
                 weight=a(s["weight"]), ring=a(target["ring"]))
@@ -344,8 +345,8 @@ class DeviceBackend(Backend):
         """decay both traces, depress on pre, potentiate on post, then the traces jump."""
         a = self.kernel_arg
         x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
-        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], n_synapses=s["n_synapses"], **self.clock_args(),
-                      w_min=s["w_min"], w_max=s["w_max"], multiplicative=int(s["multiplicative"]),
+        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], n_synapses=s["n_synapses"],
+                      **self.clock_args(), w_min=s["w_min"], w_max=s["w_max"], multiplicative=int(s["multiplicative"]),
                       weight=a(w))
         launches = [(self.bind("trace_decay", x.size, n_values=x.size, decay=s["decay_plus"], trace=a(x)), False),
                     (self.bind("trace_decay", y.size, n_values=y.size, decay=s["decay_minus"], trace=a(y)), False)]
