@@ -2,9 +2,9 @@
 replayed launch list (OpenCL) instead of K times every step op.
 
 With a device clock (kernels/clock.h: CuPy; OpenCL with device_clock=True)
-every stepped kernel reads its step from the device's step clock: captured once for steps k0 .. k0 + K - 1 with offsets
-0 .. K - 1 and ending with clock_tick(K), the same sequence runs any K
-consecutive steps. On a GPU this is what keeps a small network from being bound
+every stepped kernel reads its step from the device's step clock: captured
+once for steps k0 .. k0 + K - 1 with offsets 0 .. K - 1 and ending with
+clock_tick(K), the same sequence runs any K consecutive steps. On a GPU this is what keeps a small network from being bound
 by launch overhead (DESIGN.md: no host work inside the step loop).
 
 A simulation captures only when every step op is a device launch that the clock

@@ -186,7 +186,8 @@ class BoundKernel:
         changed = self.args.update(scalars)
         global_size, local_size = self.sizes if threads is None else work_sizes(int(threads), self.max_local)
         if self.backend.recording is not None:
-            self.backend.recording.append((self.kernel, self.set_scalar, tuple(changed), global_size, local_size))
+            self.backend.recording.append((self.kernel, self.set_scalar, tuple(changed), global_size,
+                                           local_size))
             return
         for index, value in changed:
             self.set_scalar(index, value)

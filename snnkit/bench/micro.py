@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from unittest import mock
 
 import numpy as np
 
@@ -90,12 +91,8 @@ def propagation(backend: str, n_src: int, n_tgt: int, fan_out: int, rate_hz: flo
 def cuba_rtf(backend: str, n: int, batch: int, duration: float = 1000.0, device=None,
              sequences: bool = True) -> dict:
     """sequences=False: every step launched op by op (snnkit.step_sequences off)."""
-    held = os.environ.get("SNNKIT_STEP_SEQUENCES")
-    os.environ["SNNKIT_STEP_SEQUENCES"] = "1" if sequences else "0"
-    try:
+    with mock.patch.dict(os.environ, SNNKIT_STEP_SEQUENCES="1" if sequences else "0"):
         sim = Simulator(cuba.build(n).network, backend=backend, device=device, batch=batch, seed=1)
-    finally:
-        os.environ.pop("SNNKIT_STEP_SEQUENCES") if held is None else os.environ.update(SNNKIT_STEP_SEQUENCES=held)
     wall = timed_run(sim, duration)
     rate = np.atleast_1d(sim.results.rate("exc"))
     return dict(neurons=n, batch=batch, wall_s=wall, rtf=wall / (duration / 1000.0),
