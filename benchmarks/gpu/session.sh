@@ -14,7 +14,7 @@ smi=$!
 for part in $parts; do
   case $part in
     tests)
-      SNNKIT_BACKENDS=numpy,cupy timeout 330 python3 -m pytest -q -p no:cacheprovider --timeout 120 \
+      SNNKIT_BACKENDS=numpy,cupy timeout 330 python3 -m pytest -q -rs -p no:cacheprovider --timeout 120 \
         -o addopts="" tests 2>&1 | tee "$OUT/tests.log" | tail -60 ;;
     bench)
       timeout 240 python3 benchmarks/device.py --backend cupy 2>&1 | tee "$OUT/bench.log"
