@@ -5,7 +5,9 @@
  * ring_slot = k % depth. v_state, refrac, theta:
  * (plane); syn: (2, plane); plane = plane_stride(batch * n) (layout.h).
  * Compile-time switches: SYN_DELTA | SYN_CURR_EXP | SYN_COND_EXP, METHOD_EULER,
- * LEAKY, ADAPTIVE, NOISY, BIASED, PARAMS_SHARED. Parameters:
+ * LEAKY, ADAPTIVE, NOISY, BIASED, INJECTED, PARAMS_SHARED. INJECTED adds i_inject[gid]
+ * (nA, a plane like v: the current of current sources, written by the host between
+ * steps: snnkit/schedule.py) after i_offset. Parameters:
  * params[P_x * param_plane + p], p = b * param_stride + i * param_unit
  * (param_stride 0: shared by all instances; param_unit 0: one value for every
  * neuron; PARAMS_SHARED: both, and the values are compiled in as SHARED_P_x and
@@ -29,7 +31,7 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
                      GLOBAL const u32* step_clock, const u32 depth,
                      const u32 param_plane, const u32 param_stride, const u32 param_unit, GLOBAL real* ring,
                      GLOBAL real* v_state, GLOBAL real* syn, GLOBAL int* refrac, GLOBAL real* theta,
-                     GLOBAL const real* params, GLOBAL const int* refrac_steps,
+                     GLOBAL const real* params, GLOBAL const int* refrac_steps, GLOBAL const real* i_inject,
                      GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
                      GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
                      GLOBAL u32* spike_list, GLOBAL u32* spike_count,
@@ -75,7 +77,11 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
 #ifdef SYN_DELTA
         const real jump = s0 + s1;
         s0 = 0; s1 = 0;
+#ifdef INJECTED
+        const real current = PARAM(P_I_OFFSET) + i_inject[gid];
+#else
         const real current = PARAM(P_I_OFFSET);
+#endif
 #else
         s0 = s0 * PARAM(P_DECAY_SYN_E);
         s1 = s1 * PARAM(P_DECAY_SYN_I);
@@ -84,6 +90,9 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
 #ifdef BIASED
         current = current + PARAM(P_I_OFFSET);
 #endif
+#ifdef INJECTED
+        current = current + i_inject[gid];
+#endif
 #endif
 #endif
         const int refractory = countdown > 0;
@@ -91,8 +100,13 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
 #ifdef SYN_COND_EXP
         /* v relaxes to the conductance-weighted reversal potentials, time constant cm / g_total */
         const real g_total = (PARAM(P_G_LEAK) + s0) + s1;
+#ifdef INJECTED
+        const real v_inf = ((((PARAM(P_G_LEAK) * PARAM(P_V_REST) + s0 * PARAM(P_E_REV_E))
+                              + s1 * PARAM(P_E_REV_I)) + PARAM(P_I_OFFSET)) + i_inject[gid]) / g_total;
+#else
         const real v_inf = (((PARAM(P_G_LEAK) * PARAM(P_V_REST) + s0 * PARAM(P_E_REV_E))
                              + s1 * PARAM(P_E_REV_I)) + PARAM(P_I_OFFSET)) / g_total;
+#endif
 #ifdef METHOD_EULER
         v = v + (PARAM(P_DT_OVER_CM) * g_total) * (v_inf - v);
 #else

@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 from .connectivity import (AllToAll, Connector, FixedInDegree, FixedProbability, FixedTotalNumber, FromList,
                            OneToOne)
+from .currents import StepCurrent
 from .distributions import Distribution, Exponential, LogNormal, Normal, NormalClipped, Uniform
 from .io import load
 from .model import Monitor, Network, Population, Projection
@@ -27,5 +28,5 @@ __all__ = [
     "Distribution", "Exponential", "LogNormal", "Normal", "NormalClipped", "Uniform",
     "load", "Monitor", "Network", "Population", "Projection",
     "IF", "LIF", "AdaptiveLIF", "LIFCondExp", "LIFCurrExp", "NeuronModel", "STDP", "Results",
-    "Simulator", "Poisson", "SpikeTimes", "NetworkTooLargeError", "SnnkitValueError",
+    "Simulator", "Poisson", "SpikeTimes", "StepCurrent", "NetworkTooLargeError", "SnnkitValueError",
 ]

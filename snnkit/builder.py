@@ -117,7 +117,8 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
         if key[0] == "lif":
             depth = max([2] + [int(w[3].max()) + 1 for proj, w in zip(net.projections, wiring)
                                if proj.post in pops and w[3].size])
-            group = lower_lif(pops, indices, dt, batch, seeds, depth)
+            injected = any(inj.target in pops for inj in net.injections)
+            group = lower_lif(pops, indices, dt, batch, seeds, depth, injected)
         elif key[0] == "Poisson":
             group = lower_poisson(pops, indices, dt, batch, seeds)
         else:

@@ -46,7 +46,7 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("n", "u32"), ("batch", "u32"), *CLOCK, ("depth", "u32"), ("param_plane", "u32"),
         ("param_stride", "u32"), ("param_unit", "u32"), ("ring", "ptr"), ("v_state", "ptr"), ("syn", "ptr"),
         ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"), ("refrac_steps", "ptr"),
-        ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
+        ("i_inject", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
         ("instance", "ptr"), *PRODUCER_TAIL]),
     "poisson_step": ("poisson.c", [
         ("n", "u32"), ("batch", "u32"), *CLOCK, ("param_stride", "u32"),
@@ -154,7 +154,7 @@ def lif_switches(group: dict) -> tuple:
     switches = ["SYN_" + group["synapse"].upper()]
     if group["method"] == "euler":
         switches.append("METHOD_EULER")
-    for flag in ("leaky", "adaptive", "noisy", "biased"):
+    for flag in ("leaky", "adaptive", "noisy", "biased", "injected"):
         if group[flag]:
             switches.append(flag.upper())
     return tuple(switches)

@@ -46,14 +46,17 @@ def model_parameters(pops, batch: int, rng) -> dict:
     return out
 
 
-def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int) -> dict:
+def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
+    """One LIF group; ``injected``: a current source targets one of its populations
+    (the group gets ``i_inject``, nA, (B, N), which snnkit.schedule writes between steps)."""
     model = pops[0].model
     n = sum(p.size for p in pops)
     p = model_parameters(pops, batch, seeds.structure)
     tau_m = p["tau_m"] if model.leaky else np.full_like(p["cm"], np.inf)
     g = dict(kind="lif", synapse=model.synapse, method=model.method, leaky=model.leaky,
              adaptive=bool(np.any(p["d_theta"] != 0)), noisy=bool(np.any(p["noise_sigma"] != 0)),
-             biased=bool(np.any(p["i_offset"] != 0)), ring_depth=ring_depth, dt=dt, size=n)
+             biased=bool(np.any(p["i_offset"] != 0)), injected=bool(injected), ring_depth=ring_depth,
+             dt=dt, size=n)
     g.update(v_rest=p["v_rest"], v_reset=p["v_reset"], v_thresh=p["v_thresh"],
              i_offset=p["i_offset"], cm=p["cm"], decay_m=np.exp(-dt / tau_m),
              dt_over_tau_m=dt / tau_m, dt_over_cm=dt / p["cm"], r_m=tau_m / p["cm"],
@@ -79,6 +82,7 @@ def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int) -> d
     g["syn"] = np.stack([initial("syn_E", zeros), initial("syn_I", zeros)])
     g["theta"] = initial("theta", zeros)
     g["refrac"] = np.zeros((batch, n), np.int32)
+    g["i_inject"] = np.zeros((batch, n))
     g["ring"] = np.zeros((ring_depth, 2, batch * n))
     # a clamped (refractory) neuron sits at v_reset: if that is below every threshold it
     # can reach, the threshold test need not mask refractory neurons again
@@ -96,8 +100,15 @@ def lower_poisson(pops, indices, dt: float, batch: int, seeds) -> dict:
             rate = np.maximum(rate.sample(seeds.structure, (pop.size,)), 0.0)
         parts.append(broadcast_per_neuron("Poisson.rate", rate, pop.size, batch))
     rate = concat_neurons(parts, batch)
-    g = dict(kind="poisson", dt=dt, size=rate.shape[1], rate_hz=rate,
-             spike_probability=np.minimum(rate * dt / 1000.0, 1.0))
+    probability = np.minimum(rate * dt / 1000.0, 1.0)
+    g = dict(kind="poisson", dt=dt, size=rate.shape[1], rate_hz=rate, spike_probability=probability)
+    if any(pop.model.windowed for pop in pops):      # snnkit.schedule opens and closes the windows
+        window = [np.broadcast_to(np.round(np.asarray(getattr(pop.model, end), float) / dt), (pop.size,))
+                  for pop in pops for end in ("start", "stop")]
+        g["window_start"] = np.concatenate(window[0::2]) if window else np.zeros(0)
+        g["window_stop"] = np.concatenate(window[1::2]) if window else np.zeros(0)
+        g["base_probability"] = probability
+        g["spike_probability"] = probability * ((g["window_start"] <= 0) & (0 < g["window_stop"]))
     g.update(rng_identity(pops, indices))
     return g
 

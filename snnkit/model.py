@@ -165,6 +165,7 @@ class Network:
         self.populations: list[Population] = []
         self.projections: list[Projection] = []
         self.monitors: list[Monitor] = []
+        self.injections: list = []
         self.seed = seed
         self.add(*objects)
 
@@ -194,6 +195,15 @@ class Network:
     def connect(self, pre, post, connector, **kwargs) -> Projection:
         """Create and add a Projection (see :class:`Projection`)."""
         return self.add(Projection(pre, post, connector, **kwargs))
+
+    def inject(self, current, target, indices=None):
+        """Inject a current source (sk.StepCurrent) into neurons ``indices`` of ``target``
+        (default all); returns the snnkit.currents.Injection."""
+        from .currents import Injection
+        injection = Injection(current, target, indices)
+        self.add(target)
+        self.injections.append(injection)
+        return injection
 
     def record(self, target, variable="spikes", indices=None, every=1) -> Monitor:
         """Create and add a Monitor (see :class:`Monitor`)."""

@@ -15,6 +15,7 @@ from .builder import Seeds, check_memory, lower
 from .io.hdf5 import SonataWriter
 from .model import Network, Projection
 from .recording import Recorder, state_array
+from .schedule import Schedule
 from .step_sequences import StepSequences
 from .validation import check_count, check_dt, fail
 
@@ -149,10 +150,18 @@ class Simulator:
         bar = self._progress_bar(n_steps, progress)
         ops, sequences, last_flush = self.ops, self.sequences, time.perf_counter()
         end, shown = self.step_count + n_steps, self.step_count
+        # inputs that change at given steps: rebuilt from the network each run, so that
+        # sources changed between runs take effect (snnkit.schedule)
+        schedule = Schedule(self.network, self.plan, self.groups, self.backend, self.dt, self.batch)
+        if n_steps:
+            schedule.apply(self.step_count, force=True)
         try:
             while self.step_count < end:
                 k = self.step_count
-                ran = sequences.run(k) if sequences.can_run(k, end - k) else 0
+                if schedule.changes_at(k):
+                    schedule.apply(k)
+                until = min(end, schedule.next_change(k))
+                ran = sequences.run(k) if sequences.can_run(k, until - k) else 0
                 if not ran:                          # one step, op by op
                     for op in ops:
                         op(k)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .distributions import Distribution
@@ -25,15 +27,28 @@ class Poisson(SourceModel):
     ----------
     rate : float, array (N,), (batch, 1) / (batch, N), or Distribution
         Firing rate in Hz, >= 0.
+
+    start, stop : float or array (N,), optional
+        The sources fire only in steps ``round(start / dt) <= k < round(stop / dt)``
+        (ms; default: always). PyNN's SpikeSourcePoisson(start, duration).
     """
 
-    def __init__(self, rate):
+    def __init__(self, rate, start=0.0, stop=math.inf):
         if not isinstance(rate, Distribution):
             check_nonnegative("Poisson.rate", rate)
+        check_nonnegative("Poisson.start", start)
+        if np.any(np.isnan(np.asarray(stop, dtype=float))) or np.any(np.asarray(stop) < np.asarray(start)):
+            fail("Poisson.stop", stop, f"must be >= start ({start} ms)")
         self.rate = rate
+        self.start, self.stop = start, stop
+
+    @property
+    def windowed(self) -> bool:
+        return bool(np.any(np.asarray(self.start) > 0) or np.any(np.isfinite(self.stop)))
 
     def __repr__(self) -> str:
-        return f"Poisson(rate={self.rate!r})"
+        window = f", start={self.start!r}, stop={self.stop!r}" if self.windowed else ""
+        return f"Poisson(rate={self.rate!r}{window})"
 
 
 class SpikeTimes(SourceModel):

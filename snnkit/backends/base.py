@@ -71,6 +71,10 @@ class Backend(ABC):
     def synchronize(self) -> None:
         """Wait for queued device work (nothing to wait for on the host)."""
 
+    def assign(self, array, values) -> None:
+        """Overwrite a (device) array with host values (broadcast to its shape)."""
+        np.copyto(array, values, casting="unsafe")
+
     @abstractmethod
     def zeros(self, shape, dtype):
         """A device array of zeros."""

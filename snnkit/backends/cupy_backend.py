@@ -133,6 +133,10 @@ class CupyBackend(DeviceBackend):
     def to_host(self, array) -> np.ndarray:
         return array.get(stream=self.stream)
 
+    def assign(self, array, values) -> None:
+        array.set(np.ascontiguousarray(np.broadcast_to(values, array.shape), dtype=array.dtype),
+                  stream=self.stream)
+
     def device_copy(self, dst, src) -> None:
         """cudaMemcpyAsync device to device, on the backend's stream."""
         dst.data.copy_from_device_async(src.data, src.nbytes, self.stream)

@@ -25,9 +25,10 @@ from .device_records import DeviceSpikeRecord, DeviceStateRecord
 
 INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
               "rng_neuron", "rng_stream", "key_lo", "key_hi", "instance"}
-HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "cm"}
+HOST_ONLY = {"projection", "pre_global", "event_step", "rate_hz", "cm", "window_start", "window_stop",
+             "base_probability"}
 # per-neuron LIF state, uploaded in padded planes (padded_lif_state)
-LIF_STATE = {"v", "refrac", "theta", "syn", "ring"}
+LIF_STATE = {"v", "refrac", "theta", "syn", "ring", "i_inject"}
 # work-groups of the propagate and spike_times kernels: each takes spikes g, g + groups, ...
 # and shares a spike's row among its work-items (kernels/propagate.h); 1024 groups of 256
 # fill any current GPU, and a spike needs no more than one group
@@ -235,13 +236,15 @@ class DeviceBackend(Backend):
         n_all = batch * n
         plane = kernels.plane_stride(max(1, n_all))
         out = {}
-        leading = {"v": (), "theta": (), "refrac": (), "syn": (2,), "ring": host["ring"].shape[:2]}
+        leading = {"v": (), "theta": (), "refrac": (), "syn": (2,), "ring": host["ring"].shape[:2],
+                   "i_inject": ()}
         for key, lead in leading.items():
             padded = np.zeros(lead + (plane,), np.int32 if key == "refrac" else self.dtype)
             padded[..., :n_all] = host[key].reshape(lead + (n_all,))
             out[key] = self.to_device(padded)
         out["views"] = {key: array[:n_all].reshape(batch, n) for key, array in
                         (("v", out["v"]), ("theta", out["theta"]), ("refrac", out["refrac"]),
+                         ("i_inject", out["i_inject"]),
                          ("syn_E", out["syn"][0]), ("syn_I", out["syn"][1]))}
         return out
 
@@ -294,7 +297,7 @@ class DeviceBackend(Backend):
                 param_unit=g["param_unit"],
                 ring=a(g["ring"]), v_state=a(g["v"]), syn=a(g["syn"]), refrac=a(g["refrac"]),
                 theta=a(g["theta"]), params=a(g["params"]), refrac_steps=a(g["refrac_steps"]),
-                rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
+                i_inject=a(g["i_inject"]), rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
                 key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.clock_args(),
                 **self.producer_args(g, spikes))
         g["_lif"](step_offset=self.step_offset(step))

@@ -106,8 +106,10 @@ class NumpyBackend(Backend):
             # conductance-based: v relaxes to the conductance-weighted reversal
             # potentials with the effective time constant cm / g_total
             g_total = g["g_leak"] + syn[0] + syn[1]
-            v_inf = (g["g_leak"] * g["v_rest"] + syn[0] * g["e_rev"][0] + syn[1] * g["e_rev"][1]
-                     + g["i_offset"]) / g_total
+            v_inf = g["g_leak"] * g["v_rest"] + syn[0] * g["e_rev"][0] + syn[1] * g["e_rev"][1] + g["i_offset"]
+            if g["injected"]:
+                v_inf += g["i_inject"]
+            v_inf /= g_total
             if g["method"] == "exact":
                 v -= v_inf
                 # exp in float64, rounded once (as kernels/lif.c): bit-identical across backends
@@ -118,10 +120,14 @@ class NumpyBackend(Backend):
         else:
             if synapse == "delta":
                 current = g["i_offset"]
+                if g["injected"]:
+                    current = current + g["i_inject"]
             else:
                 current = syn[0] + syn[1]
                 if g["biased"]:
                     current += g["i_offset"]
+                if g["injected"]:
+                    current += g["i_inject"]
             if not g["leaky"]:
                 # perfect integrator: cm dv/dt = I
                 v += current * g["dt_over_cm"]

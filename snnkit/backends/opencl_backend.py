@@ -148,6 +148,10 @@ class OpenCLBackend(DeviceBackend):
     def to_host(self, array) -> np.ndarray:
         return array.get()
 
+    def assign(self, array, values) -> None:
+        array.set(np.ascontiguousarray(np.broadcast_to(values, array.shape), dtype=array.dtype),
+                  queue=self.queue)
+
     def device_copy(self, dst, src) -> None:
         """clEnqueueCopyBuffer."""
         _cl().enqueue_copy(self.queue, dst.data, src.data, byte_count=src.nbytes)
