@@ -12,7 +12,7 @@ extras = {
     "opencl": ["pyopencl[pocl]>=2024.1"],
     "cuda": ["cupy-cuda12x>=13"],
     "nengo": ["nengo>=4.0"],
-    "pynn": ["PyNN>=0.12", "neo"],
+    "pynn": ["PyNN==0.13.*", "neo"],
     "test": ["pytest>=7", "libsonata>=0.1.20"],
 }
 extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "test") for req in extras[name]})
@@ -24,9 +24,10 @@ setup(
     long_description=(HERE / "README.md").read_text() if (HERE / "README.md").exists() else "",
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=find_packages(include=["snnkit", "snnkit.*"]) + ["snnkit.kernel_sources"],
-    # the device kernels live at the top level in kernels/ and install as snnkit/kernel_sources
-    package_dir={"snnkit.kernel_sources": "kernels"},
+    packages=find_packages(include=["snnkit", "snnkit.*"]) + ["snnkit.kernel_sources", "snnkit_pynn"],
+    # the device kernels live at the top level in kernels/ and install as snnkit/kernel_sources;
+    # the frontends live in frontends/ and install as top-level packages
+    package_dir={"snnkit.kernel_sources": "kernels", "snnkit_pynn": "frontends/snnkit_pynn"},
     package_data={"snnkit.kernel_sources": ["*.c", "*.h", "*.md"]},
     install_requires=["numpy>=1.24", "h5py>=3.8", "tqdm>=4.60", "matplotlib>=3.6"],
     extras_require=extras,

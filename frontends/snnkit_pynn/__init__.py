@@ -1,0 +1,33 @@
+"""snnkit_pynn: a PyNN backend running on snnkit.
+
+    import snnkit_pynn as sim          # instead of: import pyNN.nest as sim
+    sim.setup(timestep=0.1, backend="opencl")
+
+Scripts that choose their simulator through pyNN.utility.get_simulator run with
+``python -m snnkit_pynn script.py [script arguments]`` (the module is made
+importable as pyNN.snnkit and given as the simulator name).
+"""
+
+from pyNN import errors, random, space                                      # noqa: F401
+from pyNN.connectors import *                                               # noqa: F401,F403
+from pyNN.network import Network                                            # noqa: F401
+from pyNN.random import GSLRNG, NumpyRNG, RandomDistribution                # noqa: F401
+from pyNN.recording import *                                                # noqa: F401,F403
+from pyNN.space import Space                                                # noqa: F401
+from pyNN.standardmodels import StandardCellType
+
+from .control import (end, get_current_time, get_max_delay, get_min_delay, get_time_step,  # noqa: F401
+                      initialize, num_processes, rank, reset, run, run_for, run_until, setup)
+from .populations import Assembly, Population, PopulationView               # noqa: F401
+from .procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
+from .projections import Projection                                         # noqa: F401
+from .standardmodels import *                                               # noqa: F401,F403
+from .standardmodels import (IF_cond_exp, IF_curr_delta, IF_curr_exp,       # noqa: F401
+                             SpikeSourceArray, SpikeSourcePoisson)
+
+
+def list_standard_models():
+    """The StandardCellType classes this backend simulates."""
+    return [obj.__name__ for obj in (IF_curr_exp, IF_cond_exp, IF_curr_delta, SpikeSourcePoisson,
+                                     SpikeSourceArray)
+            if isinstance(obj, type) and issubclass(obj, StandardCellType)]

@@ -1,0 +1,134 @@
+"""Projection: PyNN's connectors produce the connection lists (weights and delays
+drawn by pyNN.random, as in any backend); at build time each projection becomes
+one snnkit FromList projection per pair of (pre, post) populations it touches
+(a Projection between PopulationViews or Assemblies may span several)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from pyNN import common
+from pyNN.space import Space
+
+import snnkit as sk
+
+from . import simulator
+from .standardmodels import STDPMechanism
+
+logger = logging.getLogger("PyNN")
+
+
+class Projection(common.Projection):
+    __doc__ = common.Projection.__doc__
+    _simulator = simulator
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector, synapse_type=None,
+                 source=None, receptor_type=None, space=None, label=None):
+        simulator.state.require_unbuilt("creating a projection")
+        space = Space() if space is None else space
+        super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type,
+                         source, receptor_type, space, label)
+        if self.receptor_type not in ("excitatory", "inhibitory"):
+            raise NotImplementedError(f"snnkit_pynn: receptor_type {self.receptor_type!r}: snnkit neurons "
+                                      "have 'excitatory' and 'inhibitory' receptors")
+        self._chunks = []           # (pre ids, post id, weights, delays) per _convergent_connect
+        self._parts = []            # (snnkit projection, positions in connection order) after build
+        connector.connect(self)
+        self._pre_ids, self._post_ids, self._weights, self._delays = self._concatenate()
+        simulator.state.projections.append(self)
+
+    def __len__(self):
+        return len(self._pre_ids)
+
+    def _convergent_connect(self, presynaptic_indices, postsynaptic_index, location_selector=None,
+                            **connection_parameters):
+        if location_selector is not None:
+            raise NotImplementedError("snnkit_pynn: multicompartment neurons are not available")
+        pre = np.asarray(self.pre.all_cells[np.asarray(presynaptic_indices, dtype=np.int64)], dtype=np.int64)
+        n = pre.size
+        w = np.broadcast_to(np.asarray(connection_parameters.get("weight", 0.0), float), (n,))
+        d = np.broadcast_to(np.asarray(connection_parameters.get("delay", simulator.state.dt), float), (n,))
+        self._chunks.append((pre, int(self.post.all_cells[postsynaptic_index]), w.copy(), d.copy()))
+
+    def _concatenate(self):
+        if not self._chunks:
+            empty = np.zeros(0)
+            return empty.astype(np.int64), empty.astype(np.int64), empty, empty
+        pre = np.concatenate([c[0] for c in self._chunks])
+        post = np.concatenate([np.full(c[0].size, c[1], np.int64) for c in self._chunks])
+        w = np.concatenate([c[2] for c in self._chunks])
+        d = np.concatenate([c[3] for c in self._chunks])
+        self._chunks = []
+        return pre, post, w, d
+
+    def _lower(self, net, sk_pops) -> None:
+        state = simulator.state
+        w, d = self._weights, self._delays
+        if np.any(np.isnan(w)):
+            raise ValueError(f"Projection {self.label!r}: weight contains NaN")
+        if self.post.conductance_based and np.any(w < 0):
+            raise ValueError(f"Projection {self.label!r}: conductance-based synapses need weights >= 0 (uS); "
+                             f"got {w.min()}")
+        plastic = isinstance(self.synapse_type, STDPMechanism)
+        rule = self.synapse_type.snnkit_rule() if plastic else None
+        if plastic and self.synapse_type.dendritic_delay_fraction not in (0, 1) or plastic and np.any(d > state.dt):
+            logger.warning("snnkit_pynn: STDP pairs spikes at their emission times (the synaptic delay, %s ms, "
+                           "does not enter the timing rule)", np.unique(d)[:3])
+        pre_pop, pre_idx = state.population_index(self._pre_ids)
+        post_pop, post_idx = state.population_index(self._post_ids)
+        self._parts = []
+        for a in np.unique(pre_pop):
+            for b in np.unique(post_pop[pre_pop == a]):
+                mine = np.flatnonzero((pre_pop == a) & (post_pop == b))
+                # in the order snnkit stores synapses (by pre, then post), so that weights read
+                # back line up with connection order through ``mine``
+                mine = mine[np.lexsort((post_idx[mine], pre_idx[mine]))]
+                proj = net.connect(sk_pops[state.populations[a]], sk_pops[state.populations[b]],
+                                   sk.FromList(pre_idx[mine], post_idx[mine]), weight=w[mine], delay=d[mine],
+                                   receptor=self.receptor_type, plasticity=rule)
+                self._parts.append((proj, mine))
+
+    # -- reading connections back ---------------------------------------------------
+    def _current_weights(self) -> np.ndarray:
+        """Weights in connection order: plastic ones from the running simulation."""
+        sim = simulator.state.sim
+        if sim is None or not isinstance(self.synapse_type, STDPMechanism):
+            return self._weights
+        w = self._weights.copy()
+        for proj, mine in self._parts:
+            w[mine] = np.asarray(sim.weights(proj)[2])[0] if len(mine) else w[mine]
+        return w
+
+    def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
+        raise NotImplementedError
+
+    def get(self, attribute_names, format, gather=True, with_address=True, multiple_synapses="last"):
+        single = isinstance(attribute_names, str)
+        names = [attribute_names] if single else list(attribute_names)
+        columns = []
+        for name in names:
+            if name == "weight":
+                columns.append(self._current_weights())
+            elif name == "delay":
+                columns.append(self._delays)
+            else:
+                raise NotImplementedError(f"snnkit_pynn: Projection.get({name!r}): weight and delay only")
+        pre = self.pre.id_to_index(self._pre_ids) if len(self) else np.zeros(0, int)
+        post = self.post.id_to_index(self._post_ids) if len(self) else np.zeros(0, int)
+        if format == "list":
+            rows = zip(pre, post, *columns) if with_address else zip(*columns)
+            out = [tuple(r) for r in rows]
+            return [r[0] for r in out] if single and not with_address else out
+        if format == "array":
+            arrays = []
+            for col in columns:
+                a = np.full((self.pre.size, self.post.size), np.nan)
+                a[np.asarray(pre), np.asarray(post)] = col
+                arrays.append(a)
+            return arrays[0] if single else arrays
+        raise ValueError(f"format = {format!r} is not allowed: must be 'list' or 'array'")
+
+    def set(self, **attributes):
+        raise NotImplementedError("snnkit_pynn: Projection.set() is not available; give weights and delays "
+                                  "through the synapse type or connector")

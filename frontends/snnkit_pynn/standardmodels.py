@@ -1,0 +1,274 @@
+"""PyNN standard cell, synapse and current-source types, translated to snnkit.
+
+snnkit uses PyNN's units (ms, mV, nA, nF, uS) and, for the LIF family, PyNN's
+parameter names, so the translation tables are the identity; what differs is
+which snnkit model a cell type becomes (``snnkit_model``). Types snnkit cannot
+simulate are present but raise NotImplementedError when used, saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+from pyNN.parameters import ParameterSpace, Sequence
+from pyNN.standardmodels import build_translations, cells, electrodes, synapses
+from pyNN.standardmodels.base import StandardCurrentSource
+
+import snnkit as sk
+
+from .simulator import state
+
+logger = logging.getLogger("PyNN")
+
+
+def identity(names):
+    return build_translations(*[(n, n) for n in names])
+
+
+def native(pop, names) -> dict:
+    """The population's values of ``names`` as float arrays (one per neuron)."""
+    return {n: np.asarray(pop._parameters[n], dtype=float) * np.ones(pop.size) for n in names}
+
+
+def _lif(model_class):
+    def snnkit_model(self, pop, dt):
+        return model_class(**native(pop, self.default_parameters))
+    return snnkit_model
+
+
+class IF_curr_exp(cells.IF_curr_exp):
+    __doc__ = cells.IF_curr_exp.__doc__
+    translations = identity(cells.IF_curr_exp.default_parameters)
+    recordable = ["spikes", "v", "isyn_exc", "isyn_inh"]
+    snnkit_model = _lif(sk.LIFCurrExp)
+
+
+class IF_cond_exp(cells.IF_cond_exp):
+    __doc__ = cells.IF_cond_exp.__doc__
+    translations = identity(cells.IF_cond_exp.default_parameters)
+    snnkit_model = _lif(sk.LIFCondExp)
+
+
+class IF_curr_delta(cells.IF_curr_delta):
+    __doc__ = cells.IF_curr_delta.__doc__
+    translations = identity(cells.IF_curr_delta.default_parameters)
+    snnkit_model = _lif(sk.LIF)
+
+
+class SpikeSourcePoisson(cells.SpikeSourcePoisson):
+    __doc__ = cells.SpikeSourcePoisson.__doc__
+    translations = identity(cells.SpikeSourcePoisson.default_parameters)
+
+    def snnkit_model(self, pop, dt):
+        p = native(pop, self.default_parameters)
+        stop = p["start"] + p["duration"]
+        stop = np.where(p["duration"] >= 1e9, math.inf, stop)     # PyNN's "for ever" is 1e10 ms
+        return sk.Poisson(p["rate"], start=p["start"], stop=stop)
+
+
+class SpikeSourceArray(cells.SpikeSourceArray):
+    __doc__ = cells.SpikeSourceArray.__doc__
+    translations = identity(cells.SpikeSourceArray.default_parameters)
+
+    def snnkit_model(self, pop, dt):
+        trains = pop._parameters["spike_times"]
+        if isinstance(trains, Sequence):
+            trains = [trains] * pop.size
+        return sk.SpikeTimes([np.asarray(t.value if isinstance(t, Sequence) else t, dtype=float)
+                              for t in trains])
+
+
+def unsupported(base, why: str):
+    """A cell or synapse type of PyNN's standard library that snnkit does not simulate."""
+    class Unsupported(base):
+        __doc__ = base.__doc__
+
+        def __init__(self, *args, **kwargs):
+            raise NotImplementedError(f"{base.__name__} is not available in snnkit_pynn: {why}")
+    Unsupported.__name__ = Unsupported.__qualname__ = base.__name__
+    return Unsupported
+
+
+ALPHA = "snnkit's synapses are exponential (or delta); use the _exp variant (IF_curr_exp, IF_cond_exp)"
+IF_curr_alpha = unsupported(cells.IF_curr_alpha, ALPHA)
+IF_cond_alpha = unsupported(cells.IF_cond_alpha, ALPHA)
+HH_cond_exp = unsupported(cells.HH_cond_exp, "snnkit simulates integrate-and-fire neurons only")
+EIF_cond_alpha_isfa_ista = unsupported(cells.EIF_cond_alpha_isfa_ista, "no adaptive exponential IF yet")
+EIF_cond_exp_isfa_ista = unsupported(cells.EIF_cond_exp_isfa_ista, "no adaptive exponential IF yet")
+Izhikevich = unsupported(cells.Izhikevich, "no Izhikevich neuron yet")
+SpikeSourceGamma = unsupported(cells.SpikeSourceGamma, "only Poisson and spike-array sources")
+SpikeSourcePoissonRefractory = unsupported(cells.SpikeSourcePoissonRefractory,
+                                           "only Poisson and spike-array sources")
+
+
+# -- synapses -----------------------------------------------------------------------
+
+def _minimum_delay(self):
+    return state.dt if state.min_delay == "auto" else state.min_delay
+
+
+class StaticSynapse(synapses.StaticSynapse):
+    __doc__ = synapses.StaticSynapse.__doc__
+    translations = identity(["weight", "delay"])
+    _get_minimum_delay = _minimum_delay
+
+
+class STDPMechanism(synapses.STDPMechanism):
+    __doc__ = synapses.STDPMechanism.__doc__
+    base_translations = identity(["weight", "delay", "dendritic_delay_fraction"])
+    _get_minimum_delay = _minimum_delay
+
+    def snnkit_rule(self) -> sk.STDP:
+        """The snnkit STDP rule: one set of parameters per projection."""
+        td, wd = self.timing_dependence, self.weight_dependence
+        if self.voltage_dependence is not None:
+            raise NotImplementedError("snnkit_pynn: voltage-dependent STDP is not available")
+        if not isinstance(td, SpikePairRule):
+            raise NotImplementedError(f"snnkit_pynn: timing dependence {type(td).__name__} is not available; "
+                                      "use SpikePairRule")
+        values = {}
+        for part in (td, wd):
+            space = part.parameter_space
+            space.shape = (1,)
+            space.evaluate(simplify=True)
+            for name, value in space.items():
+                v = np.unique(np.asarray(value, dtype=float))
+                if v.size != 1:
+                    raise NotImplementedError(f"snnkit_pynn: {name} must be one value per projection")
+                values[name] = float(v[0])
+        if isinstance(wd, AdditiveWeightDependence):
+            # PyNN's A_plus / A_minus are fractions of w_max (NEST's lambda, alpha * lambda)
+            a_plus, a_minus, dependence = values["A_plus"] * values["w_max"], values["A_minus"] * values["w_max"], \
+                "additive"
+        elif isinstance(wd, MultiplicativeWeightDependence):
+            a_plus, a_minus, dependence = values["A_plus"], values["A_minus"], "multiplicative"
+        else:
+            raise NotImplementedError(f"snnkit_pynn: weight dependence {type(wd).__name__} is not available; "
+                                      "use AdditiveWeightDependence or MultiplicativeWeightDependence")
+        return sk.STDP(tau_plus=values["tau_plus"], tau_minus=values["tau_minus"], A_plus=a_plus,
+                       A_minus=a_minus, w_min=values["w_min"], w_max=values["w_max"],
+                       weight_dependence=dependence, pairing="all")
+
+
+class SpikePairRule(synapses.SpikePairRule):
+    __doc__ = synapses.SpikePairRule.__doc__
+    translations = identity(["tau_plus", "tau_minus", "A_plus", "A_minus"])
+    possible_models = {"stdp"}
+
+
+class AdditiveWeightDependence(synapses.AdditiveWeightDependence):
+    __doc__ = synapses.AdditiveWeightDependence.__doc__
+    translations = identity(["w_min", "w_max"])
+    possible_models = {"stdp"}
+
+
+class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
+    __doc__ = synapses.MultiplicativeWeightDependence.__doc__
+    translations = identity(["w_min", "w_max"])
+    possible_models = {"stdp"}
+
+
+TsodyksMarkramSynapse = unsupported(synapses.TsodyksMarkramSynapse, "no short-term plasticity yet")
+AdditivePotentiationMultiplicativeDepression = unsupported(
+    synapses.AdditivePotentiationMultiplicativeDepression, "weight dependences: additive, multiplicative")
+GutigWeightDependence = unsupported(synapses.GutigWeightDependence,
+                                    "weight dependences: additive, multiplicative")
+
+
+# -- current sources -----------------------------------------------------------------
+
+class CurrentSource(StandardCurrentSource):
+    """A PyNN current source lowered to sk.StepCurrent injections: a change at time t
+    acts on the membrane from the step [t, t + dt) on, as in pyNN.nest (which sends
+    the change min_delay early to cancel the device's delay)."""
+
+    def __init__(self, **parameters):
+        object.__setattr__(self, "_native", {})
+        object.__setattr__(self, "_injections", [])
+        super().__init__(**parameters)
+        space = ParameterSpace(self.default_parameters, self.get_schema(), shape=(1,))
+        space.update(**parameters)
+        self.set_native_parameters(self.translate(space))
+
+    def get_native_parameters(self):
+        return ParameterSpace(dict(self._native), shape=(1,))
+
+    def set_native_parameters(self, parameters):
+        parameters.evaluate(simplify=True)
+        for name, value in parameters.items():
+            self._native[name] = value.value if isinstance(value, Sequence) else value
+        for injection in self._injections:                # between runs: the next run uses it
+            injection.current = self.step_current(state.dt)
+
+    def inject_into(self, cells):
+        if not all(getattr(c, "celltype", None) is None or c.celltype.injectable for c in cells):
+            raise TypeError("Can't inject current into a spike source.")
+        state.require_unbuilt("injecting current")
+        state.injections.append((self, cells))
+
+    def _lower(self, net, sk_pops, cells):
+        ids = np.array([int(c) for c in cells], dtype=np.int64)
+        which, index = state.population_index(ids)
+        current = self.step_current(state.dt)
+        for p in np.unique(which):
+            pop = state.populations[p]
+            self._injections.append(net.inject(current, sk_pops[pop], index[which == p]))
+
+    def step_current(self, dt) -> sk.StepCurrent:
+        times, amplitudes = self.waveform(dt)
+        return sk.StepCurrent(np.asarray(times, float), amplitudes)
+
+
+def _window(p, dt):
+    start, stop = float(p["start"]), float(p["stop"])
+    return start, stop if stop < 1e11 else math.inf
+
+
+class DCSource(CurrentSource, electrodes.DCSource):
+    __doc__ = electrodes.DCSource.__doc__
+    translations = identity(electrodes.DCSource.default_parameters)
+
+    def waveform(self, dt):
+        start, stop = _window(self._native, dt)
+        amp = float(self._native["amplitude"])
+        return ([start], [amp]) if math.isinf(stop) else ([start, stop], [amp, 0.0])
+
+
+class StepCurrentSource(CurrentSource, electrodes.StepCurrentSource):
+    __doc__ = electrodes.StepCurrentSource.__doc__
+    translations = identity(electrodes.StepCurrentSource.default_parameters)
+
+    def waveform(self, dt):
+        return np.asarray(self._native["times"], float), np.asarray(self._native["amplitudes"], float)
+
+
+class ACSource(CurrentSource, electrodes.ACSource):
+    """A sine current, sampled once per step (a step current that changes every step)."""
+    translations = identity(electrodes.ACSource.default_parameters)
+
+    def waveform(self, dt):
+        p = self._native
+        start, stop = _window(p, dt)
+        if math.isinf(stop):
+            raise NotImplementedError("snnkit_pynn: an ACSource needs a finite stop time")
+        t = np.arange(round(start / dt), round(stop / dt)) * dt
+        amp = p["offset"] + p["amplitude"] * np.sin(2 * np.pi * p["frequency"] * (t - start) / 1000.0
+                                                    + np.deg2rad(p["phase"]))
+        return np.append(t, stop), np.append(amp, 0.0)
+
+
+class NoisyCurrentSource(CurrentSource, electrodes.NoisyCurrentSource):
+    """Gaussian current, a new value every ``dt`` ms (drawn when the network is built,
+    from numpy's global generator, as pyNN.brian2 does)."""
+    translations = identity(electrodes.NoisyCurrentSource.default_parameters)
+
+    def waveform(self, dt):
+        p = self._native
+        start, stop = _window(p, dt)
+        if math.isinf(stop):
+            raise NotImplementedError("snnkit_pynn: a NoisyCurrentSource needs a finite stop time")
+        step = max(float(p["dt"]), dt)
+        t = np.arange(start, stop, step)
+        return np.append(t, stop), np.append(p["mean"] + p["stdev"] * np.random.standard_normal(t.size), 0.0)
