@@ -31,3 +31,8 @@ def list_standard_models():
     return [obj.__name__ for obj in (IF_curr_exp, IF_cond_exp, IF_curr_delta, SpikeSourcePoisson,
                                      SpikeSourceArray)
             if isinstance(obj, type) and issubclass(obj, StandardCellType)]
+
+
+class NativeRNG(NumpyRNG):
+    """snnkit draws weights, delays and connections on the host with NumPy, so its
+    native generator for PyNN's random distributions is NumpyRNG."""
