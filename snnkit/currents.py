@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .validation import check_finite, fail
+from .validation import check_finite, check_indices, fail
 
 
 class StepCurrent:
@@ -66,10 +66,5 @@ class Injection:
             fail("current", current, "must be an sk.StepCurrent")
         if not isinstance(target, Population) or target.is_source:
             fail("Injection.target", getattr(target, "name", target), "must be a neuron population")
-        if indices is None:
-            indices = np.arange(target.size)
-        indices = np.asarray(indices, dtype=np.int64).ravel()
-        if indices.size and (indices.min() < 0 or indices.max() >= target.size):
-            bad = indices[(indices < 0) | (indices >= target.size)][0]
-            fail("Injection.indices", int(bad), f"must lie in [0, {target.size})")
+        indices = check_indices("Injection.indices", indices, target.size)
         self.current, self.target, self.indices = current, target, indices

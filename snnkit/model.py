@@ -6,14 +6,12 @@ Network to flat arrays for a backend when a Simulator is made.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .connectivity import Connector
 from .distributions import Distribution
 from .neurons import NeuronModel
 from .plasticity import STDP
 from .sources import SourceModel
-from .validation import check_count, check_finite, check_nonnegative, fail
+from .validation import check_count, check_finite, check_indices, check_nonnegative, fail
 
 RECEPTORS = {"excitatory": 0, "exc": 0, "E": 0, "inhibitory": 1, "inh": 1, "I": 1}
 
@@ -137,12 +135,7 @@ class Monitor:
         if variable != "spikes" and variable not in target.model.state_variables:
             fail("Monitor.variable", variable, "must be 'spikes' or one of "
                  f"{', '.join(target.model.state_variables) or '(none: a source only has spikes)'}")
-        if indices is None:
-            indices = np.arange(target.size)
-        indices = np.asarray(indices, dtype=np.int64).ravel()
-        if indices.size and (indices.min() < 0 or indices.max() >= target.size):
-            bad = indices[(indices < 0) | (indices >= target.size)][0]
-            fail("Monitor.indices", int(bad), f"must lie in [0, {target.size})")
+        indices = check_indices("Monitor.indices", indices, target.size)
         self.target, self.variable = target, variable
         self.indices = indices
         self.every = check_count("Monitor.every", every, minimum=1)

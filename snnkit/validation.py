@@ -92,3 +92,14 @@ def broadcast_per_neuron(name: str, value, size: int, batch: int | None = None) 
     if batch is not None:
         allowed += f" with batch = {batch}"
     fail(name, arr, "must be " + allowed)
+
+
+def check_indices(name: str, indices, size: int):
+    """Neuron indices (default: all ``size``) as int64, each in [0, size)."""
+    if indices is None:
+        return np.arange(size)
+    indices = np.asarray(indices, dtype=np.int64).ravel()
+    if indices.size and (indices.min() < 0 or indices.max() >= size):
+        bad = indices[(indices < 0) | (indices >= size)][0]
+        fail(name, int(bad), f"must lie in [0, {size})")
+    return indices

@@ -226,6 +226,14 @@ def _window(p, dt):
     return start, stop if stop < 1e11 else math.inf
 
 
+def _bounded_window(source, dt):
+    """(start, stop) of a source sampled step by step, which needs an end."""
+    start, stop = _window(source._native, dt)
+    if math.isinf(stop):
+        raise NotImplementedError(f"snnkit_pynn: a {type(source).__name__} needs a finite stop time")
+    return start, stop
+
+
 class DCSource(CurrentSource, electrodes.DCSource):
     __doc__ = electrodes.DCSource.__doc__
     translations = identity(electrodes.DCSource.default_parameters)
@@ -250,9 +258,7 @@ class ACSource(CurrentSource, electrodes.ACSource):
 
     def waveform(self, dt):
         p = self._native
-        start, stop = _window(p, dt)
-        if math.isinf(stop):
-            raise NotImplementedError("snnkit_pynn: an ACSource needs a finite stop time")
+        start, stop = _bounded_window(self, dt)
         t = np.arange(round(start / dt), round(stop / dt)) * dt
         amp = p["offset"] + p["amplitude"] * np.sin(2 * np.pi * p["frequency"] * (t - start) / 1000.0
                                                     + np.deg2rad(p["phase"]))
@@ -266,9 +272,7 @@ class NoisyCurrentSource(CurrentSource, electrodes.NoisyCurrentSource):
 
     def waveform(self, dt):
         p = self._native
-        start, stop = _window(p, dt)
-        if math.isinf(stop):
-            raise NotImplementedError("snnkit_pynn: a NoisyCurrentSource needs a finite stop time")
+        start, stop = _bounded_window(self, dt)
         step = max(float(p["dt"]), dt)
         t = np.arange(start, stop, step)
         return np.append(t, stop), np.append(p["mean"] + p["stdev"] * np.random.standard_normal(t.size), 0.0)
