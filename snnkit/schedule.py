@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .recording import state_array
+
 
 class Schedule:
     def __init__(self, network, plan, groups: dict, backend, dt: float, batch: int):
@@ -42,7 +44,6 @@ class Schedule:
                 if j >= 0:
                     np.add.at(total, columns, amplitudes[j])
             return np.broadcast_to(total, (self.batch, size))
-        from .recording import state_array
         changes = np.concatenate([s for _, s, _ in sources]) if sources else np.zeros(0, np.int64)
         return changes, current_at, state_array(self.groups[name], "i_inject")
 
