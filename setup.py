@@ -24,12 +24,14 @@ setup(
     long_description=(HERE / "README.md").read_text() if (HERE / "README.md").exists() else "",
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=find_packages(include=["snnkit", "snnkit.*"]) + ["snnkit.kernel_sources", "snnkit_pynn"],
+    packages=find_packages(include=["snnkit", "snnkit.*"]) + ["snnkit.kernel_sources", "snnkit_pynn", "snnkit_nengo"],
     # the device kernels live at the top level in kernels/ and install as snnkit/kernel_sources;
     # the frontends live in frontends/ and install as top-level packages
-    package_dir={"snnkit.kernel_sources": "kernels", "snnkit_pynn": "frontends/snnkit_pynn"},
+    package_dir={"snnkit.kernel_sources": "kernels", "snnkit_pynn": "frontends/snnkit_pynn",
+                 "snnkit_nengo": "frontends/snnkit_nengo"},
     package_data={"snnkit.kernel_sources": ["*.c", "*.h", "*.md"]},
     install_requires=["numpy>=1.24", "h5py>=3.8", "tqdm>=4.60", "matplotlib>=3.6"],
     extras_require=extras,
-    entry_points={"console_scripts": ["snnkit = snnkit.cli:main"]},
+    entry_points={"console_scripts": ["snnkit = snnkit.cli:main"],
+                  "nengo.backends": ["snnkit = snnkit_nengo:Simulator"]},
 )

@@ -11,6 +11,7 @@
 #define GROUP_ID ((u32)blockIdx.x)
 #define NUM_GROUPS ((u32)gridDim.x)
 #define BARRIER() __syncthreads()
+#define BARRIER_GLOBAL() __syncthreads()                 /* also orders global memory in the block */
 
 typedef unsigned int u32;
 typedef unsigned long long u64;

@@ -14,6 +14,7 @@
 #define GROUP_ID ((uint)get_group_id(0))
 #define NUM_GROUPS ((uint)get_num_groups(0))
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
+#define BARRIER_GLOBAL() barrier(CLK_GLOBAL_MEM_FENCE)   /* global writes visible to the work-group */
 
 typedef uint u32;
 typedef ulong u64;

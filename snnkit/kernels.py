@@ -37,6 +37,10 @@ def plane_stride(count: int) -> int:
     return -(-count // GROUP_SIZE) * GROUP_SIZE
 
 
+# the tables and buffers every nengo program kernel takes (kernels/nengo.h: NENGO_ARGS)
+NENGO_TAIL = [("ints", "ptr"), ("reals", "ptr"), ("heap", "ptr"), ("stream", "ptr"), ("stream_cols", "u32"),
+              ("probe_out", "ptr"), ("probe_cols", "u32"), ("probe_mask", "ptr"), ("probe_groups", "u32")]
+
 # a kernel that needs the step number k gets it from these (kernels/clock.h)
 CLOCK = [("step_offset", "u32"), ("step_clock", "ptr")]
 
@@ -77,7 +81,18 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
     "clock_tick": ("clock.c", [("steps", "u32"), ("step_clock", "ptr")]),
+    # the nengo frontend (frontends/snnkit_nengo): a program of stages over one heap (kernels/nengo.h)
+    "nengo_steps": ("nengo_steps.c", [
+        ("first_stage", "u32"), ("n_stages", "u32"), ("k0", "u32"), ("n_steps", "u32"), ("dt", "real"),
+        ("stages", "ptr"), *NENGO_TAIL]),
+    "nengo_stage": ("nengo_steps.c", [("stage", "u32"), ("k", "u32"), ("dt", "real"), ("stages", "ptr"),
+                                      *NENGO_TAIL]),
+    "nengo_gather": ("nengo_io.c", [("n", "u32"), ("index", "ptr"), ("heap", "ptr"), ("out", "ptr")]),
+    "nengo_scatter": ("nengo_io.c", [("n", "u32"), ("index", "ptr"), ("values", "ptr"), ("heap", "ptr")]),
 }
+
+# op files that need headers beyond the common ones
+EXTRA_HEADERS = {"nengo_steps.c": ["nengo.h"]}
 
 # rows of the packed LIF parameter array (params[P_x * param_plane + p])
 LIF_PARAMS = ["v_rest", "v_reset", "v_thresh", "i_offset", "decay_m", "dt_over_tau_m", "dt_over_cm",
@@ -118,7 +133,8 @@ def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
                       definitions(real, switches), _read("clock.h"), _read("philox.h"), _read("spikes.h"),
-                      _read("layout.h"), _read("propagate.h"), _read(file)])
+                      _read("layout.h"), _read("propagate.h"),
+                      *(_read(h) for h in EXTRA_HEADERS.get(file, ())), _read(file)])
     dump = os.environ.get("SNNKIT_DUMP_KERNELS")
     if dump:
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
