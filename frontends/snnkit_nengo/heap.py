@@ -28,7 +28,7 @@ class Heap:
     def add(self, base: Signal) -> None:
         if base not in self.offset:
             self.offset[base] = self.size
-            self.size += base.initial_value.nnz if base.sparse else base.size
+            self.size += csr(base.initial_value).nnz if base.sparse else base.size
 
     def constant(self, value: float) -> int:
         """A slot holding ``value``."""
@@ -41,7 +41,7 @@ class Heap:
         base = sig.base
         first = self.offset[base]
         if base.sparse:
-            return first + np.arange(base.initial_value.nnz)
+            return first + np.arange(csr(base.initial_value).nnz)
         local = np.arange(base.size, dtype=np.int64)
         view = np.ndarray(shape=sig.shape, dtype=np.int64, buffer=local, offset=sig.elemoffset * 8,
                           strides=tuple(s * 8 for s in sig.elemstrides))

@@ -47,6 +47,12 @@ class Mirrors:
             value = csr(base.initial_value).data if base.sparse else np.asarray(base.initial_value).ravel()
             flat[...] = value
 
+    def write(self, sig, values: np.ndarray) -> None:
+        """Values written to ``sig`` from outside (sim.signals[sig] = ...), if it has a mirror."""
+        if sig.base in self.flat:
+            _, pos = self.positions(sig)
+            self.flat[sig.base][pos] = values
+
     def positions(self, sig) -> tuple[np.ndarray, np.ndarray]:
         """(heap indices, positions in the base's flat mirror) of the elements of ``sig``."""
         idx = self.heap.indices(sig).ravel()

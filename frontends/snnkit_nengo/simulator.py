@@ -10,7 +10,9 @@ unless a host operator (a Node with an input, an operator without a kernel) need
 
 from __future__ import annotations
 
+import os
 import warnings
+from collections.abc import MutableMapping
 
 import numpy as np
 from nengo.builder import Model
@@ -33,14 +35,15 @@ MAX_CHUNK_STEPS = 2000
 
 
 class Simulator:
-    """Run a nengo model on snnkit. ``backend``: "numpy", "opencl", "cupy" or "auto";
+    """Run a nengo model on snnkit. ``backend``: "numpy", "opencl", "cupy" or "auto" (default:
+    the SNNKIT_NENGO_BACKEND environment variable, else "auto");
     ``device``: the backend's device (OpenCL "platform:device" or a name; a CUDA index);
     ``dtype``: the signals' float type (nengo's rc precision by default, float64)."""
 
     unsupported = []
 
     def __init__(self, network, dt=0.001, seed=None, model=None, progress_bar=True, optimize=True,
-                 backend="numpy", device=None, dtype=None):
+                 backend=None, device=None, dtype=None):
         self.closed = True            # until built: __del__ and close() of a failed build do nothing
         self.progress_bar = progress_bar
         self.optimize = optimize
@@ -56,7 +59,10 @@ class Simulator:
                 self.model.build(network, progress=pt.next_stage("Building", "Build"))
         from nengo.rc import rc
         dtype = np.dtype(dtype or rc.float_dtype)
+        if dtype.itemsize < 4:            # float16 signals are computed in float32 and read back as float16
+            dtype = np.dtype(np.float32)
         options = {} if device is None else {"device": device}
+        backend = backend or os.environ.get("SNNKIT_NENGO_BACKEND", "auto")
         self.backend = get_backend(backend, dtype=dtype, **options)
         self._probes = list(self.model.probes)
         planner = Planner(self.model, dtype, self._probes)
@@ -104,6 +110,27 @@ class Simulator:
 
     def __exit__(self, exc_type, exc_value, traceback):
         self.close()
+
+    def __getstate__(self):
+        signals = {k: v for k, v in self.signals.items() if not k.readonly} if not self.closed else {}
+        return dict(model=self.model, signals=signals, dt=self.dt, seed=self.seed, progress_bar=self.progress_bar,
+                    optimize=self.optimize, closed=self.closed, backend=self.backend.name,
+                    dtype=self.backend.dtype.str, probe_outputs={p: self._sim_data[p] for p in self._probes})
+
+    def __setstate__(self, state):
+        self.__init__(network=None, model=state["model"], dt=state["dt"], seed=state["seed"],
+                      progress_bar=state["progress_bar"], optimize=state["optimize"], backend=state["backend"],
+                      dtype=state["dtype"])
+        signals = self.signals
+        for key, value in state["signals"].items():
+            signals[key] = value
+        for key, value in state["probe_outputs"].items():
+            self._sim_data[key].extend(value)
+        heap = self._run.read_heap()
+        self._n_steps = int(round(float(heap[self._heap.indices(self.model.step)])))
+        self._time = float(np.int64(self._n_steps) * self.dt)
+        if state["closed"]:
+            self.close()
 
     @property
     def dt(self):
@@ -260,12 +287,25 @@ class Simulator:
         self.data.reset()
 
 
-class HeapSignals:
-    """Read access to signal values: ``sim.signals[sig]`` returns a host copy."""
+class HeapSignals(MutableMapping):
+    """``sim.signals``: Signal -> a host copy of its current value; assigning to a signal
+    writes the device's heap."""
 
     def __init__(self, sim: Simulator):
         self.sim = sim
         self.heap = sim._run.read_heap()
+
+    def __setitem__(self, sig, value):
+        idx = self.sim._heap.indices(sig)
+        if sig.base.sparse:
+            value = value.data
+        values = np.broadcast_to(np.asarray(value, dtype=self.heap.dtype), idx.shape).ravel()
+        self.sim._run.scatter(idx.ravel(), values)
+        self.heap[idx.ravel()] = values
+        self.sim._planner.mirrors.write(sig, values)
+
+    def __delitem__(self, sig):
+        raise TypeError("signals cannot be deleted")
 
     def __getitem__(self, sig):
         idx = self.sim._heap.indices(sig)
