@@ -13,8 +13,9 @@
  *               columns: dst, ptr (count + 1, relative to the a/x columns), a, x, keep, scale (reals)
  *   NK_TIME     step += 1; time = step * dt (nengo TimeUpdate)        words: step, time (heap)
  *   NK_NEURONS  nengo's LIF, LIFRate, RectifiedLinear, SpikingRectifiedLinear, Sigmoid, Tanh
- *               columns: type, J, output, state 0, state 1, parameter offset (reals: tau_rc,
- *               tau_ref, min_voltage, amplitude)
+ *               word 2: the neuron type (one per stage); columns: J, output, state 0, state 1,
+ *               parameter offset (reals: tau_rc, tau_ref, min_voltage, amplitude,
+ *               expm1(-dt / tau_rc) as the host computes it)
  *   NK_FILTER   nengo LinearFilter steps NoX, OneX, NoD, General (state order <= FILTER_MAX_ORDER)
  *               columns: input, output, X[0] (heap), X stride, parameter offset (reals: kind,
  *               order n, inc, then A (n x n), B (n), C (n), D; OneX: a, b = C*B)
@@ -69,9 +70,10 @@ INLINE void nengo_linear(GLOBAL const u32* st, u32 i, NENGO_ARGS)
     heap[dst] = ints[st[6] + i] ? heap[dst] + acc : acc;
 }
 
+/* neuron i of a stage of one neuron type (word 2) */
 INLINE void nengo_neuron(GLOBAL const u32* st, u32 i, real dt, NENGO_ARGS)
 {
-    const u32 type = ints[st[2] + i];
+    const u32 type = st[2];
     const u32 j_at = ints[st[3] + i], out_at = ints[st[4] + i];
     const u32 s0 = ints[st[5] + i], s1 = ints[st[6] + i];
     GLOBAL const real* p = reals + ints[st[7] + i];
@@ -81,7 +83,11 @@ INLINE void nengo_neuron(GLOBAL const u32* st, u32 i, real dt, NENGO_ARGS)
         real refractory_time = heap[s1] - dt;
         const real delta_t = fmin(fmax(dt - refractory_time, (real)0), dt);
         real v = heap[s0];
-        v -= (J - v) * expm1(-delta_t / tau_rc);
+        /* expm1(-delta_t / tau_rc): p[4] holds its value for delta_t == dt (every neuron
+         * not refractory), computed by the host's libm as nengo's NumPy does; only a
+         * refractory period ending within this step needs the device's expm1 */
+        const real decay = delta_t == dt ? p[4] : (delta_t == (real)0 ? (real)0 : expm1(-delta_t / tau_rc));
+        v -= (J - v) * decay;
         const int spiked = v > (real)1;
         heap[out_at] = spiked ? amplitude / dt : (real)0;
         if (spiked)
@@ -150,26 +156,36 @@ INLINE void nengo_filter(GLOBAL const u32* st, u32 i, NENGO_ARGS)
     heap[out_at] = inc ? heap[out_at] + y : y;
 }
 
-/* item i of stage `st` at step row k of the chunk */
-INLINE void nengo_item(GLOBAL const u32* st, u32 i, u32 k, real dt, NENGO_ARGS)
+/* items first, first + stride, ... of stage `st` at step row k of the chunk; the kind is
+ * tested once, so that each kind's loop is a loop of its own */
+INLINE void nengo_items(GLOBAL const u32* st, u32 first, u32 stride, u32 k, real dt, NENGO_ARGS)
 {
-    const u32 kind = st[0];
+    const u32 kind = st[0], count = st[1];
     if (kind == NK_LINEAR) {
-        nengo_linear(st, i, NENGO_PASS);
+        for (u32 i = first; i < count; i += stride)
+            nengo_linear(st, i, NENGO_PASS);
     } else if (kind == NK_NEURONS) {
-        nengo_neuron(st, i, dt, NENGO_PASS);
+        for (u32 i = first; i < count; i += stride)
+            nengo_neuron(st, i, dt, NENGO_PASS);
     } else if (kind == NK_FILTER) {
-        nengo_filter(st, i, NENGO_PASS);
+        for (u32 i = first; i < count; i += stride)
+            nengo_filter(st, i, NENGO_PASS);
     } else if (kind == NK_TIME) {
-        const real step = heap[st[2]] + (real)1;
-        heap[st[2]] = step;
-        heap[st[3]] = step * dt;
+        if (first == 0) {
+            const real step = heap[st[2]] + (real)1;
+            heap[st[2]] = step;
+            heap[st[3]] = step * dt;
+        }
     } else if (kind == NK_STREAM) {
-        const u32 dst = ints[st[2] + i];
-        const real value = stream[k * stream_cols + ints[st[3] + i]];
-        heap[dst] = ints[st[4] + i] ? heap[dst] + value : value;
+        for (u32 i = first; i < count; i += stride) {
+            const u32 dst = ints[st[2] + i];
+            const real value = stream[k * stream_cols + ints[st[3] + i]];
+            heap[dst] = ints[st[4] + i] ? heap[dst] + value : value;
+        }
     } else if (kind == NK_PROBE) {
-        if (probe_mask[k * probe_groups + ints[st[4] + i]])
-            probe_out[k * probe_cols + ints[st[3] + i]] = heap[ints[st[2] + i]];
+        for (u32 i = first; i < count; i += stride) {
+            if (probe_mask[k * probe_groups + ints[st[4] + i]])
+                probe_out[k * probe_cols + ints[st[3] + i]] = heap[ints[st[2] + i]];
+        }
     }
 }

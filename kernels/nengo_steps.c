@@ -8,23 +8,23 @@
  */
 
 KERNEL void nengo_steps(u32 first_stage, u32 n_stages, u32 k0, u32 n_steps, real dt,
-                        GLOBAL const u32* stages, NENGO_ARGS)
+                        GLOBAL const u32* stages, GLOBAL const u32* ints, GLOBAL const real* reals, GLOBAL real* heap,
+                        GLOBAL const real* stream, u32 stream_cols, GLOBAL real* probe_out, u32 probe_cols,
+                        GLOBAL const u32* probe_mask, u32 probe_groups)
 {
     for (u32 k = k0; k < k0 + n_steps; ++k) {
         for (u32 s = first_stage; s < first_stage + n_stages; ++s) {
-            GLOBAL const u32* st = stages + s * STAGE_WORDS;
-            const u32 count = st[1];
-            for (u32 i = LOCAL_ID; i < count; i += LOCAL_SIZE)
-                nengo_item(st, i, k, dt, NENGO_PASS);
+            nengo_items(stages + s * STAGE_WORDS, LOCAL_ID, LOCAL_SIZE, k, dt, NENGO_PASS);
             BARRIER_GLOBAL();
         }
     }
 }
 
-KERNEL void nengo_stage(u32 stage, u32 k, real dt, GLOBAL const u32* stages, NENGO_ARGS)
+KERNEL void nengo_stage(u32 stage, u32 k, real dt, GLOBAL const u32* stages,
+                        GLOBAL const u32* ints, GLOBAL const real* reals, GLOBAL real* heap,
+                        GLOBAL const real* stream, u32 stream_cols, GLOBAL real* probe_out, u32 probe_cols,
+                        GLOBAL const u32* probe_mask, u32 probe_groups)
 {
     GLOBAL const u32* st = stages + stage * STAGE_WORDS;
-    const u32 i = GLOBAL_ID;
-    if (i < st[1])
-        nengo_item(st, i, k, dt, NENGO_PASS);
+    nengo_items(st, GLOBAL_ID, st[1], k, dt, NENGO_PASS);        /* one item per work-item */
 }

@@ -204,3 +204,18 @@ def test_empty_model_and_no_probes(backend):
         nengo.Ensemble(0 + 1, 1)                                 # nengo forbids 0 neurons
     sim, data = run(net, backend, t=0.01)
     assert data == {} and sim.n_steps == 10
+
+
+def test_stage_per_launch_path_matches(backend, monkeypatch):
+    """Large programs run one launch per stage (nengo_stage) instead of one work-group for
+    all stages (nengo_steps): forced here on a small model, it must give the same result."""
+    if backend == "numpy":
+        pytest.skip("device backends only")
+    from snnkit_nengo import device_program
+    net = single_neuron()
+    _, whole = run(net, backend, t=0.2)
+    monkeypatch.setattr(device_program, "SINGLE_GROUP_ITEMS", 0)
+    sim, staged = run(net, backend, t=0.2)
+    assert not sim._run.single_group
+    for probe in net.all_probes:
+        np.testing.assert_array_equal(staged[probe], whole[probe])

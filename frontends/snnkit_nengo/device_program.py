@@ -36,6 +36,7 @@ class DeviceProgram:
         self.rows = 1
         self.counts = [s.count for s in program.stages]
         self.single_group = max(self.counts, default=0) <= SINGLE_GROUP_ITEMS
+        self.io = {}
         self._bind()
 
     def _tail(self) -> dict:
@@ -66,20 +67,33 @@ class DeviceProgram:
     def gather(self, index: np.ndarray) -> np.ndarray:
         if index.size == 0:
             return np.zeros(0, self.dtype)
-        a = self.backend.kernel_arg
-        idx = self.backend.to_device(index.astype(np.uint32))
-        out = self.backend.zeros(index.size, self.dtype)
-        self.backend.bind("nengo_gather", index.size, n=index.size, index=a(idx), heap=a(self.heap), out=a(out))()
+        launch, out = self._io("gather", index)
+        launch()
         return self.backend.to_host(out)
 
     def scatter(self, index: np.ndarray, values: np.ndarray) -> None:
         if index.size == 0:
             return
-        a = self.backend.kernel_arg
-        idx = self.backend.to_device(index.astype(np.uint32))
-        vals = self.backend.to_device(np.asarray(values, self.dtype))
-        self.backend.bind("nengo_scatter", index.size, n=index.size, index=a(idx), values=a(vals),
-                          heap=a(self.heap))()
+        launch, buffer = self._io("scatter", index)
+        self.backend.assign(buffer, np.asarray(values, self.dtype))
+        launch()
+
+    def _io(self, kind: str, index: np.ndarray):
+        """The bound gather / scatter kernel of a host operator's index array, and its value buffer
+        (made once: host operators move the same elements every step)."""
+        key = (kind, id(index))
+        if key not in self.io or self.io[key][0] is not index:
+            a = self.backend.kernel_arg
+            idx = self.backend.to_device(index.astype(np.uint32))
+            buffer = self.backend.zeros(index.size, self.dtype)
+            if kind == "gather":
+                launch = self.backend.bind("nengo_gather", index.size, n=index.size, index=a(idx),
+                                           heap=a(self.heap), out=a(buffer))
+            else:
+                launch = self.backend.bind("nengo_scatter", index.size, n=index.size, index=a(idx),
+                                           values=a(buffer), heap=a(self.heap))
+            self.io[key] = (index, idx, launch, buffer)
+        return self.io[key][2], self.io[key][3]
 
     def begin_chunk(self, stream: np.ndarray, mask: np.ndarray) -> None:
         rows = mask.shape[0]

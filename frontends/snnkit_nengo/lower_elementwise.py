@@ -20,8 +20,9 @@ from .lower_linear import NotLowerable
 @dataclass
 class Columns:
     """Per-element u32 columns, with per-operator parameters at ``param`` offsets of ``params``."""
-    columns: list          # arrays of heap indices (or codes), one per kernel column
-    params: np.ndarray     # this operator's reals; ``param`` columns index into them
+    columns: list          # arrays of heap indices, one per kernel column; the last: parameter offsets
+    params: np.ndarray     # this operator's reals; the last column indexes into them
+    subkind: int = 0       # a stage holds one subkind (neuron type)
 
 
 def lower_neurons(op, heap: Heap) -> Columns:
@@ -37,9 +38,12 @@ def lower_neurons(op, heap: Heap) -> Columns:
     unused = np.full(j.size, ONE)
     s0 = state.get("voltage", unused)
     s1 = state.get("refractory_time", unused)
-    params = np.array([getattr(neurons, "tau_rc", 0.0), getattr(neurons, "tau_ref", 0.0),
-                       getattr(neurons, "min_voltage", 0.0), getattr(neurons, "amplitude", 1.0)], float)
-    return Columns([np.full(j.size, NEURON_TYPES[name]), j, out, s0, s1, np.zeros(j.size)], params)
+    tau_rc = getattr(neurons, "tau_rc", 1.0)
+    # nengo's expm1(-delta_t / tau_rc) for delta_t == dt, in the signals' precision, by NumPy
+    decay = np.expm1(-np.full(1, heap.dt, heap.dtype) / tau_rc)[0]
+    params = np.array([tau_rc, getattr(neurons, "tau_ref", 0.0), getattr(neurons, "min_voltage", 0.0),
+                       getattr(neurons, "amplitude", 1.0), decay], float)
+    return Columns([j, out, s0, s1, np.zeros(j.size)], params, NEURON_TYPES[name])
 
 
 def filter_kind(process: LinearFilter, dt: float, shape):

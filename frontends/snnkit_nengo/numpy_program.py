@@ -76,7 +76,7 @@ class NumpyProgram:
             return self.plan_linear(col(w[0], n), col(w[1], n + 1), w[2], w[3], col(w[4], n).astype(bool),
                                     self.reals[w[5]:w[5] + n])
         if kind == NK_NEURONS:
-            return self.plan_neurons(*(col(x, n) for x in w[:6]))
+            return self.plan_neurons(w[0], *(col(x, n) for x in w[1:6]))
         if kind == NK_FILTER:
             return self.plan_filters(*(col(x, n) for x in w[:5]))
         if kind == NK_STREAM:
@@ -111,23 +111,22 @@ class NumpyProgram:
             heap[dst] = np.where(keep, heap[dst] + acc, acc)
         return linear
 
-    def plan_neurons(self, types, j_at, out_at, s0, s1, p_at):
+    def plan_neurons(self, code, j_at, out_at, s0, s1, p_at):
         heap, reals, dt, one = self.heap, self.reals, self.dt, self.real(1)
-        groups = []
-        for code in np.unique(types):
-            sel = types == code
-            p = p_at[sel]
-            groups.append((code, j_at[sel], out_at[sel], s0[sel], s1[sel], reals[p], reals[p + 1], reals[p + 2],
-                           reals[p + 3]))
+        groups = [(code, j_at, out_at, s0, s1, *(reals[p_at + i] for i in range(5)))]
 
         def neurons(k):
-            for code, j_i, out_i, s0_i, s1_i, tau_rc, tau_ref, min_voltage, amplitude in groups:
+            for code, j_i, out_i, s0_i, s1_i, tau_rc, tau_ref, min_voltage, amplitude, decay_dt in groups:
                 J = heap[j_i]
                 if code == NT_LIF:
                     refractory_time = heap[s1_i] - dt
                     delta_t = np.minimum(np.maximum(dt - refractory_time, 0), dt)
                     v = heap[s0_i]
-                    v = v - (J - v) * np.expm1(-delta_t / tau_rc)
+                    # kernels/nengo.h: the host's expm1(-dt / tau_rc) unless refractory ends in this step
+                    with np.errstate(invalid="ignore"):
+                        decay = np.where(delta_t == dt, decay_dt,
+                                         np.where(delta_t == 0, 0, np.expm1(-delta_t / tau_rc)))
+                    v = v - (J - v) * decay
                     spiked = v > one
                     heap[out_i] = np.where(spiked, amplitude / dt, 0)
                     with np.errstate(divide="ignore", invalid="ignore"):

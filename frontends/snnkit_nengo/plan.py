@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 from nengo.builder.operator import TimeUpdate
+from nengo.builder.probe import SimProbe
 from nengo.utils.simulator import operator_dependency_graph
 
 from .codes import NK_FILTER, NK_LINEAR, NK_NEURONS, NK_PROBE, NK_STREAM, NK_TIME
@@ -49,6 +50,8 @@ def classify(op, heap: Heap):
     """(kind, lowered) for a device stage, or ("host", None)."""
     if isinstance(op, TimeUpdate):
         return NK_TIME, None
+    if type(op) is SimProbe:                 # marks a signal as read; does nothing (probes: NK_PROBE)
+        return "none", None
     for kind, lowering in ((NK_LINEAR, lower), (NK_NEURONS, lower_neurons), (NK_FILTER, lower_filter)):
         try:
             return kind, lowering(op, heap)
@@ -86,6 +89,8 @@ class Planner:
             groups = defaultdict(list)
             for op in self.by_depth[d]:
                 kind, lowered = self.lowered[op]
+                if kind == "none":
+                    continue
                 if kind == "host":
                     host = HostOp(op, self.mirrors, self.model.time)
                     groups[NK_STREAM if host.streamed else "host"].append(host)
@@ -119,15 +124,19 @@ class Planner:
                      t.int_column(rows.keep), t.real_column(rows.scale)]
             self.stages.append(Stage(NK_LINEAR, rows.dst.size, words, label(items)))
         elif kind in (NK_NEURONS, NK_FILTER):
-            columns = []
-            for _, lowered in items:
-                offset = t.real_column(lowered.params)
-                cols = list(lowered.columns)
-                cols[-1] = np.full(cols[0].size, offset)
-                columns.append(cols)
-            merged = [np.concatenate(parts) for parts in zip(*columns)]
-            words = [t.int_column(c) for c in merged]
-            self.stages.append(Stage(kind, merged[0].size, words, label(items)))
+            for subkind in sorted({lowered.subkind for _, lowered in items}):    # one neuron type a stage
+                same = [(op, lowered) for op, lowered in items if lowered.subkind == subkind]
+                columns = []
+                for _, lowered in same:
+                    offset = t.real_column(lowered.params)
+                    cols = list(lowered.columns)
+                    cols[-1] = np.full(cols[0].size, offset)
+                    columns.append(cols)
+                merged = [np.concatenate(parts) for parts in zip(*columns)]
+                words = [t.int_column(c) for c in merged]
+                if kind == NK_NEURONS:
+                    words = [subkind] + words
+                self.stages.append(Stage(kind, merged[0].size, words, label(same)))
         elif kind == NK_STREAM:
             self.add_streams(items)
 
