@@ -94,7 +94,7 @@ def main(argv=None):
                                                  f"run {r['run_s']:6.2f} s" if "run_s" in r else r["error"]),
                   flush=True)
         ref = rows.get("reference", {}).get("output")
-        for name, r in rows.items():
+        for r in rows.values():
             if ref is not None and "output" in r:
                 r["max_abs_diff_vs_reference"] = float(np.max(np.abs(np.array(r["output"]) - np.array(ref))))
     for model, rows in results["models"].items():

@@ -102,7 +102,7 @@ class Simulator:
     def __del__(self):
         if not getattr(self, "closed", True):
             warnings.warn(f"Simulator with model={self.model} was deallocated while open. Please close "
-                          "simulators manually to ensure resources are properly freed.", ResourceWarning)
+                          "simulators manually to ensure resources are properly freed.", ResourceWarning, stacklevel=2)
 
     def __enter__(self):
         if self.closed:
@@ -198,7 +198,7 @@ class Simulator:
         steps = int(np.round(float(time_in_seconds) / self.dt))
         if steps == 0:
             warnings.warn(f"{time_in_seconds} results in running for 0 timesteps. Simulator "
-                          f"still at time {self.time}.")
+                          f"still at time {self.time}.", stacklevel=2)
         else:
             self.run_steps(steps, progress_bar=progress_bar)
 
@@ -225,7 +225,7 @@ class Simulator:
             if sample_every is not None:
                 raise ValidationError("Cannot specify both `dt` and `sample_every`. Use `sample_every` only.",
                                       attr="dt", obj=self)
-            warnings.warn("`dt` is deprecated. Use `sample_every` instead.", DeprecationWarning)
+            warnings.warn("`dt` is deprecated. Use `sample_every` instead.", DeprecationWarning, stacklevel=2)
             sample_every = dt
         period = 1 if sample_every is None else sample_every / self.dt
         steps = np.arange(1, self.n_steps + 1)
