@@ -13,9 +13,10 @@ extras = {
     "cuda": ["cupy-cuda12x>=13"],
     "nengo": ["nengo>=4.0"],
     "pynn": ["PyNN==0.13.*", "neo"],
+    "learn": ["scikit-learn>=1.3"],
     "test": ["pytest>=7", "libsonata>=0.1.20"],
 }
-extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "test") for req in extras[name]})
+extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "learn", "test") for req in extras[name]})
 
 setup(
     name="snnkit",
