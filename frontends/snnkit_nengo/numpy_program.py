@@ -113,44 +113,44 @@ class NumpyProgram:
 
     def plan_neurons(self, code, j_at, out_at, s0, s1, p_at):
         heap, reals, dt, one = self.heap, self.reals, self.dt, self.real(1)
-        groups = [(code, j_at, out_at, s0, s1, *(reals[p_at + i] for i in range(5)))]
+        tau_rc, tau_ref, min_voltage, amplitude, decay_dt = (reals[p_at + i] for i in range(5))
 
         def neurons(k):
-            for code, j_i, out_i, s0_i, s1_i, tau_rc, tau_ref, min_voltage, amplitude, decay_dt in groups:
-                J = heap[j_i]
-                if code == NT_LIF:
-                    refractory_time = heap[s1_i] - dt
-                    delta_t = np.minimum(np.maximum(dt - refractory_time, 0), dt)
-                    v = heap[s0_i]
-                    # kernels/nengo.h: the host's expm1(-dt / tau_rc) unless refractory ends in this step
-                    with np.errstate(invalid="ignore"):
-                        decay = np.where(delta_t == dt, decay_dt,
-                                         np.where(delta_t == 0, 0, np.expm1(-delta_t / tau_rc)))
-                    v = v - (J - v) * decay
-                    spiked = v > one
-                    heap[out_i] = np.where(spiked, amplitude / dt, 0)
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        t_spike = tau_ref + (dt + tau_rc * np.log1p(-(v - one) / (J - one)))
-                    refractory_time = np.where(spiked, t_spike, refractory_time)
-                    v = np.where(v < min_voltage, min_voltage, v)
-                    heap[s0_i] = np.where(spiked, 0, v)
-                    heap[s1_i] = refractory_time
-                elif code == NT_LIF_RATE:
-                    j = J - one
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        rate = amplitude / (tau_ref + tau_rc * np.log1p(one / j))
-                    heap[out_i] = np.where(j > 0, rate, 0)
-                elif code == NT_RECTIFIED_LINEAR:
-                    heap[out_i] = amplitude * np.maximum(0, J)
-                elif code == NT_SPIKING_RECTIFIED_LINEAR:
-                    v = heap[s0_i] + np.maximum(J, 0) * dt
-                    n_spikes = np.floor(v)
-                    heap[out_i] = (amplitude / dt) * n_spikes
-                    heap[s0_i] = v - n_spikes
-                elif code == NT_SIGMOID:
-                    heap[out_i] = (one / tau_ref) / (one + np.exp(-J))
-                elif code == NT_TANH:
-                    heap[out_i] = (one / tau_ref) * np.tanh(J)
+            J = heap[j_at]
+            if code == NT_LIF:
+                refractory_time = heap[s1] - dt
+                delta_t = np.minimum(np.maximum(dt - refractory_time, 0), dt)
+                v = heap[s0]
+                # kernels/nengo.h: the host's expm1(-dt / tau_rc) unless refractory ends in this step
+                decay = np.where(delta_t == 0, 0, decay_dt)
+                partial = (delta_t != dt) & (delta_t != 0)
+                if partial.any():
+                    decay[partial] = np.expm1(-delta_t[partial] / tau_rc[partial])
+                v = v - (J - v) * decay
+                spiked = v > one
+                heap[out_at] = np.where(spiked, amplitude / dt, 0)
+                if spiked.any():
+                    refractory_time[spiked] = tau_ref[spiked] + (dt + tau_rc[spiked] * np.log1p(
+                        -(v[spiked] - one) / (J[spiked] - one)))
+                v = np.where(v < min_voltage, min_voltage, v)
+                heap[s0] = np.where(spiked, 0, v)
+                heap[s1] = refractory_time
+            elif code == NT_LIF_RATE:
+                j = J - one
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rate = amplitude / (tau_ref + tau_rc * np.log1p(one / j))
+                heap[out_at] = np.where(j > 0, rate, 0)
+            elif code == NT_RECTIFIED_LINEAR:
+                heap[out_at] = amplitude * np.maximum(0, J)
+            elif code == NT_SPIKING_RECTIFIED_LINEAR:
+                v = heap[s0] + np.maximum(J, 0) * dt
+                n_spikes = np.floor(v)
+                heap[out_at] = (amplitude / dt) * n_spikes
+                heap[s0] = v - n_spikes
+            elif code == NT_SIGMOID:
+                heap[out_at] = (one / tau_ref) / (one + np.exp(-J))
+            elif code == NT_TANH:
+                heap[out_at] = (one / tau_ref) * np.tanh(J)
         return neurons
 
     def plan_filters(self, in_at, out_at, x0, xs, p_at):
