@@ -126,8 +126,8 @@ def merge(rows: list[Rows]) -> Rows:
     unique, first, inverse = np.unique(dst, return_index=True, return_inverse=True)
     if unique.size == dst.size:
         return Rows(dst, keep, scale, np.concatenate([[0], np.cumsum(counts)]), a, x)
-    shared = np.bincount(inverse) > 1
-    if np.any(~keep[np.isin(inverse, np.flatnonzero(shared))]) or np.any(scale[shared[inverse]] != 1):
+    in_shared_row = (np.bincount(inverse) > 1)[inverse]
+    if np.any(~keep[in_shared_row]) or np.any(scale[in_shared_row] != 1):
         raise NotLowerable("a set and an increment of one element in one stage")
     term_row = np.repeat(inverse, counts)
     order = np.argsort(term_row, kind="stable")

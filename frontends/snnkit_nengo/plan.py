@@ -142,19 +142,18 @@ class Planner:
 
     def add_streams(self, hosts: list[HostOp]) -> None:
         """Stream stages: operators whose outputs overlap go to separate stages."""
-        pending = list(hosts)
+        pending = [(host, *host.stream_columns()) for host in hosts]
         while pending:
             taken, used, rest = [], set(), []
-            for host in pending:
-                index, _ = host.stream_columns()
-                if used.isdisjoint(index.tolist()):
-                    taken.append(host)
-                    used.update(index.tolist())
+            for entry in pending:
+                index = entry[1].tolist()
+                if used.isdisjoint(index):
+                    taken.append(entry)
+                    used.update(index)
                 else:
-                    rest.append(host)
+                    rest.append(entry)
             dst, col, inc = [], [], []
-            for host in taken:
-                index, is_inc = host.stream_columns()
+            for host, index, is_inc in taken:
                 host.stream_first = self.stream_cols
                 dst.append(index)
                 inc.append(is_inc)
@@ -165,7 +164,7 @@ class Planner:
             dst = np.concatenate(dst)
             self.stages.append(Stage(NK_STREAM, dst.size, [t.int_column(dst), t.int_column(np.concatenate(col)),
                                                            t.int_column(np.concatenate(inc))],
-                                     ", ".join(str(h.op) for h in taken)))
+                                     ", ".join(str(host.op) for host, _, _ in taken)))
             pending = rest
 
     def add_probes(self) -> int:

@@ -74,7 +74,8 @@ class Simulator:
         self._streamed = planner.streamed
         self._probe_slices = planner.probe_slices
         self._step_order = [op for op in toposort(planner.graph) if hasattr(op, "make_step")]
-        initial = self._heap.initial()
+        # the heap at t = 0 (signals' initial values and constants): uploaded now, loaded again by reset()
+        self._initial = initial = self._heap.initial()
         if self.backend.name == "numpy":
             self._run = NumpyProgram(self.program, initial, self.model.dt)
         else:
@@ -176,7 +177,7 @@ class Simulator:
             raise SimulatorClosed("Cannot reset closed Simulator.")
         if seed is not None:
             self.seed = seed
-        self._run.load_heap(self._heap.initial())
+        self._run.load_heap(self._initial)
         self._planner.mirrors.reset()
         self.rng = np.random.RandomState(self.seed)
         # nengo makes every operator's step function in step order from one generator;
