@@ -30,10 +30,11 @@ KERNEL void stdp_on_pre(const u32 n_pre, const u32 n_post, const u32 n_synapses,
     }
 }
 
-/* postsynaptic spike: potentiation by the presynaptic trace, walking the transpose */
+/* postsynaptic spike: potentiation by the presynaptic trace less x_target (Diehl & Cook's
+ * x_tar: a synapse whose input was quieter than that is depressed), walking the transpose */
 KERNEL void stdp_on_post(const u32 n_pre, const u32 n_post, const u32 n_synapses, const u32 step_offset,
                          GLOBAL const u32* step_clock,
-                         const real a_plus, const real w_min, const real w_max, const u32 multiplicative,
+                         const real a_plus, const real x_target, const real w_min, const real w_max, const u32 multiplicative,
                          GLOBAL const u32* spike_list, GLOBAL const u32* spike_count,
                          GLOBAL const u32* col_ptr, GLOBAL const u32* col_syn, GLOBAL const u32* pre_index,
                          GLOBAL const real* trace_pre, GLOBAL real* weight)
@@ -46,7 +47,7 @@ KERNEL void stdp_on_post(const u32 n_pre, const u32 n_post, const u32 n_synapses
     GLOBAL real* w = weight + (u64)b * n_synapses;
     for (u32 k = col_ptr[j]; k < col_ptr[j + 1]; ++k) {
         const u32 s = col_syn[k];
-        real change = a_plus * trace_pre[b * n_pre + pre_index[s]];
+        real change = a_plus * (trace_pre[b * n_pre + pre_index[s]] - x_target);
         if (multiplicative) change = change * (w_max - w[s]);
         w[s] = fmin(fmax(w[s] + change, w_min), w_max);
     }

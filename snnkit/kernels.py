@@ -71,12 +71,26 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("spike_count", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"), ("trace_post", "ptr"),
         ("weight", "ptr")]),
     "stdp_on_post": ("stdp.c", [
-        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), *CLOCK, ("a_plus", "real"),
+        ("n_pre", "u32"), ("n_post", "u32"), ("n_synapses", "u32"), *CLOCK, ("a_plus", "real"), ("x_target", "real"),
         ("w_min", "real"), ("w_max", "real"), ("multiplicative", "u32"), ("spike_list", "ptr"),
         ("spike_count", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("pre_index", "ptr"),
         ("trace_pre", "ptr"), ("weight", "ptr")]),
     "trace_jump": ("stdp.c", [*CLOCK, ("nearest", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
                               ("trace", "ptr")]),
+    # resetting state between samples, counting spikes, batch learning (snnkit.learning)
+    "fill_real": ("fill.c", [("n_values", "u32"), ("value", "real"), ("values", "ptr")]),
+    "fill_u32": ("fill.c", [("n_values", "u32"), ("value", "u32"), ("values", "ptr")]),
+    "count_spikes": ("count_spikes.c", [*CLOCK, ("spike_list", "ptr"), ("spike_count", "ptr"), ("counts", "ptr")]),
+    "image_rates": ("learning.c", [
+        ("n_pixels", "u32"), ("batch", "u32"), ("stride", "u32"), ("offset", "u32"), ("dt_s", "real"),
+        ("images", "ptr"), ("sample_index", "ptr"), ("gain_hz", "ptr"), ("spike_probability", "ptr")]),
+    "combine_instances": ("learning.c", [
+        ("n_values", "u32"), ("batch", "u32"), ("stride", "u32"), ("offset", "u32"), ("scale", "real"),
+        ("lo", "real"), ("hi", "real"), ("accept", "ptr"), ("reference", "ptr"), ("values", "ptr")]),
+    "normalize_incoming": ("learning.c", [
+        ("n_post", "u32"), ("batch", "u32"), ("n_synapses", "u32"), ("squares", "u32"), ("target", "real"),
+        ("col_ptr", "ptr"),
+        ("col_syn", "ptr"), ("reference", "ptr"), ("weight", "ptr")]),
     "record_state": ("record.c", [
         ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),

@@ -82,7 +82,7 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
                    col_ptr=table.col_ptr, col_syn=table.col_syn,
                    trace_pre=np.zeros((batch, n_pre)), trace_post=np.zeros((batch, n_post)),
                    decay_plus=float(np.exp(-dt / rule.tau_plus)), decay_minus=float(np.exp(-dt / rule.tau_minus)),
-                   A_plus=rule.A_plus, A_minus=rule.A_minus, w_min=rule.w_min, w_max=rule.w_max,
+                   A_plus=rule.A_plus, A_minus=rule.A_minus, x_target=rule.x_target, w_min=rule.w_min, w_max=rule.w_max,
                    multiplicative=rule.weight_dependence == "multiplicative",
                    nearest=rule.pairing == "nearest")
     return syn

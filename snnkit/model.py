@@ -159,6 +159,7 @@ class Network:
         self.projections: list[Projection] = []
         self.monitors: list[Monitor] = []
         self.injections: list = []
+        self.counted: list[Population] = []
         self.seed = seed
         self.add(*objects)
 
@@ -197,6 +198,17 @@ class Network:
         self.add(target)
         self.injections.append(injection)
         return injection
+
+    def count_spikes(self, population) -> Population:
+        """Count the spikes of every neuron of ``population`` on the device (no spike
+        record): ``Simulator.spike_counts(population)`` reads the counts,
+        ``Simulator.reset_state()`` sets them back to 0."""
+        if not isinstance(population, Population):
+            fail("count_spikes population", population, "must be a Population")
+        self.add(population)
+        if population not in self.counted:
+            self.counted.append(population)
+        return population
 
     def record(self, target, variable="spikes", indices=None, every=1) -> Monitor:
         """Create and add a Monitor (see :class:`Monitor`)."""

@@ -85,6 +85,12 @@ class Simulator:
                                  {name: g["size"] for name, g in self.plan.groups.items()},
                                  self.backend, self.dt, self.batch,
                                  {name: min_spike_interval(g) for name, g in self.plan.groups.items()})
+        # spike counters (Network.count_spikes): one per group, (B * N) u32
+        self.counters = {}
+        for pop in network.counted:
+            group = self.plan.placement[pop.name][0]
+            if group not in self.counters:
+                self.counters[group] = self.backend.zeros(self.batch * self.plan.groups[group]["size"], np.uint32)
         step_ops = self._step_operations()
         self.ops = step_ops + self.recorder.ops(self.groups, self.spikes)
         self.sequences = StepSequences(self.backend, step_ops, list(self.recorder.group_buffers.values()),
@@ -114,6 +120,8 @@ class Simulator:
         for syn in self.synapses:
             if syn["plastic"]:
                 ops.append(lambda k, s=syn: be.stdp_step(s, spikes[s["pre"]], spikes[s["post"]], k))
+        for name, counts in self.counters.items():
+            ops.append(lambda k, s=spikes[name], c=counts: be.count_spikes(s, c, k))
         return ops
 
     def _why_not_captured(self) -> str | None:
@@ -231,6 +239,49 @@ class Simulator:
         except KeyError:
             fail("variable", variable, "must be v, syn_E, syn_I, theta or refrac")
         return np.array(self.backend.to_host(array))[:, offset:offset + size]
+
+    def spike_counts(self, population) -> np.ndarray:
+        """Spikes of each neuron of a population counted by Network.count_spikes since the
+        start or the last reset_state: host array (batch, N) int64."""
+        name = getattr(population, "name", population)
+        group, offset, size = self.plan.placement.get(name, (None, 0, 0))
+        if group not in self.counters:
+            fail("population", name, "must be a population of this network whose spikes are counted "
+                 "(Network.count_spikes)")
+        counts = np.asarray(self.backend.to_host(self.counters[group]))
+        return counts.reshape(self.batch, -1)[:, offset:offset + size].astype(np.int64)
+
+    def reset_state(self, theta: bool = False) -> None:
+        """Set the dynamic state back to its initial values, on the device and without
+        reallocating: membrane potentials, synaptic state, refractory countdowns, spikes
+        in flight (the delay rings), STDP traces and spike counts. Plastic weights stay,
+        and so do adaptive thresholds unless ``theta``: they are what a network learns.
+        Time and recordings go on (a new sample of a learning loop starts here: the
+        Poisson sources keep drawing fresh numbers, as their counter is the step)."""
+        be = self.backend
+        for name, g in self.groups.items():
+            if g["kind"] != "lif":
+                continue
+            host = self.plan.groups[name]
+            variables = {"v": host["v"], "syn_E": host["syn"][0], "syn_I": host["syn"][1]}
+            if theta:
+                variables["theta"] = host["theta"]
+            if np.all(host["syn"] == 0):                 # both receptors in one fill
+                be.fill(g["syn"], 0.0)
+                del variables["syn_E"], variables["syn_I"]
+            for variable, initial in variables.items():
+                if variable in g and initial.size and np.all(initial == initial.flat[0]):
+                    be.fill(g[variable], float(initial.flat[0]))
+                else:
+                    be.assign(state_array(g, variable), initial)
+            be.fill(g["refrac"], 0)
+            be.fill(g["ring"], 0.0)
+        for syn in self.synapses:
+            if syn["plastic"]:
+                be.fill(syn["trace_pre"], 0.0)
+                be.fill(syn["trace_post"], 0.0)
+        for counts in self.counters.values():
+            be.fill(counts, 0)
 
     def weights(self, projection: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(pre, post, weight) of a projection's synapses; weight is (batch, S) if plastic, else (S,)."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import kernels
 from .base import Backend
+from .device_learning import DeviceLearningOps
 from .device_records import DeviceSpikeRecord, DeviceStateRecord
 
 INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
@@ -109,7 +110,7 @@ class DeviceSpikes:
         self.record = None
 
 
-class DeviceBackend(Backend):
+class DeviceBackend(DeviceLearningOps, Backend):
     """The step ops of a device backend, in terms of bound kernels."""
 
     # kernels/propagate.h: whether one work-item walks a spike's whole row (CPU devices)
@@ -353,12 +354,15 @@ class DeviceBackend(Backend):
                       weight=a(w))
         launches = [(self.bind("trace_decay", x.size, n_values=x.size, decay=s["decay_plus"], trace=a(x)), False),
                     (self.bind("trace_decay", y.size, n_values=y.size, decay=s["decay_minus"], trace=a(y)), False)]
-        if s["n_synapses"]:
-            launches += [
+        if s["n_synapses"] and s["A_minus"]:
+            launches.append(
                 (self.bind("stdp_on_pre", pre.capacity, a_minus=s["A_minus"], spike_list=a(pre.list),
                            spike_count=a(pre.count), row_ptr=a(s["row_ptr"]), post_index=a(s["post_index"]),
-                           trace_post=a(y), **common), True),
-                (self.bind("stdp_on_post", post.capacity, a_plus=s["A_plus"], spike_list=a(post.list),
+                           trace_post=a(y), **common), True))
+        if s["n_synapses"]:
+            launches += [
+                (self.bind("stdp_on_post", post.capacity, a_plus=s["A_plus"], x_target=s["x_target"],
+                           spike_list=a(post.list),
                            spike_count=a(post.count), col_ptr=a(s["col_ptr"]), col_syn=a(s["col_syn"]),
                            pre_index=a(s["pre_index"]), trace_pre=a(x), **common), True)]
         launches += [(self.bind("trace_jump", spikes.capacity, **self.clock_args(), nearest=int(s["nearest"]),

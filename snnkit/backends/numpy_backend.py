@@ -14,6 +14,7 @@ import numpy as np
 from ..connectivity import gather_rows
 from ..rng import NOISE, POISSON, draw, standard_normal, uniform01
 from .base import Backend
+from .numpy_learning import NumpyLearningOps
 
 
 class NumpySpikes:
@@ -34,7 +35,7 @@ class NumpySpikes:
         self.flat = np.flatnonzero(mask)
 
 
-class NumpyBackend(Backend):
+class NumpyBackend(NumpyLearningOps, Backend):
     """Runs on the host CPU with NumPy (float32 by default, float64 on request)."""
 
     name = "numpy"
@@ -208,7 +209,7 @@ class NumpyBackend(Backend):
         x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
         x *= s["decay_plus"]
         y *= s["decay_minus"]
-        if pre_spikes.flat.size:
+        if pre_spikes.flat.size and s["A_minus"]:
             # presynaptic spike: depression by the postsynaptic trace
             b, pre = np.divmod(pre_spikes.flat, s["n_pre"])
             syn, owner = gather_rows(s["row_ptr"], pre)
@@ -218,11 +219,11 @@ class NumpyBackend(Backend):
                 change *= w[b, syn] - s["w_min"]
             w[b, syn] = np.clip(w[b, syn] - change, s["w_min"], s["w_max"])
         if post_spikes.flat.size:
-            # postsynaptic spike: potentiation by the presynaptic trace
+            # postsynaptic spike: potentiation by the presynaptic trace (less x_target)
             b, post = np.divmod(post_spikes.flat, s["n_post"])
             k, owner = gather_rows(s["col_ptr"], post)
             syn, b = s["col_syn"][k], b[owner]
-            change = s["A_plus"] * x[b, s["pre_index"][syn]]
+            change = s["A_plus"] * (x[b, s["pre_index"][syn]] - s["x_target"])
             if s["multiplicative"]:
                 change *= s["w_max"] - w[b, syn]
             w[b, syn] = np.clip(w[b, syn] + change, s["w_min"], s["w_max"])
