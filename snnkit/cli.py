@@ -1,4 +1,4 @@
-"""The ``snnkit`` command: run, info, plot, bench."""
+"""The ``snnkit`` command: run, info, plot, bench, learn."""
 
 from __future__ import annotations
 
@@ -98,6 +98,8 @@ def main(argv=None) -> int:
     plot.set_defaults(func=cmd_plot)
     from .bench.cli import add_parser as add_bench
     add_bench(sub)
+    from .learning.cli import add_parser as add_learn
+    add_learn(sub)
     args = parser.parse_args(argv)
     from .validation import SnnkitValueError
     try:

@@ -1,0 +1,90 @@
+"""``snnkit learn``: train a Diehl & Cook network on handwritten digits, then label,
+evaluate, and save the learned weights (HDF5) and receptive fields (PNG)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .config import DiehlCook
+
+# what `snnkit learn digits` trains with: Diehl & Cook's network and rule, with the
+# input rate, weight scale, learning rate and x_tar chosen for 64-pixel images
+# (README "Learning with plasticity")
+DIGITS_DEFAULTS = dict(n_neurons=200, max_rate_hz=200.0, pairing="all", eta=0.002, x_target=1.0,
+                       weight_norm="l2", weight_scale=0.45, w_max=5.0)
+DIGITS_EPOCHS = 10
+DIGITS_EVAL_MS = 1000.0
+
+
+def add_parser(sub) -> None:
+    learn = sub.add_parser("learn", help="train a Diehl & Cook STDP network on digits (no labels), then test it")
+    learn.add_argument("dataset", choices=["digits", "mnist"],
+                       help="digits: scikit-learn's 8x8 digits; mnist: the IDX files in --data")
+    learn.add_argument("--data", default=None, help="mnist: folder with the four MNIST IDX files (.gz or not)")
+    learn.add_argument("--neurons", type=int, default=DIGITS_DEFAULTS["n_neurons"], help="excitatory neurons")
+    learn.add_argument("--epochs", type=int, default=DIGITS_EPOCHS)
+    learn.add_argument("--batch", type=int, default=64, help="samples presented at once (batch instances)")
+    learn.add_argument("--backend", default="auto", help="numpy, opencl, cupy or auto")
+    learn.add_argument("--device", default=None)
+    learn.add_argument("--seed", type=int, default=0, help="seeds the split, initial weights and spikes")
+    learn.add_argument("--test-fraction", type=float, default=0.25, help="digits: held-out fraction")
+    learn.add_argument("--eval-ms", type=float, default=DIGITS_EVAL_MS, help="presentation time when labelling and testing")
+    learn.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
+                       help="any DiehlCook parameter, e.g. --set eta=0.001 presentation_ms=150")
+    learn.add_argument("-o", "--output", default="learned_digits.h5", help="HDF5 file of the learned network")
+    learn.add_argument("--png", default=None, help="receptive fields PNG (default: next to --output)")
+    learn.add_argument("--no-progress", action="store_true")
+    learn.set_defaults(func=cmd_learn)
+
+
+def config_from(args) -> DiehlCook:
+    values = dict(DIGITS_DEFAULTS, n_neurons=args.neurons)
+    for item in args.set:
+        name, _, text = item.partition("=")
+        try:
+            values[name] = json.loads(text)
+        except json.JSONDecodeError:
+            values[name] = text
+    known = set(DiehlCook.__dataclass_fields__)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        from ..validation import fail
+        fail("--set", unknown[0], f"is not a DiehlCook parameter; known: {', '.join(sorted(known))}")
+    return DiehlCook(**values)
+
+
+def cmd_learn(args) -> int:
+    from . import datasets
+    from .baseline import logistic_regression_accuracy
+    from .classifier import fit
+    from .fields import class_means, own_class_margin, plot_fields
+    if args.dataset == "digits":
+        split = datasets.digits(args.test_fraction, args.seed)
+    else:
+        if not args.data:
+            from ..validation import fail
+            fail("--data", None, "must name the folder that holds the MNIST IDX files (no download)")
+        split = datasets.mnist(args.data)
+    cfg = config_from(args)
+    print(f"snnkit learn {args.dataset}: {split.description}; {cfg.n_neurons} excitatory neurons, "
+          f"batch {args.batch}, {args.epochs} epochs, backend {args.backend}")
+    model = fit(split, cfg, args.batch, args.epochs, args.backend, args.seed, args.eval_ms, device=args.device,
+                progress=False if args.no_progress else None)
+    means = class_means(split.train_images, split.train_labels, split.n_classes)
+    margin = own_class_margin(model.weights, model.assignments, means)
+    model.info["field_margin_mean"] = float(margin.mean()) if margin.size else float("nan")
+    print(f"  held-out accuracy {model.test_accuracy:.1%} (training images {model.train_accuracy:.1%}); "
+          f"{model.info['mean_test_spikes']:.1f} spikes per test image")
+    if args.dataset == "digits":
+        baseline = logistic_regression_accuracy(split, args.seed)
+        model.info["logistic_regression_accuracy"] = baseline
+        print(f"  logistic regression on the raw pixels, same split: {baseline:.1%}")
+    print(f"  receptive fields: correlation with the own class mean exceeds that with the others "
+          f"by {model.info['field_margin_mean']:.2f} on average")
+    model.save(args.output)
+    png = args.png or str(Path(args.output).with_suffix(".png"))
+    plot_fields(model.weights, model.image_shape, png, model.assignments,
+                f"snnkit learn {args.dataset}: {cfg.n_neurons} neurons, held-out accuracy {model.test_accuracy:.1%}")
+    print(f"  wrote {args.output} and {png}")
+    return 0
