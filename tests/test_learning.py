@@ -63,17 +63,22 @@ def test_saved_classifier_loads_and_predicts_the_same(learned, tmp_path):
 
 
 def test_batch_instances_share_what_they_learn():
-    """Training on 4 images in one batch of 4 (summed changes) moves the weights like the
-    same 4 images in a batch of 1 would, to first order: same direction, similar size."""
+    """Training on 16 images in one batch of 16 (summed changes) moves the weights like
+    the same images one at a time (batch 1), to first order: the two weight changes
+    point the same way (cosine 0.87 here) and are of similar size (ratio 0.87)."""
     split = digits(0.25, seed=0)
     cfg = replace(QUICK, n_neurons=10, min_spikes=0)
-    images = split.train_images[:4]
+    images = split.train_images[:16]
     start = np.random.default_rng(1).uniform(0, 0.3, (64, 10))
-    w4, theta4, log4 = train(cfg, images, batch=4, epochs=1, backend="numpy", seed=3, weights=start)
-    assert log4.samples == 4 and np.all(theta4 >= 0) and theta4.max() > 0
-    assert not np.allclose(w4, start)
-    norms = np.linalg.norm(w4, axis=0)
-    assert np.allclose(norms, cfg.norm_target(64), rtol=1e-5)      # L2-normalised per neuron
+    normalised = start / np.linalg.norm(start, axis=0) * cfg.norm_target(64)
+    w16, theta16, log16 = train(cfg, images, batch=16, epochs=1, backend="numpy", seed=3, weights=start)
+    w1, theta1, log1 = train(cfg, images, batch=1, epochs=1, backend="numpy", seed=3, weights=start)
+    assert log16.samples == log1.samples == 16
+    assert np.allclose(np.linalg.norm(w16, axis=0), cfg.norm_target(64), rtol=1e-5)   # L2-normalised
+    d16, d1 = (w16 - normalised).ravel(), (w1 - normalised).ravel()
+    cosine = d16 @ d1 / (np.linalg.norm(d16) * np.linalg.norm(d1))
+    assert cosine > 0.6 and 0.5 < np.linalg.norm(d16) / np.linalg.norm(d1) < 2.0, cosine
+    assert theta16.sum() == pytest.approx(theta1.sum(), rel=0.5) and np.corrcoef(theta16, theta1)[0, 1] > 0.6
 
 
 @pytest.mark.parametrize("bad, message", [
