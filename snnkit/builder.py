@@ -7,6 +7,7 @@ constants (decay factors, refractory steps) are computed here in float64.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +18,7 @@ from .lower_synapses import lower_table, realize_wiring
 from .model import Network, Population
 from .neurons import NeuronModel
 from .rng import split_seed
-from .validation import NetworkTooLargeError, broadcast_per_neuron, fail
+from .validation import NetworkTooLargeError, broadcast_per_neuron, check_seed, fail
 
 @dataclass
 class Seeds:
@@ -26,34 +27,38 @@ class Seeds:
     key_lo: np.ndarray        # (B,) uint32
     key_hi: np.ndarray        # (B,) uint32
     instance: np.ndarray      # (B,) uint32 counter word
-    state_rngs: list          # host generators for random initial state, one per row block
+    state_keys: list          # (seed, instance word) of each instance: its initial-state streams
     structure: np.random.Generator
 
     @classmethod
     def make(cls, seed, batch: int, structure_seed=None) -> "Seeds":
         if np.ndim(seed) == 0:
-            seeds = [int(seed)] * batch
+            seeds = [check_seed("seed", seed)] * batch
             instance = np.arange(batch, dtype=np.uint32)       # independent instances
-            state_rngs = [np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, 1])]
         else:
-            seeds = [int(s) for s in seed]
+            seeds = [check_seed("seed", s) for s in seed]
             if len(seeds) != batch:
                 fail("seed", f"{len(seeds)} seeds", f"must be one int or one per instance (batch = {batch})")
             instance = np.zeros(batch, dtype=np.uint32)          # instance b == a run with seed[b]
-            state_rngs = [np.random.default_rng([s & 0xFFFFFFFFFFFFFFFF, 1]) for s in seeds]
         lo, hi = zip(*(split_seed(s) for s in seeds)) if batch else ((), ())
         base = seeds[0] if structure_seed is None and seeds else (structure_seed or 0)
-        return cls(np.array(lo, np.uint32), np.array(hi, np.uint32), instance, state_rngs,
-                   np.random.default_rng([int(base) & 0xFFFFFFFFFFFFFFFF, 0]))
+        return cls(np.array(lo, np.uint32), np.array(hi, np.uint32), instance,
+                   [(s, int(w)) for s, w in zip(seeds, instance)],
+                   np.random.default_rng([int(base), 0]))
 
-    def initial(self, value, batch: int, size: int) -> np.ndarray:
+    def state_rng(self, instance: int, population: int, variable: str) -> np.random.Generator:
+        """The generator of one (instance, population, variable): its draws do not depend on
+        the batch size or on other populations, so instance b of any batch starts alike."""
+        seed, word = self.state_keys[instance]
+        return np.random.default_rng([seed, 1, word, population, zlib.crc32(variable.encode())])
+
+    def initial(self, value, batch: int, size: int, population: int = 0, variable: str = "v") -> np.ndarray:
         """An initial-state value -> (B, N) float64; distributions drawn per instance."""
         if not isinstance(value, Distribution):
             return np.broadcast_to(broadcast_per_neuron("initial value", value, size, batch),
                                    (batch, size)).copy()
-        if len(self.state_rngs) == 1:
-            return value.sample(self.state_rngs[0], (batch, size))
-        return np.concatenate([value.sample(r, (1, size)) for r in self.state_rngs])
+        return np.concatenate([value.sample(self.state_rng(b, population, variable), (1, size))
+                               for b in range(batch)]) if batch else np.zeros((0, size))
 
 
 @dataclass

@@ -73,8 +73,8 @@ def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, inje
         g["g_leak"] = p["cm"] / p["tau_m"]
 
     def initial(var, default):
-        return np.concatenate([seeds.initial(pop.initial.get(var, d), batch, pop.size)
-                               for pop, d in zip(pops, default)], axis=1)
+        return np.concatenate([seeds.initial(pop.initial.get(var, d), batch, pop.size, index, var)
+                               for pop, d, index in zip(pops, default, indices)], axis=1)
     bounds = np.cumsum([0] + [pop.size for pop in pops])
     rest = [p["v_rest"][:, a:b] for a, b in zip(bounds[:-1], bounds[1:])]
     g["v"] = initial("v", rest)

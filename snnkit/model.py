@@ -11,7 +11,7 @@ from .distributions import Distribution
 from .neurons import NeuronModel
 from .plasticity import STDP
 from .sources import SourceModel
-from .validation import check_count, check_finite, check_indices, check_nonnegative, fail
+from .validation import check_count, check_finite, check_indices, check_nonnegative, check_seed, fail
 
 RECEPTORS = {"excitatory": 0, "exc": 0, "E": 0, "inhibitory": 1, "inh": 1, "I": 1}
 
@@ -123,7 +123,7 @@ class Monitor:
     variable : str
         "spikes", or one of the model's state variables.
     indices : array of int, optional
-        Which neurons (default: all).
+        Which neurons (default None: all; rates are per recorded neuron).
     every : int
         Sample a state variable every ``every`` steps (at the end of steps
         every-1, 2*every-1, ..., i.e. times every*dt, 2*every*dt, ... ms).
@@ -139,6 +139,15 @@ class Monitor:
         self.target, self.variable = target, variable
         self.indices = indices
         self.every = check_count("Monitor.every", every, minimum=1)
+
+    @property
+    def n_recorded(self) -> int:
+        return self.target.size if self.indices is None else int(self.indices.size)
+
+    def neuron_indices(self):
+        """The recorded neurons as an int64 array (all of them if ``indices`` was None)."""
+        import numpy as np
+        return np.arange(self.target.size) if self.indices is None else self.indices
 
     def __repr__(self) -> str:
         return f"Monitor({self.target.name}, {self.variable!r}, every={self.every})"
@@ -160,7 +169,7 @@ class Network:
         self.monitors: list[Monitor] = []
         self.injections: list = []
         self.counted: list[Population] = []
-        self.seed = seed
+        self.seed = None if seed is None else check_seed("Network.seed", seed)
         self.add(*objects)
 
     def add(self, *objects):

@@ -27,10 +27,12 @@ class Recorder:
     """
 
     def __init__(self, monitors, placement: dict, group_sizes: dict, backend, dt: float, batch: int,
-                 min_intervals: dict | None = None):
+                 min_intervals: dict | None = None, keep: bool = True):
         """min_intervals: group -> fewest steps between two spikes of one neuron (1 + its
-        refractory steps; default 1), which bounds how fast a spike buffer fills."""
-        self.backend, self.dt, self.batch = backend, dt, batch
+        refractory steps; default 1), which bounds how fast a spike buffer fills.
+        keep: hold every drained chunk in memory for results() (False when the chunks
+        go to a file and results are read back from it: memory stays bounded)."""
+        self.backend, self.dt, self.batch, self.keep = backend, dt, batch, keep
         min_intervals = min_intervals or {}
         self.placement = placement
         self.group_sizes = group_sizes
@@ -44,20 +46,22 @@ class Recorder:
                 fail("Monitor", f"{pop}.{mon.variable}", "is recorded twice; use one Monitor per "
                      "population and variable")
             if mon.variable == "spikes":
-                every_neuron = mon.indices.size == mon.target.size and np.all(
-                    mon.indices == np.arange(mon.target.size))
-                self.spike_monitors[pop] = None if every_neuron else mon.indices
+                indices = None if mon.indices is None else np.unique(mon.indices)
+                every_neuron = indices is None or indices.size == mon.target.size
+                self.spike_monitors[pop] = None if every_neuron else indices
                 group = placement[pop][0]
                 if group not in self.group_buffers:
                     self.group_buffers[group] = backend.new_spike_record(batch, group_sizes[group],
                                                                          min_intervals.get(group, 1))
             else:
                 group, offset, _ = placement[pop]
-                record = backend.new_state_record(mon.indices + offset, batch)
-                self.state_monitors[key] = dict(indices=mon.indices, every=mon.every, record=record,
+                indices = mon.neuron_indices()
+                record = backend.new_state_record(indices + offset, batch)
+                self.state_monitors[key] = dict(indices=indices, every=mon.every, record=record,
                                                 unit=mon.target.model.unit(mon.variable))
         self.spike_chunks = {pop: [] for pop in self.spike_monitors}
         self.state_chunks = {key: [] for key in self.state_monitors}
+        self.state_rows = {key: 0 for key in self.state_monitors}     # samples drained so far
 
     def ops(self, groups: dict, spikes: dict) -> list:
         """Per-step record operations, each called as op(step)."""
@@ -70,6 +74,11 @@ class Recorder:
             ops.append(lambda k, a=array, e=mon["every"], r=mon["record"]:
                        (k + 1) % e == 0 and self.backend.record_state(a, r))
         return ops
+
+    def state_bytes_per_step(self) -> int:
+        """Bytes of state samples recorded per step, on average (host buffer growth)."""
+        item = self.backend.dtype.itemsize
+        return int(sum(self.batch * m["indices"].size * item / m["every"] for m in self.state_monitors.values()))
 
     def report_info(self) -> dict:
         return {key: dict(node_ids=m["indices"], unit=m["unit"], interval=m["every"] * self.dt)
@@ -93,14 +102,16 @@ class Recorder:
             if indices is not None:
                 keep &= np.isin(node - offset, indices)
             new_spikes[pop] = (steps[keep] * self.dt, node[keep] - offset, inst[keep])
-            self.spike_chunks[pop].append(new_spikes[pop])
+            if self.keep:
+                self.spike_chunks[pop].append(new_spikes[pop])
         for key, mon in self.state_monitors.items():
             block = self.backend.drain_state(mon["record"])
-            rows_so_far = sum(chunk.shape[0] for chunk in self.state_chunks[key])
-            block = block[:max(0, completed_steps // mon["every"] - rows_so_far)]
+            block = block[:max(0, completed_steps // mon["every"] - self.state_rows[key])]
+            self.state_rows[key] += block.shape[0]
             if block.size:
                 new_states[key] = block
-                self.state_chunks[key].append(block)
+                if self.keep:
+                    self.state_chunks[key].append(block)
         return new_spikes, new_states
 
     def results(self, attrs: dict) -> Results:
@@ -109,7 +120,8 @@ class Recorder:
             parts = [np.concatenate(c) if chunks else np.zeros(0) for c in zip(*chunks)] or \
                 [np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64)]
             res.spikes[pop] = SpikeData(parts[0].astype(float), parts[1].astype(np.int64),
-                                        parts[2].astype(np.int64), self.placement[pop][2])
+                                        parts[2].astype(np.int64), self.placement[pop][2],
+                                        self.spike_monitors[pop], self.batch)
         for (pop, var), chunks in self.state_chunks.items():
             mon = self.state_monitors[(pop, var)]
             n = mon["indices"].size

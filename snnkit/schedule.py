@@ -34,7 +34,8 @@ class Schedule:
             group, offset, _ = plan.placement[injection.target.name]
             if group == name:
                 steps, amplitudes = injection.current.steps(dt)
-                sources.append((injection.indices + offset, steps, amplitudes))
+                columns = np.arange(injection.target.size) if injection.indices is None else injection.indices
+                sources.append((columns + offset, steps, amplitudes))
         size = host["size"]
 
         def current_at(step: int) -> np.ndarray:

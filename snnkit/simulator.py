@@ -12,14 +12,17 @@ import numpy as np
 from . import __version__
 from .backends import get_backend
 from .builder import Seeds, check_memory, lower
-from .io.hdf5 import SonataWriter
+from .io.hdf5 import SonataWriter, check_output_path
+from .io.reader import load
 from .model import Network, Projection
 from .recording import Recorder, state_array
 from .schedule import Schedule
 from .step_sequences import StepSequences
-from .validation import check_count, check_dt, fail
+from .validation import check_count, check_dt, check_seed, fail
 
 CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
+FLUSH_BYTES = 2 * 2**20    # state samples buffered on the host before a drain, at most (about);
+                           # 8 MB let the RSS of a long recorded run swing by 28 MB, 2 MB by 9 MB
 
 
 def min_spike_interval(group: dict) -> int:
@@ -66,11 +69,17 @@ class Simulator:
                  seed=None, dtype="float32", output=None, flush_seconds: float = 1.0, device=None):
         if not isinstance(network, Network):
             fail("network", network, "must be an snnkit.Network")
+        if output is not None:
+            output = check_output_path(output)
         self.dt = check_dt(dt)
         self.batch = check_count("batch", batch, minimum=1)
-        self.backend = get_backend(backend, dtype=dtype, **({} if device is None else {"device": device}))
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
+        elif isinstance(seed, (str, bytes)) or np.ndim(seed) == 0:
+            seed = check_seed("seed", seed)
+        else:
+            seed = [check_seed("seed", s) for s in seed]
+        self.backend = get_backend(backend, dtype=dtype, **({} if device is None else {"device": device}))
         self.seed = seed
         self.network = network
         check_memory(network, self.batch, self.backend.memory_available(), self.backend.device_name)
@@ -84,7 +93,8 @@ class Simulator:
         self.recorder = Recorder(network.monitors, self.plan.placement,
                                  {name: g["size"] for name, g in self.plan.groups.items()},
                                  self.backend, self.dt, self.batch,
-                                 {name: min_spike_interval(g) for name, g in self.plan.groups.items()})
+                                 {name: min_spike_interval(g) for name, g in self.plan.groups.items()},
+                                 keep=output is None)
         # spike counters (Network.count_spikes): one per group, (B * N) u32
         self.counters = {}
         for pop in network.counted:
@@ -99,7 +109,7 @@ class Simulator:
         self.output = output
         self.flush_seconds = float(flush_seconds)
         self.writer = None if output is None else SonataWriter(
-            output, self._attrs(), list(self.recorder.spike_monitors), self.recorder.report_info())
+            output, self._attrs(), self.recorder.spike_monitors, self.recorder.report_info())
 
     # -- the step ------------------------------------------------------------
     def _step_operations(self) -> list:
@@ -157,12 +167,17 @@ class Simulator:
         n_steps = int(round(duration / self.dt))
         bar = self._progress_bar(n_steps, progress)
         ops, sequences, last_flush = self.ops, self.sequences, time.perf_counter()
+        # drain at least every flush_steps steps, so buffered samples stay below FLUSH_BYTES
+        flush_steps = max(CHECK_EVERY, FLUSH_BYTES // max(1, self.recorder.state_bytes_per_step()))
+        flushed_at = self.step_count
         end, shown = self.step_count + n_steps, self.step_count
         # inputs that change at given steps: rebuilt from the network each run, so that
         # sources changed between runs take effect (snnkit.schedule)
         schedule = Schedule(self.network, self.plan, self.groups, self.backend, self.dt, self.batch)
         if n_steps:
             schedule.apply(self.step_count, force=True)
+        if self.writer is not None and n_steps:
+            self.writer.open()          # SWMR: readers may open the file while the run writes it
         try:
             while self.step_count < end:
                 k = self.step_count
@@ -179,14 +194,19 @@ class Simulator:
                     if bar is not None:
                         bar.update(self.step_count - shown)
                         shown = self.step_count
-                    if time.perf_counter() - last_flush > self.flush_seconds:
+                    if (time.perf_counter() - last_flush > self.flush_seconds
+                            or self.step_count - flushed_at >= flush_steps):
                         self.flush()
-                        last_flush = time.perf_counter()
+                        last_flush, flushed_at = time.perf_counter(), self.step_count
         finally:
             # a completed step is fully recorded: flush it, whatever stopped the loop
-            self.flush()
-            if bar is not None:
-                bar.close()
+            try:
+                self.flush()
+            finally:
+                if self.writer is not None:
+                    self.writer.close()
+                if bar is not None:
+                    bar.close()
         return self
 
     def _progress_bar(self, n_steps: int, progress):
@@ -214,16 +234,23 @@ class Simulator:
 
     @property
     def results(self):
-        """Everything recorded so far (snnkit.results.Results)."""
+        """Everything recorded so far (snnkit.results.Results).
+
+        With ``output`` given, the recordings are not kept in memory (memory stays
+        bounded however long the run): they are read back from the file here. Without
+        a file, every recorded spike (24 bytes) and sample (a float per neuron and
+        instance) is held in memory until the Simulator is dropped.
+        """
         self.flush()
+        if self.writer is not None:
+            return load(self.writer.path)
         return self.recorder.results(self._attrs())
 
     def save(self, path) -> None:
         """Write everything recorded so far to ``path`` (SONATA layout)."""
-        self.flush()
-        writer = SonataWriter(path, self._attrs(), list(self.recorder.spike_monitors),
+        res = self.results
+        writer = SonataWriter(path, self._attrs(), self.recorder.spike_monitors,
                               self.recorder.report_info())
-        res = self.recorder.results(self._attrs())
         spikes = {pop: (d.times, d.node_ids, d.instances) for pop, d in res.spikes.items()}
         states = {(pop, var): tr.data for pop, vs in res.traces.items() for var, tr in vs.items()}
         writer.append(spikes, states, self.t)

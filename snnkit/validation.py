@@ -62,6 +62,14 @@ def check_count(name: str, value, minimum: int = 0) -> int:
     return int(value)
 
 
+def check_seed(name: str, seed) -> int:
+    """A random seed: an integer in [0, 2**64)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**64:
+        fail(name, seed, "must be an integer in [0, 2**64) (or, for Simulator, one such integer "
+             "per batch instance)")
+    return int(seed)
+
+
 def check_dt(dt) -> float:
     """A simulation time step in ms: finite and > 0."""
     try:
@@ -95,11 +103,20 @@ def broadcast_per_neuron(name: str, value, size: int, batch: int | None = None) 
 
 
 def check_indices(name: str, indices, size: int):
-    """Neuron indices (default: all ``size``) as int64, each in [0, size)."""
+    """Neuron indices as int64, each in [0, size); None (all ``size`` neurons) stays None,
+    so that nothing of the population's size is allocated before the memory check."""
     if indices is None:
-        return np.arange(size)
+        return None
     indices = np.asarray(indices, dtype=np.int64).ravel()
     if indices.size and (indices.min() < 0 or indices.max() >= size):
         bad = indices[(indices < 0) | (indices >= size)][0]
         fail(name, int(bad), f"must lie in [0, {size})")
     return indices
+
+
+class SnnkitFileError(SnnkitValueError):
+    """A file that snnkit cannot read (missing, not HDF5, damaged, or not a result)."""
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        super().__init__(f"{self.path}: {problem}")

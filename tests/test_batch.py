@@ -1,6 +1,7 @@
 """Batch: identical instances from equal seeds, independent ones from one seed, sweeps."""
 
 import numpy as np
+import pytest
 
 import snnkit as sk
 
@@ -52,3 +53,39 @@ def test_bias_sweep_rates_rise_monotonically(backend):
     rates = run(net, backend, 500.0, batch=6).results.rate("n")
     assert rates.shape == (6,)
     assert np.all(np.diff(rates) > 0)
+
+
+def two_population_network(seed=None):
+    net = sk.Network(seed=seed)
+    cell = sk.LIFCurrExp(tau_m=20.0, cm=0.2, v_rest=-49.0, v_reset=-60.0, v_thresh=-50.0, tau_refrac=5.0)
+    exc = net.population(80, cell, name="exc").initialize(v=sk.Uniform(-60.0, -50.0))
+    inh = net.population(20, cell, name="inh").initialize(v=sk.Uniform(-60.0, -50.0),
+                                                         syn_E=sk.Uniform(0.0, 0.01))
+    for post in (exc, inh):
+        net.connect(exc, post, sk.FixedProbability(0.2), weight=0.02)
+        net.connect(inh, post, sk.FixedProbability(0.2), weight=-0.05, receptor="inhibitory")
+        net.record(post, "spikes")
+    net.record(inh, "v", every=5)
+    return net
+
+
+@pytest.mark.parametrize("instance", [0, 2])
+def test_an_instance_does_not_depend_on_the_batch_size(backend, instance):
+    runs = {b: run(two_population_network(), backend, 100.0, batch=b, seed=1) for b in (3, 4, 8)}
+    ref = runs[3]
+    for pop in ("exc", "inh"):
+        v0 = ref.state(pop, "v")                         # after the run: the whole trajectory agreed
+        for b, sim in runs.items():
+            assert np.array_equal(sim.state(pop, "v")[instance], v0[instance]), (pop, b)
+            t_ref, i_ref = ref.results.spikes[pop].of_instance(instance)
+            t, i = sim.results.spikes[pop].of_instance(instance)
+            assert np.array_equal(t, t_ref) and np.array_equal(i, i_ref), (pop, b)
+    first = ref.results.traces["inh"]["v"].data[0]
+    assert not np.array_equal(first[0], first[1])       # instances still differ from each other
+    assert ref.results.spikes["exc"].times.size > 0
+
+
+def test_a_seed_list_instance_equals_the_batch_one_run():
+    a = run(two_population_network(seed=2), "numpy", 50.0, batch=1, seed=7)
+    b = run(two_population_network(seed=2), "numpy", 50.0, batch=3, seed=[3, 7, 9])
+    assert np.array_equal(a.state("inh", "v")[0], b.state("inh", "v")[1])

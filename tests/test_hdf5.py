@@ -155,3 +155,96 @@ def test_save_after_the_run(tmp_path):
     disk = sk.load(tmp_path / "later.h5")
     assert np.array_equal(disk.spikes["exc"].times, sim.results.spikes["exc"].times)
     assert np.array_equal(disk.traces["exc"]["v"].data, sim.results.traces["exc"]["v"].data.astype(np.float32))
+
+
+# -- rates per recorded neuron -------------------------------------------------------
+
+def test_rate_counts_only_the_recorded_neurons_live_and_from_the_file(tmp_path):
+    net = sk.Network(seed=1)
+    pop = net.population(100, sk.LIF(tau_refrac=0.0, i_offset=1.0), name="p")   # 36 Hz each
+    net.record(pop, "spikes", indices=range(90, 100))
+    live = sk.Simulator(net, seed=1).run(200.0, progress=False).results
+    sim = sk.Simulator(net, seed=1, output=tmp_path / "r.h5").run(200.0, progress=False)
+    disk = sk.load(tmp_path / "r.h5")
+    expected = live.spikes["p"].times.size / 10 / 0.2          # spikes per recorded neuron per s
+    assert 30.0 < expected < 40.0
+    for res in (live, sim.results, disk):
+        assert res.spikes["p"].n_recorded == 10
+        assert res.rate("p") == pytest.approx(expected)
+        assert res.rate(pop) == res.rate("p")
+    assert disk.spikes["p"].recorded.tolist() == list(range(90, 100))
+    with h5py.File(tmp_path / "r.h5") as f:                      # the file says who was recorded
+        assert f["spikes/p/recorded_node_ids"][:].tolist() == list(range(90, 100))
+
+
+def test_file_backed_results_equal_in_memory_results(tmp_path, batch):
+    mem = sk.Simulator(small_network(every=3), seed=5, batch=batch).run(60.0).results
+    sim = sk.Simulator(small_network(every=3), seed=5, batch=batch, output=tmp_path / "f.h5")
+    sim.run(30.0).run(30.0)
+    disk = sim.results
+    assert not any(sim.recorder.spike_chunks.values()) and not any(sim.recorder.state_chunks.values())
+    for pop in ("src", "exc"):
+        for name in ("times", "node_ids", "instances"):
+            assert np.array_equal(getattr(mem.spikes[pop], name), getattr(disk.spikes[pop], name))
+    for var in ("v", "syn_E"):
+        assert np.array_equal(mem.traces["exc"][var].data, disk.traces["exc"][var].data)
+        assert np.allclose(mem.traces["exc"][var].times, disk.traces["exc"][var].times)
+    assert np.allclose(mem.rate("exc"), disk.rate("exc"))
+
+
+# -- readers while a run writes (HDF5 SWMR) --------------------------------------------
+
+WRITER = textwrap.dedent("""
+    import sys, snnkit as sk
+    net = sk.Network(seed=1)
+    src = net.population(500, sk.Poisson(rate=40.0), name="src")
+    exc = net.population(100, sk.LIFCurrExp(), name="exc")
+    net.connect(src, exc, sk.FixedProbability(0.1), weight=0.5)
+    net.record(src, "spikes")
+    net.record(exc, "v", indices=range(5), every=10)
+    sim = sk.Simulator(net, seed=1, output=sys.argv[1], flush_seconds=0.05)
+    print("built", flush=True)
+    sys.stdin.readline()
+    sim.run(1500.0, progress=False)
+    sim.run(100.0, progress=False)
+    print("done", sim.t, flush=True)
+""")
+
+HOLDER = "import h5py, sys, time; f = h5py.File(sys.argv[1], 'r'); print('open', flush=True); time.sleep(120)"
+
+
+def test_readers_do_not_stop_a_run_and_see_a_growing_valid_file(tmp_path):
+    out = tmp_path / "live.h5"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(out)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    holder = None
+    try:
+        assert writer.stdout.readline().strip() == "built"
+        # a plain h5py reader holds the file open from before the run to after it
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(out)], stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "open"
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+        seen = []
+        deadline = time.time() + 120
+        while writer.poll() is None and time.time() < deadline:
+            res = sk.load(out)                       # a file that is being written
+            sp, v = res.spikes["src"], res.traces["exc"]["v"]
+            assert np.all(np.diff(sp.times) >= 0) and np.all(sp.times < res.duration)
+            assert v.data.shape[0] == int(res.duration / 1.0 + 1e-9)   # samples every 1 ms
+            seen.append((res.duration, sp.times.size))
+            time.sleep(0.02)
+        assert writer.wait(timeout=60) == 0, "the run died"
+        assert writer.stdout.readline().split()[0] == "done"
+    finally:
+        for proc in (writer, holder):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+    growing = [d for d, _ in seen if 0 < d < 1500.0]
+    assert len(set(growing)) >= 3, seen                  # saw the run at several points
+    assert all(a <= b for a, b in zip(seen, seen[1:]))   # never shrinks
+    final = sk.load(out)
+    assert final.duration == pytest.approx(1600.0)
+    assert final.rate("src") == pytest.approx(40.0, rel=0.05)
+    with h5py.File(out) as f:                             # closed cleanly: any reader opens it
+        assert f.attrs["writing"] == 0
