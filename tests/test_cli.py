@@ -1,6 +1,12 @@
 """The snnkit command: run (built-in and script), info, plot, errors."""
 
+import signal
+import subprocess
+import sys
 import textwrap
+import time
+
+import pytest
 
 import snnkit as sk
 from snnkit.cli import main
@@ -50,3 +56,81 @@ def test_bad_arguments_exit_2_with_the_reason(capsys):
     assert "model = 'nosuchmodel'" in capsys.readouterr().err
     assert main(["run", "charging", "--dt", "0"]) == 2
     assert main(["run", "charging", "--backend", "cuda9"]) == 2
+
+
+def one_line_error(capsys, *needles):
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    for needle in needles:
+        assert needle in err, err
+
+
+def test_file_and_script_errors_are_one_line_with_status_2(tmp_path, capsys):
+    assert main(["plot", str(tmp_path / "missing.h5")]) == 2
+    one_line_error(capsys, "missing.h5: no such file")
+    script = tmp_path / "script.py"
+    script.write_text("print('hi')\n")
+    assert main(["plot", str(script)]) == 2
+    one_line_error(capsys, "not an HDF5 file")
+    assert main(["run", str(tmp_path / "missing_script.py")]) == 2
+    one_line_error(capsys, "missing_script.py", "no such file")
+    assert main(["run", "charging", "-o", "/nonexistent_dir/x.h5"]) == 2
+    one_line_error(capsys, "/nonexistent_dir", "does not exist")
+
+
+def test_plot_refuses_a_missing_instance_and_an_empty_file(tmp_path, capsys):
+    out = tmp_path / "c.h5"
+    main(["run", "charging", "-o", str(out), "--no-progress"])
+    capsys.readouterr()
+    assert main(["plot", str(out), "--instance", "3"]) == 2
+    one_line_error(capsys, "instance = 3", "[0, 1)")
+    empty = tmp_path / "empty.h5"
+    net = sk.Network()
+    net.population(3, sk.LIF(), name="p")
+    sk.Simulator(net, output=empty).run(10.0)
+    assert main(["plot", str(empty)]) == 2
+    one_line_error(capsys, "nothing to plot")
+
+
+def test_plot_draws_state_traces(tmp_path):
+    net = sk.Network()
+    pop = net.population(3, sk.LIF(i_offset=1.0), name="p")
+    net.record(pop, "v")
+    out = tmp_path / "v.h5"
+    sk.Simulator(net, output=out).run(50.0)                 # v only, no spikes recorded
+    assert main(["plot", str(out), "-o", str(tmp_path / "v.png")]) == 0
+    assert (tmp_path / "v.png").stat().st_size > 1000
+
+
+def test_learn_without_scikit_learn_names_the_extra(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "sklearn", None)        # import sklearn now fails
+    assert main(["learn", "digits", "--epochs", "1"]) == 2
+    one_line_error(capsys, "scikit-learn", "snnkit[learn]")
+
+
+def test_help_shows_defaults_and_the_models(capsys):
+    for command in ("run", "plot", "learn"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        assert "(default: " in text, command
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = capsys.readouterr().out
+    assert "CUBA (Vogels & Abbott 2005)" in text and "stdp_neuron" in text
+
+
+def test_ctrl_c_during_run_prints_one_line_and_exits_130(tmp_path):
+    out = tmp_path / "cuba.h5"
+    proc = subprocess.Popen([sys.executable, "-m", "snnkit", "run", "cuba", "--duration", "1e7", "-o", str(out),
+                             "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("snnkit: cuba")
+    deadline = time.time() + 60
+    while time.time() < deadline and sk.load(out).duration < 100.0:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "interrupted at t = " in err and str(out) in err, err
+    t = float(err.split("interrupted at t = ")[1].split()[0])
+    assert sk.load(out).duration == pytest.approx(t)

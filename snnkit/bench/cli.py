@@ -6,6 +6,7 @@ import platform
 import time
 from pathlib import Path
 
+from ..cli_format import HelpFormatter
 from ..validation import fail
 from . import models as model_registry
 from .report import markdown, write
@@ -13,7 +14,8 @@ from .runner import PEER_SCRIPTS, run_bench, targets
 
 
 def add_parser(sub) -> None:
-    bench = sub.add_parser("bench", help="time the benchmark models on every backend, device and peer")
+    bench = sub.add_parser("bench", help="time the benchmark models on every backend, device and peer",
+                           formatter_class=HelpFormatter)
     bench.add_argument("models", nargs="*", default=None,
                        help=f"any of {', '.join(model_registry.NAMES)}, micro (default: all models)")
     bench.add_argument("--backends", nargs="+", default=["numpy", "opencl", "cupy"],

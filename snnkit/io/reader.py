@@ -26,8 +26,10 @@ from .hdf5 import FORMAT
 
 
 def _open(path: Path) -> h5py.File:
-    """Open read-only as an SWMR reader (works for files a run is writing and for
-    plain HDF5 files alike); clear errors for what is not a readable HDF5 file."""
+    """Open read-only; a file that a run holds open for writing (HDF5 refuses a plain
+    reader then, and after a SIGKILL) is opened as an SWMR reader instead. Clear errors
+    for what is not a readable HDF5 file. (A plain open comes first because only it
+    checks the file's end: an SWMR reader accepts a truncated file.)"""
     if not path.exists():
         raise SnnkitFileError(path, "no such file")
     if path.is_dir():
@@ -35,6 +37,12 @@ def _open(path: Path) -> h5py.File:
     if path.stat().st_size == 0 or not h5py.is_hdf5(path):
         raise SnnkitFileError(path, "is not an HDF5 file (a snnkit result is written by "
                                     "Simulator(output=...) or `snnkit run -o`)")
+    try:
+        return h5py.File(path, "r")
+    except OSError as err:
+        if "already open for write" not in str(err):
+            raise SnnkitFileError(path, f"is an HDF5 file that cannot be opened (truncated or damaged?): "
+                                        f"{err}") from None
     try:
         return h5py.File(path, "r", swmr=True)
     except OSError as err:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..cli_format import HelpFormatter
 from .config import DiehlCook
 
 # what `snnkit learn digits` trains with: Diehl & Cook's network and rule, with the
@@ -18,12 +19,13 @@ DIGITS_EVAL_MS = 1000.0
 
 
 def add_parser(sub) -> None:
-    learn = sub.add_parser("learn", help="train a Diehl & Cook STDP network on digits (no labels), then test it")
+    learn = sub.add_parser("learn", help="train a Diehl & Cook STDP network on digits (no labels), then test it",
+                           formatter_class=HelpFormatter)
     learn.add_argument("dataset", choices=["digits", "mnist"],
                        help="digits: scikit-learn's 8x8 digits; mnist: the IDX files in --data")
     learn.add_argument("--data", default=None, help="mnist: folder with the four MNIST IDX files (.gz or not)")
     learn.add_argument("--neurons", type=int, default=DIGITS_DEFAULTS["n_neurons"], help="excitatory neurons")
-    learn.add_argument("--epochs", type=int, default=DIGITS_EPOCHS)
+    learn.add_argument("--epochs", type=int, default=DIGITS_EPOCHS, help="passes over the training images")
     learn.add_argument("--batch", type=int, default=64, help="samples presented at once (batch instances)")
     learn.add_argument("--backend", default="auto", help="numpy, opencl, cupy or auto")
     learn.add_argument("--device", default=None)

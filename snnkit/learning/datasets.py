@@ -51,8 +51,9 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Split:
     try:
         from sklearn.datasets import load_digits
         from sklearn.model_selection import train_test_split
-    except ImportError as error:                     # pragma: no cover - depends on the install
-        raise ImportError("the digits data set ships with scikit-learn: pip install 'snnkit[learn]'") from error
+    except ImportError as error:
+        raise ModuleNotFoundError("the digits data set ships with scikit-learn: pip install 'snnkit[learn]'",
+                                  name="sklearn") from error
     data = load_digits()
     images = data.images.astype(np.float64) / 16.0
     train_x, test_x, train_y, test_y = train_test_split(images, data.target, test_size=test_fraction,
