@@ -18,7 +18,7 @@ from .lower_synapses import lower_table, realize_wiring
 from .model import Network, Population
 from .neurons import NeuronModel
 from .rng import split_seed
-from .validation import NetworkTooLargeError, broadcast_per_neuron, check_seed, fail
+from .validation import broadcast_per_neuron, check_seed, fail
 
 @dataclass
 class Seeds:
@@ -73,35 +73,10 @@ class Plan:
     table_of: dict = field(default_factory=dict)      # projection index -> table index
 
 
-BYTES_PER_SYNAPSE = 8 + 8 + 8 + 8 + 8     # pre, post, delay, transpose index, one weight (float64 host)
-
-
-def estimate_bytes(net: Network, batch: int) -> int:
-    """Upper estimate of the arrays a network needs, before any of them is made."""
-    total = 0
-    for pop in net.populations:
-        total += pop.size * batch * 8 * 24          # state, parameters, ring slots, spike flags
-    for proj in net.projections:
-        n = proj.connector.expected_count(proj.pre.size, proj.post.size)
-        per_syn = BYTES_PER_SYNAPSE + (8 * (batch - 1) if proj.plasticity else 0)
-        total += int(n * 1.1 + 64) * per_syn
-    return total
-
-
-def check_memory(net: Network, batch: int, available: int, device: str) -> None:
-    need = estimate_bytes(net, batch)
-    if need > available:
-        sizes = ", ".join(f"{p.name}: {p.size}" for p in net.populations)
-        raise NetworkTooLargeError(
-            f"network size = {need / 2**30:.2f} GiB is not allowed: it exceeds the "
-            f"{available / 2**30:.2f} GiB available on {device} (batch = {batch}; populations "
-            f"{sizes}; {len(net.projections)} projections). Use a smaller network or batch.")
-
-
 def group_key(pop: Population) -> tuple:
     """Populations with equal keys are lowered into one group."""
     if isinstance(pop.model, NeuronModel):
-        return ("lif", type(pop.model).__name__, pop.model.method)
+        return ("lif", type(pop.model).__name__, pop.model.method, pop.model.refractory_convention)
     return (type(pop.model).__name__,)
 
 

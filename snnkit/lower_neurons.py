@@ -46,6 +46,13 @@ def model_parameters(pops, batch: int, rng) -> dict:
     return out
 
 
+def refractory_steps(tau_refrac: np.ndarray, dt: float, convention: str) -> np.ndarray:
+    """Steps after the spike step during which v is clamped: NEST's round(tau_refrac/dt),
+    or Brian2's one fewer (it integrates again once t - t_spike >= tau_refrac)."""
+    steps = np.round(tau_refrac / dt).astype(np.int32)
+    return np.maximum(steps - 1, 0) if convention == "brian2" else steps
+
+
 def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
     """One LIF group; ``injected``: a current source targets one of its populations
     (the group gets ``i_inject``, nA, (B, N), which snnkit.schedule writes between steps)."""
@@ -60,7 +67,7 @@ def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, inje
     g.update(v_rest=p["v_rest"], v_reset=p["v_reset"], v_thresh=p["v_thresh"],
              i_offset=p["i_offset"], cm=p["cm"], decay_m=np.exp(-dt / tau_m),
              dt_over_tau_m=dt / tau_m, dt_over_cm=dt / p["cm"], r_m=tau_m / p["cm"],
-             refrac_steps=np.round(p["tau_refrac"] / dt).astype(np.int32),
+             refrac_steps=refractory_steps(p["tau_refrac"], dt, model.refractory_convention),
              d_theta=p["d_theta"], decay_theta=np.exp(-dt / p["tau_theta"]))
     if model.method == "exact":     # exact Ornstein-Uhlenbeck increment
         g["noise_std"] = p["noise_sigma"] * np.sqrt(-np.expm1(-2 * dt / tau_m))

@@ -13,7 +13,8 @@ All models share one update (see ``backends/numpy_backend.py``), per step dt:
   (``method="euler"`` takes a forward-Euler step instead);
 * a neuron spikes when ``v >= v_thresh + theta`` (``>=``: a neuron that lands
   exactly on threshold spikes), then ``v = v_reset`` and v stays clamped at
-  ``v_reset`` for ``round(tau_refrac / dt)`` steps;
+  ``v_reset`` for the ``round(tau_refrac / dt)`` steps after the spike step (NEST's
+  convention; ``refractory_convention="brian2"`` clamps one step fewer, as Brian2 does);
 * adaptive threshold: ``theta`` jumps by ``d_theta`` on each spike and decays
   back to 0 with ``tau_theta``;
 * additive white noise of stationary standard deviation ``noise_sigma`` (mV):
@@ -57,6 +58,12 @@ class NeuronModel:
     ----------
     method : {"exact", "euler"}
         Integration scheme of the membrane (see module docstring).
+    refractory_convention : {"nest", "brian2"}
+        How many steps after a spike v stays clamped. "nest" (default): the
+        ``round(tau_refrac / dt)`` steps after the spike step, as NEST does. "brian2":
+        one step fewer, as Brian2's ``(t - lastspike) < refractory`` gives: the neuron
+        integrates again from the step at ``t_spike + tau_refrac`` (Brian2's tutorial
+        neuron spikes at 37.0 ms where the NEST convention gives 37.1 ms).
     **params
         Values for the names in ``defaults``; an unknown name is an error.
     """
@@ -68,8 +75,10 @@ class NeuronModel:
     state_variables: ClassVar[tuple] = ("v", "syn_E", "syn_I", "theta")
     state_units: ClassVar[dict] = {"v": "mV", "theta": "mV"}
 
-    def __init__(self, method: str = "exact", **params):
+    def __init__(self, method: str = "exact", refractory_convention: str = "nest", **params):
         check_choice("method", method, ("exact", "euler"))
+        check_choice("refractory_convention", refractory_convention, ("nest", "brian2"))
+        self.refractory_convention = refractory_convention
         unknown = sorted(set(params) - set(self.defaults))
         if unknown:
             fail(unknown[0], params[unknown[0]],
@@ -108,7 +117,8 @@ class NeuronModel:
         return self.state_units.get(variable, "")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.params!r}, method={self.method!r})"
+        return (f"{type(self).__name__}({self.params!r}, method={self.method!r}, "
+                f"refractory_convention={self.refractory_convention!r})")
 
 
 class IF(NeuronModel):

@@ -11,8 +11,10 @@ import numpy as np
 
 from . import __version__
 from .backends import get_backend
-from .builder import Seeds, check_memory, lower
+from .builder import Seeds, lower
+from .memory import check_memory
 from .io.hdf5 import SonataWriter, check_output_path
+from .guards import ModelSnapshot, check_dtype_range, check_finite_state, warn_unstable_steps
 from .io.reader import load
 from .model import Network, Projection
 from .recording import Recorder, state_array
@@ -82,9 +84,12 @@ class Simulator:
         self.backend = get_backend(backend, dtype=dtype, **({} if device is None else {"device": device}))
         self.seed = seed
         self.network = network
-        check_memory(network, self.batch, self.backend.memory_available(), self.backend.device_name)
+        self.memory_estimate = check_memory(network, self.batch, self.backend, self.dt)
+        warn_unstable_steps(network, self.dt)
         seeds = Seeds.make(seed, self.batch, network.seed)
         self.plan = lower(network, self.dt, self.batch, seeds)
+        check_dtype_range(self.plan, network, self.backend.dtype)
+        self.snapshot = ModelSnapshot(network)
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
         self.backend.prepare(self.groups, self.synapses)
@@ -165,6 +170,7 @@ class Simulator:
         if not math.isfinite(duration) or duration < 0:
             fail("duration", duration, "must be a finite number of milliseconds >= 0")
         n_steps = int(round(duration / self.dt))
+        self.snapshot.check()
         bar = self._progress_bar(n_steps, progress)
         ops, sequences, last_flush = self.ops, self.sequences, time.perf_counter()
         # drain at least every flush_steps steps, so buffered samples stay below FLUSH_BYTES
@@ -197,6 +203,7 @@ class Simulator:
                     if (time.perf_counter() - last_flush > self.flush_seconds
                             or self.step_count - flushed_at >= flush_steps):
                         self.flush()
+                        check_finite_state(self)             # the watchdog, once per drain
                         last_flush, flushed_at = time.perf_counter(), self.step_count
         finally:
             # a completed step is fully recorded: flush it, whatever stopped the loop
@@ -207,6 +214,8 @@ class Simulator:
                     self.writer.close()
                 if bar is not None:
                     bar.close()
+        if n_steps:
+            check_finite_state(self)
         return self
 
     def _progress_bar(self, n_steps: int, progress):

@@ -28,15 +28,30 @@ def fail(name: str, value, allowed: str) -> None:
     raise SnnkitValueError(f"{name} = {shown!r} is not allowed: {allowed}")
 
 
+def as_numbers(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array; a string, None or anything not numeric is refused
+    (NumPy would turn "20" into 20.0 and give its own message for "abc")."""
+    if isinstance(value, (str, bytes)) or value is None:
+        fail(name, value, "must be a number or an array of numbers")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        fail(name, value, "must be a number or an array of numbers")
+    if arr.dtype.kind not in "iuf":
+        fail(name, value, "must be a number or an array of numbers"
+             + (" (not True/False)" if arr.dtype.kind == "b" else ""))
+    return arr.astype(float)
+
+
 def check_finite(name: str, value) -> None:
-    arr = np.asarray(value, dtype=float)
+    arr = as_numbers(name, value)
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].flat[0]
         fail(name, float(bad), "must be a finite number (no NaN or infinity)")
 
 
 def check_positive(name: str, value, allow_inf: bool = False) -> None:
-    arr = np.asarray(value, dtype=float)
+    arr = as_numbers(name, value)
     if np.any(np.isnan(arr)) or (not allow_inf and np.any(np.isinf(arr))):
         fail(name, float(arr[~np.isfinite(arr)].flat[0]), "must be a finite positive number")
     if np.any(arr <= 0):
@@ -45,7 +60,7 @@ def check_positive(name: str, value, allow_inf: bool = False) -> None:
 
 
 def check_nonnegative(name: str, value) -> None:
-    arr = np.asarray(value, dtype=float)
+    arr = as_numbers(name, value)
     check_finite(name, arr)
     if np.any(arr < 0):
         fail(name, float(arr[arr < 0].flat[0]), "must be >= 0")

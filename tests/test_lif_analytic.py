@@ -1,5 +1,8 @@
 """LIF physics against closed forms: charging, refractoriness, f-I curve, IF, COBA, noise."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -110,3 +113,26 @@ def test_adaptive_threshold_jumps_and_decays(backend):
         assert theta[s] == pytest.approx(theta[s - 1] * decay + 2.0)
     isi = np.diff(steps)
     assert isi[-1] > isi[0]                          # the neuron adapts: intervals lengthen
+
+
+BRIAN2_REFRACTORY = json.loads((Path(__file__).parent / "data" / "brian2_refractory.json").read_text())
+
+
+def refractory_spike_times(backend, convention):
+    from snnkit.examples.single_neuron import CHARGING
+    net = sk.Network()
+    cell = sk.LIF(**dict(CHARGING, tau_refrac=5.0), refractory_convention=convention)
+    pop = net.population(1, cell, name="n").initialize(v=0.0)
+    net.record(pop, "spikes")
+    return sk.Simulator(net, backend=backend, seed=1).run(100.0, progress=False).results.spikes["n"].times
+
+
+def test_refractory_conventions_nest_by_default_and_brian2_on_request(backend):
+    nest = refractory_spike_times(backend, "nest")
+    # NEST: v clamped for round(5 / 0.1) = 50 steps after the spike step: a period of 5 + 16.1 ms
+    assert np.allclose(nest, [16.0, 37.1, 58.2, 79.3])
+    brian2 = refractory_spike_times(backend, "brian2")
+    assert np.allclose(brian2, BRIAN2_REFRACTORY["greater_equal"])       # Brian2 2.11's own times
+    assert np.allclose(brian2, BRIAN2_REFRACTORY["greater"])
+    with pytest.raises(sk.SnnkitValueError, match="refractory_convention"):
+        sk.LIF(refractory_convention="neuron")

@@ -96,7 +96,7 @@ def test_network_larger_than_memory_fails_before_building():
     net = sk.Network()
     big = net.population(1_000_000, sk.LIF(), name="big")
     net.connect(big, big, sk.FixedProbability(0.5))     # 5e11 synapses: terabytes
-    with pytest.raises(NetworkTooLargeError, match=r"network size = .* GiB is not allowed.*big: 1000000"):
+    with pytest.raises(NetworkTooLargeError, match=r"network size = .* GiB \(host peak while building\) is not allowed.*big: 1000000"):
         sk.Simulator(net)
 
 
