@@ -13,7 +13,7 @@ from .cli_format import HelpFormatter
 
 
 def load_model(target: str):
-    """A built-in model name or a script path -> (Network, default duration ms).
+    """A built-in model name or a script path -> (Network, default duration ms, report or None).
 
     A script defines ``build()`` returning a Network or an Example, or a
     module-level ``network`` (and optionally ``duration`` in ms).
@@ -22,7 +22,7 @@ def load_model(target: str):
     from .model import Network
     if not target.endswith(".py"):
         ex = examples.build(target)
-        return ex.network, ex.duration
+        return ex.network, ex.duration, ex.report
     if not Path(target).is_file():
         from .validation import fail
         fail("model", target, "must be an existing script (no such file) or one of " + ", ".join(examples.names()))
@@ -30,11 +30,11 @@ def load_model(target: str):
     duration = namespace.get("duration", 1000.0)
     built = namespace["build"]() if callable(namespace.get("build")) else namespace.get("network")
     if isinstance(built, examples.Example):
-        return built.network, built.duration
+        return built.network, built.duration, built.report
     if not isinstance(built, Network):
         raise SystemExit(f"snnkit run: {target} must define build() returning a Network "
                          "or a module-level `network` (an snnkit.Network)")
-    return built, duration
+    return built, duration, None
 
 
 def cmd_run(args) -> int:
@@ -42,7 +42,7 @@ def cmd_run(args) -> int:
     from .simulator import Simulator
     if args.output:
         check_output_path(args.output)              # before the model is built
-    network, duration = load_model(args.model)
+    network, duration, report = load_model(args.model)
     duration = args.duration if args.duration is not None else duration
     sim = Simulator(network, dt=args.dt, batch=args.batch, backend=args.backend, seed=args.seed,
                     dtype=args.dtype, output=args.output, device=args.device)
@@ -59,6 +59,8 @@ def cmd_run(args) -> int:
         rate = np.atleast_1d(res.rate(pop))
         spread = f" (instances: {rate.min():.2f} .. {rate.max():.2f})" if rate.size > 1 else ""
         print(f"  {pop:>12s}: {rate.mean():7.2f} Hz{spread}")
+    if report is not None:
+        report(sim, args.output)
     if args.output:
         print(f"  results written to {args.output}")
     return 0

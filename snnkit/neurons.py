@@ -121,6 +121,43 @@ class NeuronModel:
                 f"refractory_convention={self.refractory_convention!r})")
 
 
+def parameters_section(cls) -> str:
+    """The numpydoc "Parameters" section of a model, made from its own ``defaults``
+    and ``rules`` tables (so the docs cannot drift from the code)."""
+    rules = {"positive": "> 0", "positive_or_inf": "> 0 (inf allowed)", "nonnegative": ">= 0", "any": "finite"}
+    lines = ["Parameters", "----------"]
+    for name, default in cls.defaults.items():
+        rule, unit = cls.rules[name]
+        lines.append(f"{name} : float, {unit}, default {default!r}")
+        lines.append(f"    {PARAMETER_MEANINGS.get(name, name)}; {rules[rule]}.")
+    lines.append("method : {'exact', 'euler'}, default 'exact'")
+    lines.append("    Integration scheme of the membrane.")
+    lines.append("refractory_convention : {'nest', 'brian2'}, default 'nest'")
+    lines.append("    'nest': v clamped for the round(tau_refrac/dt) steps after the spike step; 'brian2': one fewer.")
+    lines.append("")
+    lines.append("Every value may be a scalar, one value per neuron, (batch, 1) or (batch, N) per instance,")
+    lines.append("or a Distribution (drawn per neuron when the network is built).")
+    return "\n".join(lines)
+
+
+PARAMETER_MEANINGS = {
+    "tau_m": "membrane time constant", "cm": "membrane capacitance", "v_rest": "resting potential",
+    "v_reset": "reset potential", "v_thresh": "spike threshold", "tau_refrac": "refractory period",
+    "i_offset": "constant bias current", "d_theta": "threshold increase per spike",
+    "tau_theta": "time constant of the threshold's decay", "noise_sigma": "stationary std of membrane noise",
+    "tau_syn_E": "excitatory synaptic time constant", "tau_syn_I": "inhibitory synaptic time constant",
+    "e_rev_E": "excitatory reversal potential", "e_rev_I": "inhibitory reversal potential",
+}
+
+
+def document(cls):
+    """Append the generated Parameters section to a model class's docstring."""
+    section = "\n".join(("    " + line) if line else "" for line in parameters_section(cls).splitlines())
+    cls.__doc__ = (cls.__doc__ or "").rstrip() + "\n\n" + section + "\n"
+    return cls
+
+
+@document
 class IF(NeuronModel):
     """Perfect (non-leaky) integrate-and-fire with delta synapses:
     ``cm dv/dt = i_offset``; each input spike jumps v by its weight (mV)."""
@@ -132,6 +169,7 @@ class IF(NeuronModel):
     rules = _COMMON
 
 
+@document
 class LIF(NeuronModel):
     """Leaky integrate-and-fire with delta synapses (PyNN IF_curr_delta):
     ``tau_m dv/dt = v_rest - v + R_m i_offset``; each input spike jumps v by its weight (mV)."""
@@ -143,6 +181,7 @@ class LIF(NeuronModel):
     rules = _COMMON
 
 
+@document
 class LIFCurrExp(NeuronModel):
     """LIF with exponentially decaying synaptic currents (PyNN IF_curr_exp).
 
@@ -157,6 +196,7 @@ class LIFCurrExp(NeuronModel):
     rules = {**_COMMON, "tau_syn_E": ("positive", "ms"), "tau_syn_I": ("positive", "ms")}
 
 
+@document
 class LIFCondExp(NeuronModel):
     """LIF with exponentially decaying synaptic conductances (PyNN IF_cond_exp).
 
@@ -173,6 +213,7 @@ class LIFCondExp(NeuronModel):
              "e_rev_E": ("any", "mV"), "e_rev_I": ("any", "mV")}
 
 
+@document
 class AdaptiveLIF(LIFCurrExp):
     """LIFCurrExp whose threshold jumps by ``d_theta`` (mV) on every spike and
     decays back with ``tau_theta`` (ms): ``spike if v >= v_thresh + theta``."""

@@ -48,7 +48,9 @@ class Simulator:
         Number of network instances simulated together (>= 1). Connectivity is
         shared; state, per-instance parameters and plastic weights are per instance.
     backend : str or Backend
-        "numpy", "opencl", "auto", or a Backend instance.
+        "numpy" (the specification, host CPU), "opencl" (any OpenCL device, PoCL on a
+        CPU), "cupy" (CUDA GPUs through CuPy), "auto" (the fastest available), or a
+        Backend instance.
     device : str, optional
         Which device a device backend runs on (OpenCL: "platform:device"
         indices or part of the device name; default from SNNKIT_OPENCL_DEVICE,
@@ -62,7 +64,10 @@ class Simulator:
         Default: drawn at random (stored in the results).
     dtype : "float32" or "float64"
     output : str or Path, optional
-        HDF5 file written during the run (SONATA layout, see snnkit.io.hdf5).
+        HDF5 file written during the run (SONATA layout, see snnkit.io.hdf5), readable
+        while it is written (HDF5 SWMR). With a file, recordings are not kept in memory:
+        ``results`` reads them back. Without one, every recorded spike (24 bytes) and
+        sample stays in memory until the Simulator is dropped.
     flush_seconds : float
         Wall-clock interval between drains of the record buffers to the file.
     """
@@ -197,8 +202,8 @@ class Simulator:
                     ran = 1
                 self.step_count = k + ran
                 if self.step_count // CHECK_EVERY != k // CHECK_EVERY:
-                    if bar is not None:
-                        bar.update(self.step_count - shown)
+                    if bar is not None:                  # biological ms
+                        bar.update((self.step_count - shown) * self.dt)
                         shown = self.step_count
                     if (time.perf_counter() - last_flush > self.flush_seconds
                             or self.step_count - flushed_at >= flush_steps):
@@ -213,6 +218,7 @@ class Simulator:
                 if self.writer is not None:
                     self.writer.close()
                 if bar is not None:
+                    bar.update((self.step_count - shown) * self.dt)
                     bar.close()
         if n_steps:
             check_finite_state(self)
@@ -223,8 +229,10 @@ class Simulator:
         if not show or n_steps < CHECK_EVERY:
             return None
         from tqdm import tqdm
-        return tqdm(total=n_steps, unit="step", delay=0.0 if progress else 1.0, file=sys.stderr,
-                    desc=f"snnkit {self.backend.name}")
+        return tqdm(total=round(n_steps * self.dt, 6), unit="ms", unit_scale=False, delay=0.0 if progress else 1.0,
+                    file=sys.stderr, desc=f"snnkit {self.backend.name} (biological time)",
+                    bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} ms "
+                               "[{elapsed}<{remaining}]")
 
     def flush(self) -> None:
         """Drain the record buffers to the host (and to the output file)."""

@@ -121,3 +121,15 @@ def test_scale_sets_sizes_from_each_models_full_size():
 def test_bad_scales_name_the_option(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_run_too_short_for_a_cv_skips_that_check_with_a_note():
+    from snnkit.bench.models.sanity import rates_and_cv
+    net = sk.Network(seed=1)
+    src = net.population(100, sk.Poisson(rate=5.0), name="exc")
+    net.record(src, "spikes")
+    res = sk.Simulator(net, seed=1).run(50.0, progress=False).results        # 0.25 spikes per neuron
+    ok, text = rates_and_cv(res, ("exc",), (2.0, 10.0))
+    assert ok and "CV not checked (run too short" in text
+    ok, text = rates_and_cv(res, ("exc",), (20.0, 30.0))
+    assert not ok                                                             # the rate is still checked

@@ -128,3 +128,12 @@ def test_result_lookups_name_what_exists():
     with pytest.raises(sk.SnnkitValueError, match=r"instance = 5 .*\[0, 1\)"):
         res.spikes["p"].of_instance(5)
     assert "spikes p:" in repr(res) and len(repr(res).splitlines()) == 2       # a summary, not arrays
+
+
+@pytest.mark.parametrize("model", [sk.IF, sk.LIF, sk.LIFCurrExp, sk.LIFCondExp, sk.AdaptiveLIF])
+def test_model_docs_list_every_parameter_with_unit_and_default(model):
+    import inspect
+    doc = inspect.getdoc(model)
+    assert "Parameters\n----------" in doc
+    for name, default in model.defaults.items():
+        assert f"{name} : float, {model.rules[name][1]}, default {default!r}" in doc, name

@@ -7,6 +7,12 @@
 Registered as the nengo backend "snnkit" (entry point ``nengo.backends``).
 """
 
+try:
+    import nengo  # noqa: F401
+except ModuleNotFoundError as missing:                                      # say which extra to install
+    raise ModuleNotFoundError("snnkit_nengo needs nengo (not installed): pip install 'snnkit[nengo]'",
+                              name=missing.name) from None
+
 from snnkit import __version__
 
 from .simulator import Simulator

@@ -8,6 +8,13 @@ Scripts that choose their simulator through pyNN.utility.get_simulator run with
 importable as pyNN.snnkit and given as the simulator name).
 """
 
+try:
+    import neo  # noqa: F401
+    import pyNN  # noqa: F401
+except ModuleNotFoundError as missing:                                      # say which extra to install
+    raise ModuleNotFoundError(f"snnkit_pynn needs PyNN 0.13 and neo ({missing.name} is not installed): "
+                              "pip install 'snnkit[pynn]'", name=missing.name) from None
+
 from pyNN import errors, random, space                                      # noqa: F401
 from pyNN.connectors import *                                               # noqa: F401,F403
 from pyNN.network import Network                                            # noqa: F401

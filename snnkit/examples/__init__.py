@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..model import Network
 
 
 @dataclass
 class Example:
-    """A ready network and how long to run it (ms)."""
+    """A ready network and how long to run it (ms); ``report(sim, output)``, if given, prints
+    (and may save) what the demo shows after ``snnkit run`` (output: the HDF5 path or None)."""
 
     network: Network
     duration: float
     description: str
+    report: Callable | None = None
 
 
 def _registry() -> dict:

@@ -43,7 +43,18 @@ def fi_curve(noise_sigma: float = 0.0) -> Example:
     pop = net.population(FI_CURRENTS.size, LIF(**FI, i_offset=FI_CURRENTS, noise_sigma=noise_sigma),
                          name="neurons")
     net.record(pop, "spikes")
-    return Example(net, 1000.0, f"f-I curve of 100 LIF neurons, 0-5 nA (noise {noise_sigma} mV)")
+    return Example(net, 1000.0, f"f-I curve of 100 LIF neurons, 0-5 nA (noise {noise_sigma} mV)",
+                   report=lambda sim, output: print_fi_curve(sim.results, noise_sigma))
+
+
+def print_fi_curve(results, noise_sigma: float) -> None:
+    """Print the measured f-I curve (every 10th current) beside the noiseless closed form."""
+    counts = results.spikes["neurons"].counts()[0]
+    rates = counts / (results.duration / 1000.0)
+    theory = fi_closed_form(FI_CURRENTS)
+    print(f"  f-I curve (noise {noise_sigma:g} mV): current nA -> rate Hz (closed form without noise)")
+    for i in range(0, FI_CURRENTS.size, 11):
+        print(f"    {FI_CURRENTS[i]:5.2f} nA  {rates[i]:7.1f} Hz  ({theory[i]:6.1f})")
 
 
 def fi_noise() -> Example:

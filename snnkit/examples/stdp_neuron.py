@@ -4,6 +4,10 @@ weights spread out from their common start towards the bounds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
+
 from ..connectivity import AllToAll
 from ..model import Network
 from ..neurons import LIFCondExp
@@ -29,4 +33,21 @@ def build(n_inputs: int = 1000, rate_hz: float = 10.0) -> Example:
                 plasticity=rule, name="input_synapses")
     net.record(neuron, "spikes")
     net.record(neuron, "v")
-    return Example(net, 2000.0, f"{n_inputs} Poisson inputs at {rate_hz} Hz onto one neuron with STDP")
+    return Example(net, 2000.0, f"{n_inputs} Poisson inputs at {rate_hz} Hz onto one neuron with STDP",
+                   report=report_weights)
+
+
+def report_weights(sim, output) -> None:
+    """Print the final weight distribution (fractions of w_max in 10 bins) and save it
+    beside the output (``<output>.weights.npz``: pre, post, weight uS)."""
+    projection = next(p for p in sim.network.projections if p.name == "input_synapses")
+    pre, post, weight = sim.weights(projection)
+    weight = np.asarray(weight).reshape(-1, pre.size)[0]
+    counts, edges = np.histogram(weight / G_MAX, bins=10, range=(0.0, 1.0))
+    print("  final weights, fraction of w_max: synapses per bin")
+    for count, low in zip(counts, edges):
+        print(f"    {low:3.1f}-{low + 0.1:3.1f}  {count:5d}  {'#' * int(round(50 * count / max(1, counts.max())))}")
+    if output:
+        path = Path(output).with_suffix(".weights.npz")
+        np.savez(path, pre=pre, post=post, weight_uS=weight)
+        print(f"  weights saved to {path}")
