@@ -36,6 +36,11 @@ def min_spike_interval(group: dict) -> int:
     return 1 + max(0, int(np.min(refrac)))
 
 
+def advance(bar, done_ms: float) -> None:
+    """Move a progress bar to ``done_ms`` of biological time (never past its total)."""
+    bar.update(max(0.0, min(bar.total, round(done_ms, 6)) - bar.n))
+
+
 class Simulator:
     """Run a Network on a backend, in ``batch`` instances at once.
 
@@ -181,7 +186,7 @@ class Simulator:
         # drain at least every flush_steps steps, so buffered samples stay below FLUSH_BYTES
         flush_steps = max(CHECK_EVERY, FLUSH_BYTES // max(1, self.recorder.state_bytes_per_step()))
         flushed_at = self.step_count
-        end, shown = self.step_count + n_steps, self.step_count
+        end, shown = self.step_count + n_steps, self.step_count     # shown: the step the bar started at
         # inputs that change at given steps: rebuilt from the network each run, so that
         # sources changed between runs take effect (snnkit.schedule)
         schedule = Schedule(self.network, self.plan, self.groups, self.backend, self.dt, self.batch)
@@ -203,8 +208,7 @@ class Simulator:
                 self.step_count = k + ran
                 if self.step_count // CHECK_EVERY != k // CHECK_EVERY:
                     if bar is not None:                  # biological ms
-                        bar.update((self.step_count - shown) * self.dt)
-                        shown = self.step_count
+                        advance(bar, (self.step_count - shown) * self.dt)
                     if (time.perf_counter() - last_flush > self.flush_seconds
                             or self.step_count - flushed_at >= flush_steps):
                         self.flush()
@@ -218,7 +222,7 @@ class Simulator:
                 if self.writer is not None:
                     self.writer.close()
                 if bar is not None:
-                    bar.update((self.step_count - shown) * self.dt)
+                    advance(bar, (self.step_count - shown) * self.dt)
                     bar.close()
         if n_steps:
             check_finite_state(self)

@@ -55,14 +55,8 @@ class NumpyBackend(NumpyLearningOps, Backend):
         return "host CPU (NumPy)"
 
     def memory_available(self) -> int:
-        try:
-            with open("/proc/meminfo") as f:
-                for line in f:
-                    if line.startswith("MemAvailable:"):
-                        return int(line.split()[1]) * 1024
-        except OSError:
-            pass
-        return 2**62
+        from ..memory import host_memory_available
+        return host_memory_available()
 
     def upload(self, host: dict) -> dict:
         def convert(value):
