@@ -45,6 +45,6 @@ def test_progress_bar_when_asked(capsys):
     net = sk.Network()
     net.population(10, sk.LIF(), name="n")
     sk.Simulator(net).run(100.0, progress=True)
-    assert "step" in capsys.readouterr().err
+    assert "100.0/100.0 ms" in capsys.readouterr().err          # biological time
     sk.Simulator(net).run(100.0, progress=False)
     assert capsys.readouterr().err == ""
