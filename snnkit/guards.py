@@ -109,6 +109,12 @@ class ModelSnapshot:
     def __init__(self, network):
         self.network = network
         self.taken = {pop.name: (pop.model, self._values(pop)) for pop in network.populations}
+        self.counts = self._counts(network)
+
+    @staticmethod
+    def _counts(network) -> dict:
+        return {"projections": len(network.projections), "monitors": len(network.monitors),
+                "current injections": len(network.injections), "spike counters": len(network.counted)}
 
     @staticmethod
     def _values(pop) -> dict:
@@ -119,6 +125,10 @@ class ModelSnapshot:
         return {k: (v if isinstance(v, (Distribution, str)) else np.array(v, copy=True)) for k, v in values.items()}
 
     def check(self) -> None:
+        for what, count in self._counts(self.network).items():
+            if count != self.counts[what]:
+                fail(f"Network {what}", count, f"changed after the Simulator was built (it has "
+                     f"{self.counts[what]}), which would have no effect on it; build a new Simulator")
         for pop in self.network.populations:
             if pop.name not in self.taken:
                 fail("Network", f"population {pop.name!r}", "was added after the Simulator was built; "

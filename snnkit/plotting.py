@@ -10,9 +10,10 @@ from .validation import SnnkitValueError
 MAX_TRACES = 10           # state traces drawn per variable (the first recorded neurons)
 
 
-def plot_results(results, path, instance: int = 0, bin_ms: float = 5.0) -> None:
+def plot_results(results, path, instance: int = 0, bin_ms: float = 5.0) -> list[str]:
     """Write a PNG: spike raster of every population (stacked) over the population rate
     (Hz per recorded neuron), then one panel per recorded state variable (v traces).
+    Returns the panels' y-axis labels, top to bottom.
 
     Raises SnnkitValueError for an instance the results do not hold, or results with
     nothing recorded.
@@ -57,4 +58,6 @@ def plot_results(results, path, instance: int = 0, bin_ms: float = 5.0) -> None:
     axes[-1].set_xlim(0, duration)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+    labels = [ax.get_ylabel() for ax in axes]
     plt.close(fig)
+    return labels

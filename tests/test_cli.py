@@ -6,6 +6,7 @@ import sys
 import textwrap
 import time
 
+import numpy as np
 import pytest
 
 import snnkit as sk
@@ -100,6 +101,23 @@ def test_plot_draws_state_traces(tmp_path):
     sk.Simulator(net, output=out).run(50.0)                 # v only, no spikes recorded
     assert main(["plot", str(out), "-o", str(tmp_path / "v.png")]) == 0
     assert (tmp_path / "v.png").stat().st_size > 1000
+    from snnkit.plotting import plot_results
+    assert plot_results(sk.load(out), tmp_path / "w.png") == ["p.v (mV)"]
+    net.record(pop, "spikes")
+    sk.Simulator(net, output=out).run(50.0)
+    assert plot_results(sk.load(out), tmp_path / "w.png") == ["neuron", "rate (Hz, 5 ms bins)", "p.v (mV)"]
+
+
+def test_demos_print_what_they_show(tmp_path, capsys):
+    out = tmp_path / "stdp.h5"
+    assert main(["run", "stdp_neuron", "--duration", "200", "-o", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "final weights, fraction of w_max" in text and "0.4-0.5" in text
+    saved = np.load(tmp_path / "stdp.weights.npz")
+    assert saved["weight_uS"].size == 1000 and saved["pre"].size == 1000
+    assert main(["run", "fi_curve", "--duration", "300", "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "f-I curve" in text and "5.00 nA" in text
 
 
 def test_learn_without_scikit_learn_names_the_extra(monkeypatch, capsys):

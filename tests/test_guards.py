@@ -87,6 +87,14 @@ def test_changing_a_built_model_is_refused_at_the_next_run():
         sim.run(1.0)
 
 
+def test_monitors_and_projections_added_after_building_are_refused():
+    net, pop = one(sk.LIF(i_offset=1.0))
+    sim = sk.Simulator(net).run(1.0)
+    net.record(pop, "spikes")
+    with pytest.raises(sk.SnnkitValueError, match="Network monitors = 1 .*changed after the Simulator was built"):
+        sim.run(1.0)
+
+
 def test_an_unchanged_model_runs_again():
     net, _ = one(sk.LIF(i_offset=np.linspace(0, 1, 3)))
     sim = sk.Simulator(net).run(1.0).run(1.0)
