@@ -50,7 +50,7 @@ setup(
     package_dir={"snnkit.kernel_sources": "kernels", "snnkit_pynn": "frontends/snnkit_pynn",
                  "snnkit_nengo": "frontends/snnkit_nengo"},
     package_data={"snnkit.kernel_sources": ["*.c", "*.h", "*.md"]},
-    install_requires=["numpy>=1.24", "h5py>=3.8", "tqdm>=4.60", "matplotlib>=3.6"],
+    install_requires=["numpy>=1.24", "h5py>=3.8", "tqdm>=4.60", "matplotlib>=3.6", "sympy>=1.10"],
     extras_require=extras,
     entry_points={"console_scripts": ["snnkit = snnkit.cli:main"],
                   "nengo.backends": ["snnkit = snnkit_nengo:Simulator"]},

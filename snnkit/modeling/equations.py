@@ -1,0 +1,145 @@
+"""A system of model equations: differential equations and subexpressions, one a line.
+
+    dv/dt = (v_rest - v + R_m*(I_syn + i_offset))/tau_m : mV (unless refractory)
+    dI_syn/dt = -I_syn/tau_syn : nA
+    I_total = I_syn + i_offset : nA
+
+``dx/dt = f : unit`` makes x a state variable (f in unit/ms); ``name = f : unit``
+a subexpression (substituted where it is used). Flags in parentheses after the
+unit: ``unless refractory`` (x is held during the refractory period, Brian2's
+semantics). ``#`` starts a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy
+
+from .expressions import ModelError, Where, parse_expression, unit_of
+from .units import MS, Unit, parse_unit
+
+BUILTINS = {"t": MS, "dt": MS}
+FLAGS = ("unless refractory",)
+_DIFFERENTIAL = re.compile(r"^d\s*([A-Za-z_]\w*)\s*/\s*dt\s*=(.*)$")
+_SUBEXPRESSION = re.compile(r"^([A-Za-z_]\w*)\s*=(.*)$")
+
+
+@dataclass(frozen=True)
+class Equation:
+    kind: str                  # "differential" or "subexpression"
+    name: str
+    expr: sympy.Expr           # the right-hand side as written (subexpressions not substituted)
+    unit: Unit                 # of the variable (a derivative is in unit/ms)
+    flags: tuple
+    where: Where
+
+
+@dataclass
+class Equations:
+    """The parsed system, in the order written."""
+
+    equations: list = field(default_factory=list)
+
+    @property
+    def state_variables(self) -> list[str]:
+        return [eq.name for eq in self.equations if eq.kind == "differential"]
+
+    @property
+    def subexpressions(self) -> list[str]:
+        return [eq.name for eq in self.equations if eq.kind == "subexpression"]
+
+    def __getitem__(self, name: str) -> Equation:
+        return next(eq for eq in self.equations if eq.name == name)
+
+    def derivatives(self) -> dict:
+        """state variable -> its derivative with every subexpression substituted."""
+        subs = {}
+        for eq in self.equations:                       # subexpressions may use earlier ones
+            if eq.kind == "subexpression":
+                subs[sympy.Symbol(eq.name, real=True)] = eq.expr.xreplace(subs)
+        return {eq.name: eq.expr.xreplace(subs) for eq in self.equations if eq.kind == "differential"}
+
+    def substitute(self, expr: sympy.Expr) -> sympy.Expr:
+        """``expr`` with the subexpressions replaced by what they stand for."""
+        subs = {}
+        for eq in self.equations:
+            if eq.kind == "subexpression":
+                subs[sympy.Symbol(eq.name, real=True)] = eq.expr.xreplace(subs)
+        return expr.xreplace(subs)
+
+
+def _split_unit(rest: str, where: Where) -> tuple[str, str, tuple]:
+    expr, colon, annotation = rest.rpartition(":")
+    if not colon:
+        raise ModelError(str(where), "needs a unit after a colon, e.g. `dv/dt = -v/tau : mV`")
+    flags = ()
+    match = re.match(r"^(.*?)\(([^()]*)\)\s*$", annotation.strip())
+    if match:
+        annotation, flag_text = match.group(1), match.group(2)
+        flags = tuple(f.strip() for f in flag_text.split(",") if f.strip())
+        for flag in flags:
+            if flag not in FLAGS:
+                raise ModelError(str(where), f"unknown flag {flag!r}; known: {', '.join(FLAGS)}")
+    return expr, annotation.strip(), flags
+
+
+def parse_equations(text: str, parameter_units: dict) -> Equations:
+    """Parse and unit-check a system; ``parameter_units``: name -> Unit of every parameter."""
+    if not isinstance(text, str):
+        raise ModelError("equations", f"must be text (a line per equation), not {type(text).__name__}")
+    lines = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            lines.append((number, line, raw))
+    if not lines:
+        raise ModelError("equations", "hold no equation")
+    # first pass: names and units, so an equation may use a variable defined below it
+    declared, units = [], dict(BUILTINS)
+    units.update(parameter_units)
+    for number, line, raw in lines:
+        where = Where("equations", number, raw)
+        match = _DIFFERENTIAL.match(line)
+        kind = "differential" if match else "subexpression"
+        match = match or _SUBEXPRESSION.match(line)
+        if not match:
+            raise ModelError(str(where), "must be `dx/dt = expr : unit` or `name = expr : unit`")
+        name, rest = match.group(1), match.group(2)
+        expr_text, unit_text, flags = _split_unit(rest, where)
+        try:
+            unit = parse_unit(unit_text)
+        except ModelError:
+            raise
+        except ValueError as err:
+            raise ModelError(str(where), str(err)) from None
+        if name in units:
+            what = "a parameter" if name in parameter_units else ("a built-in" if name in BUILTINS else
+                                                                    "defined twice")
+            raise ModelError(str(where), f"{name!r} is {what}")
+        if kind == "differential" and unit.scale != 1.0:
+            raise ModelError(str(where), f"the state variable {name!r} must be in snnkit's units (ms, mV, nA "
+                                         f"and their products: nF, uS, MOhm ...), not {unit_text!r}")
+        units[name] = unit
+        declared.append((kind, name, expr_text, unit, flags, where))
+    out = Equations()
+    for kind, name, expr_text, unit, flags, where in declared:
+        expr = parse_expression(expr_text, where, set(units))
+        got = unit_of(expr, units, where)
+        want = unit / MS if kind == "differential" else unit
+        if not (expr.is_Number and expr == 0) and not got.same_dimension(want):
+            raise ModelError(str(where), f"inconsistent units: the right-hand side is in {got}, but "
+                                         f"{'d' + name + '/dt' if kind == 'differential' else name} must be "
+                                         f"in {want}")
+        out.equations.append(Equation(kind, name, expr, unit, flags, where))
+    # a subexpression must not depend on itself through others
+    order = {}
+    for eq in out.equations:
+        if eq.kind == "subexpression":
+            uses = {s.name for s in eq.expr.free_symbols} & set(out.subexpressions)
+            later = [u for u in uses if u not in order]
+            if later:
+                raise ModelError(str(eq.where), f"uses the subexpression {later[0]!r} before it is defined")
+            order[eq.name] = True
+    return out

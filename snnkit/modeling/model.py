@@ -1,0 +1,203 @@
+"""A neuron model defined by equations (the model layer's description).
+
+    qif = EquationModel(
+        '''
+        dv/dt = (k*(v - v_rest)*(v - v_crit) + R_m*(I_syn + i_offset))/tau_m : mV (unless refractory)
+        dI_syn/dt = -I_syn/tau_syn : nA
+        ''',
+        threshold="v >= v_peak", reset="v = v_reset", refractory="tau_refrac",
+        parameters={"tau_m": (10.0, "ms", "positive"), "tau_syn": (5.0, "ms", "positive"),
+                    "v_rest": (-65.0, "mV"), "v_crit": (-50.0, "mV"), "v_peak": (0.0, "mV"),
+                    "v_reset": (-70.0, "mV"), "k": (0.04, "1/mV"), "R_m": (100.0, "MOhm", "positive"),
+                    "i_offset": (0.0, "nA"), "tau_refrac": (2.0, "ms", "nonnegative")},
+        initial={"v": "v_rest"}, receptors={"excitatory": "I_syn += w", "inhibitory": "I_syn += w"},
+        method="rk4")
+
+Parameters take values exactly like the hand-written models' (scalars, one per
+neuron, (batch, 1) / (batch, N) per instance, distributions): ``qif(tau_m=...)``
+returns a copy with new values. Units are checked when the model is made; an
+error names the part, the line and the offending term.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from ..distributions import Distribution
+from ..validation import check_choice, check_finite, check_nonnegative, check_positive, fail
+from .equations import BUILTINS, parse_equations
+from .expressions import ModelError, Where, parse_expression, parse_statements, unit_of
+from .integrators import METHODS, integrate
+from .units import parse_unit
+
+RULES = ("any", "positive", "positive_or_inf", "nonnegative")
+WEIGHT = "w"
+
+
+class EquationModel:
+    """A neuron model from equations, threshold, reset, refractoriness and receptors.
+
+    Parameters
+    ----------
+    equations : str
+        One equation a line (snnkit.modeling.equations).
+    threshold : str, optional
+        A condition on the state, e.g. ``"v >= v_thresh"`` (no threshold: the model never spikes).
+    reset : str
+        Statements run for the neurons that spiked, e.g. ``"v = v_reset; w += b"``.
+    refractory : float or str, optional
+        A duration in ms, or the name of a parameter in ms. During it the variables
+        flagged ``(unless refractory)`` are held and the threshold is not tested.
+    parameters : dict
+        name -> (default, unit) or (default, unit, rule); rule one of "any" (default),
+        "positive", "positive_or_inf", "nonnegative".
+    initial : dict, optional
+        state variable -> a number (in its unit) or a parameter's name; default 0.
+    receptors : dict, optional
+        receptor name -> statements using ``w`` (the arriving weight), e.g.
+        ``{"excitatory": "g_E += w"}``; the weight's unit follows from the statement.
+    method : str
+        "auto" (exact where the system is linear with constant coefficients, else
+        exponential_euler where it is conditionally linear, else rk4), or one of
+        exact, exponential_euler, euler, rk2, rk4.
+    refractory_convention : {"nest", "brian2"}
+        As for the hand-written models: the refractory steps after the spike step.
+    name : str, optional
+    """
+
+    def __init__(self, equations: str, threshold: str | None = None, reset: str = "", refractory=None,
+                 parameters: dict | None = None, initial: dict | None = None, receptors: dict | None = None,
+                 method: str = "auto", refractory_convention: str = "nest", name: str | None = None):
+        check_choice("method", method, ("auto",) + METHODS)
+        check_choice("refractory_convention", refractory_convention, ("nest", "brian2"))
+        self.name = name or "EquationModel"
+        self.method_asked, self.refractory_convention = method, refractory_convention
+        self.units, self.rules, self.defaults = {}, {}, {}
+        for pname, spec in (parameters or {}).items():
+            self._declare(pname, spec)
+        self.equations = parse_equations(equations, self.units)
+        self.state_variables = tuple(self.equations.state_variables)
+        units = dict(BUILTINS)
+        units.update(self.units)
+        units.update({eq.name: eq.unit for eq in self.equations.equations})
+        self.all_units = units
+        known = set(units)
+        self.derivatives = self.equations.derivatives()
+        self.update = integrate(self.derivatives, list(self.state_variables), method)
+        self.method = self.update.method
+        self.held = tuple(eq.name for eq in self.equations.equations
+                          if eq.kind == "differential" and "unless refractory" in eq.flags)
+        self.threshold = self._threshold(threshold, known, units)
+        self.reset = parse_statements(reset or "", "reset", known, set(self.state_variables), units)
+        self.refractory = self._refractory(refractory)
+        self.initial = self._initial(initial or {})
+        self.receptors = {}
+        self.weight_units = {}
+        for receptor, text in (receptors or {}).items():
+            self._receptor(receptor, text, known | {WEIGHT}, units)
+        self.params = dict(self.defaults)
+
+    # -- declarations -------------------------------------------------------------
+    def _declare(self, pname: str, spec) -> None:
+        where = f"parameters[{pname!r}]"
+        if not pname.isidentifier() or pname in BUILTINS or pname == WEIGHT:
+            raise ModelError(where, f"{pname!r} cannot name a parameter (a Python name other than "
+                                    f"{', '.join(list(BUILTINS) + [WEIGHT])})")
+        if not isinstance(spec, tuple) or len(spec) not in (2, 3):
+            raise ModelError(where, "must be (default, unit) or (default, unit, rule)")
+        default, unit_text, rule = (spec + ("any",))[:3]
+        if rule not in RULES:
+            raise ModelError(where, f"rule {rule!r} is unknown; known: {', '.join(RULES)}")
+        try:
+            self.units[pname] = parse_unit(unit_text)
+        except ValueError as err:
+            raise ModelError(where, str(err)) from None
+        self.rules[pname] = (rule, unit_text)
+        self._check(pname, default)
+        self.defaults[pname] = default
+
+    def _check(self, pname: str, value) -> None:
+        if isinstance(value, Distribution):
+            return
+        label, rule = f"{self.name}.{pname}", self.rules[pname][0]
+        if rule == "positive":
+            check_positive(label, value)
+        elif rule == "positive_or_inf":
+            check_positive(label, value, allow_inf=True)
+        elif rule == "nonnegative":
+            check_nonnegative(label, value)
+        else:
+            check_finite(label, value)
+
+    def _threshold(self, text, known, units):
+        if text is None:
+            return None
+        where = Where("threshold", 1, text)
+        condition = parse_expression(text, where, known)
+        if not isinstance(condition, (sympy.core.relational.Relational, sympy.And, sympy.Or, sympy.Not,
+                                      sympy.logic.boolalg.BooleanAtom)):
+            raise ModelError(str(where), "must be a condition such as `v >= v_thresh`")
+        unit_of(condition, units, where)
+        if condition in (sympy.true, sympy.false) or not condition.free_symbols & {
+                sympy.Symbol(x, real=True) for x in self.state_variables + tuple(self.equations.subexpressions)}:
+            raise ModelError(str(where), "never changes (always true or always false): it must depend "
+                                         "on a state variable")
+        return condition
+
+    def _refractory(self, refractory):
+        if refractory is None:
+            return None
+        if isinstance(refractory, str):
+            if refractory not in self.units:
+                raise ModelError("refractory", f"{refractory!r} must be a duration in ms or a parameter's name")
+            if not self.units[refractory].same_dimension(parse_unit("ms")):
+                raise ModelError("refractory", f"the parameter {refractory!r} is in {self.units[refractory]}, "
+                                               "not a duration (ms)")
+            return refractory
+        check_nonnegative("refractory", refractory)
+        return float(refractory)
+
+    def _initial(self, initial: dict) -> dict:
+        out = {x: 0.0 for x in self.state_variables}
+        for x, value in initial.items():
+            if x not in self.state_variables:
+                raise ModelError("initial", f"{x!r} is not a state variable; known: {', '.join(self.state_variables)}")
+            if isinstance(value, str):
+                if value not in self.units or not self.units[value].same_dimension(self.all_units[x]):
+                    raise ModelError("initial", f"{x} = {value!r} must name a parameter in {self.all_units[x]}")
+            elif not isinstance(value, Distribution):
+                check_finite(f"initial {x}", value)
+            out[x] = value
+        return out
+
+    def _receptor(self, receptor: str, text: str, known: set, units: dict) -> None:
+        if not isinstance(text, str):
+            raise ModelError(f"receptor {receptor}", "must be statements using the arriving weight `w`")
+        units = dict(units)              # w's unit is inferred from the first statement that uses it
+        statements = parse_statements(text, f"receptor {receptor}", known, set(self.state_variables), units,
+                                      infer=WEIGHT)
+        if WEIGHT not in units:
+            raise ModelError(f"receptor {receptor}, line 1: `{text.strip()}`",
+                             f"must use the arriving weight `{WEIGHT}`")
+        self.receptors[receptor] = statements
+        self.weight_units[receptor] = units[WEIGHT]
+
+    def __call__(self, **values) -> "EquationModel":
+        """A copy of the model with new parameter values (checked like the defaults)."""
+        unknown = sorted(set(values) - set(self.defaults))
+        if unknown:
+            fail(unknown[0], values[unknown[0]], f"{self.name} has no parameter of that name; known: "
+                                                 f"{', '.join(sorted(self.defaults))}")
+        for pname, value in values.items():
+            self._check(pname, value)
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.params = dict(self.params, **values)
+        return copy
+
+    def unit(self, variable: str) -> str:
+        return str(self.all_units.get(variable, ""))
+
+    def __repr__(self) -> str:
+        return (f"{self.name}(state {', '.join(self.state_variables)}; method {self.method!r}; "
+                f"parameters {self.params!r})")
