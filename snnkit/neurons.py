@@ -32,7 +32,7 @@ from typing import ClassVar
 import numpy as np
 
 from .distributions import Distribution
-from .validation import check_choice, check_finite, check_nonnegative, check_positive, fail
+from .validation import check_choice, check_rule, fail
 
 
 # parameter name -> (rule, unit); rules: "positive", "positive_or_inf", "nonnegative", "any"
@@ -100,16 +100,7 @@ class NeuronModel:
     def _check(self, name, value) -> None:
         if isinstance(value, Distribution):
             return
-        rule = self.rules[name][0]
-        label = f"{type(self).__name__}.{name}"
-        if rule == "positive":
-            check_positive(label, value)
-        elif rule == "positive_or_inf":
-            check_positive(label, value, allow_inf=True)
-        elif rule == "nonnegative":
-            check_nonnegative(label, value)
-        else:
-            check_finite(label, value)
+        check_rule(f"{type(self).__name__}.{name}", value, self.rules[name][0])
 
     def unit(self, variable: str) -> str:
         if variable in ("syn_E", "syn_I"):

@@ -66,6 +66,22 @@ def check_nonnegative(name: str, value) -> None:
         fail(name, float(arr[arr < 0].flat[0]), "must be >= 0")
 
 
+RULES = ("any", "positive", "positive_or_inf", "nonnegative")
+
+
+def check_rule(name: str, value, rule: str) -> None:
+    """A parameter value against its model's rule: "positive" (> 0), "positive_or_inf",
+    "nonnegative" (>= 0) or "any" (finite)."""
+    if rule == "positive":
+        check_positive(name, value)
+    elif rule == "positive_or_inf":
+        check_positive(name, value, allow_inf=True)
+    elif rule == "nonnegative":
+        check_nonnegative(name, value)
+    else:
+        check_finite(name, value)
+
+
 def check_choice(name: str, value, choices) -> None:
     if value not in choices:
         fail(name, value, "must be one of " + ", ".join(repr(c) for c in choices))

@@ -121,7 +121,6 @@ def _read_reports(path, f, res: Results, var_name: str | None, writing: bool) ->
         raise SnnkitFileError(path, "holds no /report group (not a SONATA report file)")
     batch = res.batch
     for pop, g in report.items():
-        where = f"{path.name}:/report/{pop}"
         try:
             data_set, mapping = g["data"], g["mapping"]
             node_ids = mapping["node_ids"][()].astype(np.int64)

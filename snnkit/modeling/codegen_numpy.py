@@ -12,7 +12,6 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
-from .integrators import phi1
 
 
 class _Printer(NumPyPrinter):

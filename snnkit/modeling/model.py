@@ -24,13 +24,12 @@ from __future__ import annotations
 import sympy
 
 from ..distributions import Distribution
-from ..validation import check_choice, check_finite, check_nonnegative, check_positive, fail
+from ..validation import RULES, check_choice, check_finite, check_nonnegative, check_rule, fail
 from .equations import BUILTINS, parse_equations
 from .expressions import ModelError, Where, parse_expression, parse_statements, unit_of
 from .integrators import METHODS, integrate
 from .units import parse_unit
 
-RULES = ("any", "positive", "positive_or_inf", "nonnegative")
 WEIGHT = "w"
 
 
@@ -119,15 +118,7 @@ class EquationModel:
     def _check(self, pname: str, value) -> None:
         if isinstance(value, Distribution):
             return
-        label, rule = f"{self.name}.{pname}", self.rules[pname][0]
-        if rule == "positive":
-            check_positive(label, value)
-        elif rule == "positive_or_inf":
-            check_positive(label, value, allow_inf=True)
-        elif rule == "nonnegative":
-            check_nonnegative(label, value)
-        else:
-            check_finite(label, value)
+        check_rule(f"{self.name}.{pname}", value, self.rules[pname][0])
 
     def _threshold(self, text, known, units):
         if text is None:
