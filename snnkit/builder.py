@@ -77,6 +77,8 @@ def group_key(pop: Population) -> tuple:
     """Populations with equal keys are lowered into one group."""
     if isinstance(pop.model, NeuronModel):
         return ("lif", type(pop.model).__name__, pop.model.method, pop.model.refractory_convention)
+    if getattr(pop.model, "is_equation_model", False):      # copies of one model share its equations
+        return ("equation", id(pop.model.equations))
     return (type(pop.model).__name__,)
 
 
@@ -94,11 +96,17 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
         for pop in pops:
             plan.placement[pop.name] = (name, offset, pop.size)
             offset += pop.size
+        depth = max([2] + [int(w[3].max()) + 1 for proj, w in zip(net.projections, wiring)
+                           if proj.post in pops and w[3].size])
         if key[0] == "lif":
-            depth = max([2] + [int(w[3].max()) + 1 for proj, w in zip(net.projections, wiring)
-                               if proj.post in pops and w[3].size])
             injected = any(inj.target in pops for inj in net.injections)
             group = lower_lif(pops, indices, dt, batch, seeds, depth, injected)
+        elif key[0] == "equation":
+            if any(inj.target in pops for inj in net.injections):
+                fail("Network.inject", pops[0].name, "current sources into equation-defined models are not "
+                     "supported yet (add a parameter for the current instead)")
+            from .lower_equations import lower_equation          # (imports sympy)
+            group = lower_equation(pops, indices, dt, batch, seeds, depth)
         elif key[0] == "Poisson":
             group = lower_poisson(pops, indices, dt, batch, seeds)
         else:

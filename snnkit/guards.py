@@ -80,11 +80,11 @@ def check_finite_state(sim) -> None:
     """The watchdog, run when records are drained: stop a run whose neuron state has
     gone non-finite, naming the population, variable, neuron, instance and time."""
     for name, g in sim.groups.items():
-        if g["kind"] != "lif":
+        if g["kind"] not in ("lif", "equation"):
             continue
         host = sim.plan.groups[name]
-        for var in WATCHED:
-            if var in ("syn_E", "syn_I") and host["synapse"] == "delta":
+        for var in (g["state"] if g["kind"] == "equation" else WATCHED):
+            if var in ("syn_E", "syn_I") and host.get("synapse") == "delta":
                 continue
             values = np.asarray(sim.backend.to_host(state_array(g, var)))
             if np.all(np.isfinite(values)):
@@ -119,8 +119,9 @@ class ModelSnapshot:
     @staticmethod
     def _values(pop) -> dict:
         values = {f"initial {k}": v for k, v in pop.initial.items()}
-        if isinstance(pop.model, NeuronModel):
-            values.update({f"{type(pop.model).__name__}.{k}": v for k, v in pop.model.params.items()})
+        if isinstance(pop.model, NeuronModel) or getattr(pop.model, "is_equation_model", False):
+            label = getattr(pop.model, "name", None) or type(pop.model).__name__
+            values.update({f"{label}.{k}": v for k, v in pop.model.params.items()})
             values["method"] = pop.model.method
         return {k: (v if isinstance(v, (Distribution, str)) else np.array(v, copy=True)) for k, v in values.items()}
 

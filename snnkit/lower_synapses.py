@@ -22,7 +22,7 @@ def realize_wiring(proj: Projection, dt: float, rng) -> tuple:
     delay = delay_steps(proj, pre.size, dt, rng)
     weight = per_synapse("Projection.weight", proj.weight, pre.size, rng)
     where = f"projection {proj.pre.name} -> {proj.post.name}"
-    if proj.post.model.synapse == "cond_exp" and weight.size and weight.min() < 0:
+    if getattr(proj.post.model, "synapse", None) == "cond_exp" and weight.size and weight.min() < 0:
         fail("Projection.weight", float(weight.min()), f"must be >= 0 for conductance-based synapses (uS); {where}")
     rule = proj.plasticity
     if rule is not None and weight.size and (weight.min() < rule.w_min or weight.max() > rule.w_max):
@@ -71,8 +71,9 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
     rule = members[0][1].plasticity
     table = build_table(n_pre, n_post, pre, post, weight, delay, transpose=rule is not None)
     receptor = receptor[table.order]
+    receptors = post_group["ring"].shape[1]            # the target's receptor planes (LIF: 2)
     syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor,
-               uniform_receptor=uniform(receptor, otherwise=2),
+               uniform_receptor=uniform(receptor, otherwise=receptors),   # == receptors: per synapse
                n_pre=n_pre, n_post=n_post, n_synapses=table.size, row_ptr=table.row_ptr,
                post_index=table.post, delay=table.delay, weight=table.weight,
                uniform_delay=uniform(table.delay, otherwise=0),

@@ -56,7 +56,7 @@ def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4) -> dict:
     host = device = 0.0
     depth = _max_delay_steps(net, dt)
     for pop in net.populations:
-        if isinstance(pop.model, NeuronModel):
+        if isinstance(pop.model, NeuronModel) or getattr(pop.model, "is_equation_model", False):
             slots = max(2, depth.get(pop.name, 1) + 1)
             host += pop.size * (HOST_PER_NEURON + batch * (HOST_PER_NEURON_INSTANCE
                                                           + (slots - 2) * HOST_PER_RING_SLOT))

@@ -31,9 +31,9 @@ class Population:
 
     def __init__(self, size: int, model, name: str | None = None):
         self.size = check_count("Population.size", size)
-        if not isinstance(model, (NeuronModel, SourceModel)):
-            fail("Population.model", model, "must be a neuron model (e.g. sk.LIF()) or a source "
-                 "(sk.Poisson, sk.SpikeTimes)")
+        if not isinstance(model, (NeuronModel, SourceModel)) and not getattr(model, "is_equation_model", False):
+            fail("Population.model", model, "must be a neuron model (e.g. sk.LIF() or a "
+                 "snnkit.modeling.EquationModel) or a source (sk.Poisson, sk.SpikeTimes)")
         if isinstance(model, SourceModel) and hasattr(model, "times") and len(model.times) != size:
             fail("SpikeTimes.times", f"{len(model.times)} spike trains",
                  f"must hold one sequence per neuron ({size})")
@@ -80,14 +80,16 @@ class Projection:
         mV for delta synapses, nA for current, uS (>= 0) for conductance synapses.
     delay : float, array or Distribution, optional
         Axonal delay in ms, rounded to whole steps; >= dt. Default: one step.
-    receptor : {"excitatory", "inhibitory"}
-        Which synaptic variable of the post neurons the weight goes into.
+    receptor : str
+        Which synaptic variable of the post neurons the weight goes into: "excitatory"
+        (default) or "inhibitory"; for an equation-defined post model, one of its
+        ``receptors`` (default: its first).
     plasticity : STDP, optional
         Makes the weights plastic (one copy per batch instance).
     """
 
     def __init__(self, pre: Population, post: Population, connector: Connector, weight=1.0,
-                 delay=None, receptor: str = "excitatory", plasticity: STDP | None = None,
+                 delay=None, receptor: str | None = None, plasticity: STDP | None = None,
                  name: str | None = None):
         for label, pop in (("pre", pre), ("post", post)):
             if not isinstance(pop, Population):
@@ -96,7 +98,18 @@ class Projection:
             fail("Projection.post", post.name, "must be a neuron population, not a spike source")
         if not isinstance(connector, Connector):
             fail("Projection.connector", connector, "must be a Connector (e.g. sk.AllToAll())")
-        if receptor not in RECEPTORS:
+        names = list(getattr(post.model, "receptors", {})) if getattr(post.model, "is_equation_model", False) \
+            else None
+        if names is not None:
+            if not names:
+                fail("Projection.post", post.name, "has no receptors (its EquationModel declares none)")
+            receptor = names[0] if receptor is None else receptor
+            if receptor not in names:
+                fail("Projection.receptor", receptor, f"must be a receptor of {post.model.name}: "
+                     + ", ".join(repr(r) for r in names))
+        elif receptor is None:
+            receptor = "excitatory"
+        elif receptor not in RECEPTORS:
             fail("Projection.receptor", receptor, "must be 'excitatory' or 'inhibitory'")
         if not isinstance(weight, Distribution):
             check_finite("Projection.weight", weight)
@@ -106,7 +119,7 @@ class Projection:
             fail("Projection.plasticity", plasticity, "must be None or sk.STDP(...)")
         self.pre, self.post, self.connector = pre, post, connector
         self.weight, self.delay = weight, delay
-        self.receptor = RECEPTORS[receptor]
+        self.receptor = names.index(receptor) if names is not None else RECEPTORS[receptor]
         self.plasticity = plasticity
         self.name = name
 

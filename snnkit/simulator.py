@@ -98,6 +98,9 @@ class Simulator:
         warn_unstable_steps(network, self.dt)
         seeds = Seeds.make(seed, self.batch, network.seed)
         self.plan = lower(network, self.dt, self.batch, seeds)
+        if self.backend.name != "numpy" and any(g["kind"] == "equation" for g in self.plan.groups.values()):
+            fail("backend", self.backend.name, "equation-defined models (snnkit.modeling) run on the numpy "
+                 "backend so far; the OpenCL/CUDA neuron template is the next step")
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
@@ -136,6 +139,8 @@ class Simulator:
                 ops.append(lambda k, g=g, s=spikes[name]: be.lif_step(g, s, k))
             elif g["kind"] == "poisson":
                 ops.append(lambda k, g=g, s=spikes[name]: be.poisson_step(g, s, k))
+            elif g["kind"] == "equation":
+                ops.append(lambda k, g=g, s=spikes[name]: be.equation_step(g, s, k))
             else:
                 steps = self.plan.groups[name]["event_step"]
                 ops.append(lambda k, g=g, s=spikes[name], e=steps: be.spike_times_step(
@@ -280,12 +285,14 @@ class Simulator:
         """Current value of a state variable, host copy (batch, N)."""
         name = getattr(population, "name", population)
         group, offset, size = self.plan.placement.get(name, (None, 0, 0))
-        if group is None or self.groups[group]["kind"] != "lif":
+        if group is None or self.groups[group]["kind"] not in ("lif", "equation"):
             fail("population", name, "must name a neuron population of this network")
         try:
             array = state_array(self.groups[group], variable)
         except KeyError:
-            fail("variable", variable, "must be v, syn_E, syn_I, theta or refrac")
+            known = (", ".join(self.groups[group]["state"]) if self.groups[group]["kind"] == "equation"
+                     else "v, syn_E, syn_I, theta or refrac")
+            fail("variable", variable, f"must be one of {known}")
         return np.array(self.backend.to_host(array))[:, offset:offset + size]
 
     def spike_counts(self, population) -> np.ndarray:
@@ -308,6 +315,11 @@ class Simulator:
         Poisson sources keep drawing fresh numbers, as their counter is the step)."""
         be = self.backend
         for name, g in self.groups.items():
+            if g["kind"] == "equation":
+                for variable, initial in self.plan.groups[name]["state"].items():
+                    be.assign(g["state"][variable], initial)
+                be.fill(g["refrac"], 0)
+                be.fill(g["ring"], 0.0)
             if g["kind"] != "lif":
                 continue
             host = self.plan.groups[name]

@@ -62,6 +62,8 @@ class NumpyBackend(NumpyLearningOps, Backend):
         def convert(value):
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":
                 return value.astype(self.dtype)
+            if isinstance(value, dict):              # an equation group's arrays and state
+                return {key: convert(item) for key, item in value.items()}
             return value.copy() if isinstance(value, np.ndarray) else value
         return {key: convert(value) for key, value in host.items()}
 
@@ -163,6 +165,26 @@ class NumpyBackend(NumpyLearningOps, Backend):
             np.add(g["theta"], g["d_theta"], out=g["theta"], where=spiked)
         spikes.set(spiked)
 
+    def equation_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
+        """An equation-defined model (snnkit.modeling.numpy_group): the weights arriving
+        this step enter through the receptors, then the generated update, refractoriness,
+        threshold and reset."""
+        from ..modeling import numpy_group
+        if "_compiled" not in g:                   # generated once per group
+            g["_compiled"] = numpy_group.CompiledModel(g["model"])
+            g["arrays"] = dict(g["arrays"], dt=self.dtype.type(g["dt"]))
+        compiled, t = g["_compiled"], step * g["dt"]
+        slot = g["ring"][step % g["ring_depth"]]
+        shape = g["refrac"].shape
+        for receptor in range(len(compiled.receptors)):
+            arriving = slot[receptor]
+            if arriving.any():
+                numpy_group.receive(compiled, receptor, g["arrays"], g["state"], arriving.reshape(shape), t,
+                                    self.dtype)
+        slot.fill(0)
+        spikes.set(numpy_group.step(compiled, g["arrays"], g["state"], g["refrac"], g["refrac_steps"], t,
+                                    self.dtype))
+
     def poisson_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
         """A source fires when its uniform draw u < rate * dt / 1000."""
         x0, _, _, _ = draw(step, g["rng_neuron"], g["instance"], g["rng_stream"] + POISSON,
@@ -191,11 +213,11 @@ class NumpyBackend(NumpyLearningOps, Backend):
             b = batch_of[owner]
             weight = s["weight"][b, syn] if s["plastic"] else s["weight"][syn]
             target_flat = b * s["n_post"] + s["post_index"][syn]
-        ring = target["ring"]                              # (D, 2, B * N_post)
-        depth = ring.shape[0]
+        ring = target["ring"]                              # (D, receptors (LIF: 2), B * N_post)
+        depth, receptors = ring.shape[0], ring.shape[1]
         slot = (step + s["uniform_delay"]) % depth if s["uniform_delay"] else (step + s["delay"][syn]) % depth
-        receptor = s["uniform_receptor"] if s["uniform_receptor"] < 2 else s["receptor"][syn]
-        np.add.at(ring.reshape(-1), (slot * 2 + receptor) * ring.shape[2] + target_flat, weight)
+        receptor = s["uniform_receptor"] if s["uniform_receptor"] < receptors else s["receptor"][syn]
+        np.add.at(ring.reshape(-1), (slot * receptors + receptor) * ring.shape[2] + target_flat, weight)
 
     # -- 4. plasticity -----------------------------------------------------------
     def stdp_step(self, s: dict, pre_spikes: NumpySpikes, post_spikes: NumpySpikes, step: int) -> None:

@@ -4,10 +4,10 @@
                      -> one step's update in SSA form (integrators)
                      -> vectorised NumPy, the specification (codegen_numpy)
 
-EquationModel (model) is the description a Population will take; NumpyEquationGroup
-(numpy_group) steps it on the host. The kernel-dialect emission and the
-Simulator's lowering of equation models to a generic neuron kernel come next
-(issue 18).
+EquationModel (model) is the description a Population takes (snnkit.lower_equations
+lowers it; the NumPy backend steps it through numpy_group); NumpyEquationGroup
+runs one population on its own. The kernel-dialect emission into a generic neuron
+kernel for OpenCL and CUDA comes next (issue 18).
 """
 
 from .expressions import ModelError

@@ -36,6 +36,10 @@ WEIGHT = "w"
 class EquationModel:
     """A neuron model from equations, threshold, reset, refractoriness and receptors.
 
+    A Population of it runs in the Simulator on the NumPy backend (OpenCL and CUDA:
+    the generic neuron kernel is the next step). Projections name one of its
+    ``receptors``; their weights are in that receptor's unit (``weight_units``).
+
     Parameters
     ----------
     equations : str
@@ -63,6 +67,8 @@ class EquationModel:
         As for the hand-written models: the refractory steps after the spike step.
     name : str, optional
     """
+
+    is_equation_model = True           # (snnkit.model checks for it without importing sympy)
 
     def __init__(self, equations: str, threshold: str | None = None, reset: str = "", refractory=None,
                  parameters: dict | None = None, initial: dict | None = None, receptors: dict | None = None,

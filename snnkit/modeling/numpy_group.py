@@ -6,6 +6,12 @@ kernel (the order of one step is lif_step's, DESIGN.md section 2):
    value while the neuron is refractory, and the countdown runs;
 3. threshold (not tested while refractory), reset of the neurons that spiked, and
    their refractory countdown set (``refractory_convention``).
+
+``lower_arrays`` makes the host arrays of a group (parameters in snnkit's coherent
+units, host constants of the integrator, initial state, refractory steps),
+``CompiledModel`` the generated functions, ``step`` one step over both. The
+Simulator's NumPy backend uses them (snnkit.lower_neurons.lower_equation);
+``NumpyEquationGroup`` runs one population on its own.
 """
 
 from __future__ import annotations
@@ -18,50 +24,49 @@ from ..validation import broadcast_per_neuron
 from .codegen_numpy import numpy_function
 
 
-class NumpyEquationGroup:
-    """``n`` neurons of ``model`` in ``batch`` instances; state (B, n) in ``dtype``.
-
-    values: parameter values overriding the model's (as the model takes them);
-    rng: the generator for distributions (parameters and initial values).
-    """
-
-    def __init__(self, model, n: int, dt: float, batch: int = 1, dtype=np.float64, rng=None, **values):
-        self.model, self.n, self.dt, self.batch = model, n, float(dt), batch
-        self.dtype = np.dtype(dtype)
-        rng = rng or np.random.default_rng(0)
-        model = model(**values) if values else model
-        self.params = {}
-        for name, value in model.params.items():
+def parameter_arrays(model, pops_values: list, sizes: list, batch: int, rng) -> dict:
+    """name -> (1|B, N) float64 in coherent units, over populations (their ``params``)."""
+    out = {}
+    for name in model.defaults:
+        parts = []
+        for values, n in zip(pops_values, sizes):
+            value = values[name]
             if isinstance(value, Distribution):
                 value = value.sample(rng, (n,))
-            scale = model.units[name].scale            # to snnkit's coherent units
-            self.params[name] = broadcast_per_neuron(f"{model.name}.{name}", value, n, batch) * scale
-        self.constants = {}
-        if model.update.host_constants is not None:
-            self.constants = {k: np.broadcast_to(v, (batch, n)) if np.ndim(v) else np.full((batch, n), v)
-                              for k, v in model.update.host_constants(self.params, self.dt).items()}
-        self.values = {k: v.astype(self.dtype) for k, v in {**self.params, **self.constants}.items()}
-        self.values["dt"] = self.dtype.type(self.dt)
-        self.state = {}
-        for x, init in model.initial.items():
-            if isinstance(init, str):
-                init = self.params[init]
-            elif isinstance(init, Distribution):
-                init = init.sample(rng, (batch, n))
-            self.state[x] = np.broadcast_to(np.asarray(init, float), (batch, n)).astype(self.dtype)
-        refractory = model.refractory
-        tau = self.params[refractory] if isinstance(refractory, str) else np.full((1, n), refractory or 0.0)
-        steps = np.round(tau / self.dt).astype(np.int32)
-        self.refrac_steps = np.maximum(steps - 1, 0) if model.refractory_convention == "brian2" else steps
-        self.refrac = np.zeros((batch, n), np.int32)
-        self.step_count = 0
-        self._update, self.update_source = numpy_function(model.update.steps, model.update.outputs, "update")
-        self._threshold = None
+                model._check(name, value)
+            parts.append(broadcast_per_neuron(f"{model.name}.{name}", value, n, batch))
+        rows = max(p.shape[0] for p in parts)
+        parts = [np.broadcast_to(p, (rows, p.shape[1])) for p in parts]
+        out[name] = np.concatenate(parts, axis=1) * model.units[name].scale
+    return out
+
+
+def refractory_steps(model, params: dict, dt: float, n: int) -> np.ndarray:
+    refractory = model.refractory
+    tau = params[refractory] if isinstance(refractory, str) else np.full((1, n), refractory or 0.0)
+    steps = np.round(tau / dt).astype(np.int32)
+    return np.maximum(steps - 1, 0) if model.refractory_convention == "brian2" else steps
+
+
+def host_constants(model, params: dict, dt: float, batch: int, n: int) -> dict:
+    if model.update.host_constants is None:
+        return {}
+    got = model.update.host_constants(params, dt)
+    return {k: np.broadcast_to(np.asarray(v, float), np.broadcast_shapes(np.shape(v), (1, n))).copy()
+            for k, v in got.items()}
+
+
+class CompiledModel:
+    """The generated NumPy functions of a model: update, threshold, reset, receptors."""
+
+    def __init__(self, model):
+        self.model = model
+        self.update, self.update_source = numpy_function(model.update.steps, model.update.outputs, "update")
+        self.threshold = None
         if model.threshold is not None:
-            self._threshold, _ = numpy_function([("_spiked", model.threshold)], {"spiked": "_spiked"},
-                                                "threshold")
-        self._reset = self._statements(model.reset, "reset")
-        self._receptors = {r: self._statements(s, f"receptor_{r}") for r, s in model.receptors.items()}
+            self.threshold, _ = numpy_function([("_spiked", model.threshold)], {"spiked": "_spiked"}, "threshold")
+        self.reset = self._statements(model.reset, "reset")
+        self.receptors = [self._statements(s, f"receptor_{r}") for r, s in model.receptors.items()]
 
     @staticmethod
     def _statements(statements, name: str):
@@ -74,36 +79,85 @@ class NumpyEquationGroup:
             latest[st.target] = f"_{st.target}_{k}"
         return numpy_function(steps, latest, name)[0] if steps else None
 
-    def _namespace(self, mask=None) -> dict:
-        values = dict(self.values)
-        values.update(self.state)
-        values["t"] = self.dtype.type(self.step_count * self.dt)
-        if mask is not None:
-            shape = (self.batch, self.n)
-            values = {k: (np.broadcast_to(v, shape)[mask] if np.ndim(v) == 2 else v) for k, v in values.items()}
-        return values
+
+def _namespace(arrays: dict, state: dict, t: float, dtype, mask=None) -> dict:
+    values = dict(arrays)
+    values.update(state)
+    values["t"] = dtype.type(t)
+    if mask is not None:
+        shape = mask.shape
+        values = {k: (np.broadcast_to(v, shape)[mask] if np.ndim(v) == 2 else v) for k, v in values.items()}
+    return values
+
+
+def receive(compiled: CompiledModel, receptor: int, arrays: dict, state: dict, weight, t: float, dtype) -> None:
+    """Weights (B, n) arriving this step at ``receptor`` (its index) enter the state."""
+    values = _namespace(arrays, state, t, dtype)
+    values["w"] = weight
+    for x, new in compiled.receptors[receptor](values).items():
+        state[x][...] = new
+
+
+def step(compiled: CompiledModel, arrays: dict, state: dict, refrac: np.ndarray, refrac_steps: np.ndarray,
+         t: float, dtype) -> np.ndarray:
+    """One step of the update, refractoriness, threshold and reset, in place; returns the
+    (B, n) mask of the neurons that spiked."""
+    new = compiled.update(_namespace(arrays, state, t, dtype))
+    held = refrac > 0
+    for x, value in new.items():
+        value = np.broadcast_to(np.asarray(value, dtype), refrac.shape)
+        if x in compiled.model.held:
+            np.copyto(state[x], value, where=~held)
+        else:
+            state[x][...] = value
+    refrac -= held
+    spiked = np.zeros(refrac.shape, bool)
+    if compiled.threshold is not None:
+        spiked = np.broadcast_to(compiled.threshold(_namespace(arrays, state, t, dtype))["spiked"],
+                                 refrac.shape) & ~held
+    if spiked.any() and compiled.reset is not None:
+        for x, value in compiled.reset(_namespace(arrays, state, t, dtype, spiked)).items():
+            state[x][spiked] = value
+    np.copyto(refrac, np.broadcast_to(refrac_steps, refrac.shape), where=spiked)
+    return spiked
+
+
+class NumpyEquationGroup:
+    """``n`` neurons of ``model`` in ``batch`` instances, stepped on their own; state
+    (B, n) in ``dtype``. values: parameter values overriding the model's; rng: the
+    generator for distributions (parameters and initial values)."""
+
+    def __init__(self, model, n: int, dt: float, batch: int = 1, dtype=np.float64, rng=None, **values):
+        self.model, self.n, self.dt, self.batch = model, n, float(dt), batch
+        self.dtype = np.dtype(dtype)
+        rng = rng or np.random.default_rng(0)
+        model = model(**values) if values else model
+        self.params = parameter_arrays(model, [model.params], [n], batch, rng)
+        self.constants = host_constants(model, self.params, self.dt, batch, n)
+        self.arrays = {k: v.astype(self.dtype) for k, v in {**self.params, **self.constants}.items()}
+        self.arrays["dt"] = self.dtype.type(self.dt)
+        self.state = {}
+        for x, init in model.initial.items():
+            if isinstance(init, str):
+                init = self.params[init]
+            elif isinstance(init, Distribution):
+                init = init.sample(rng, (batch, n))
+            self.state[x] = np.broadcast_to(np.asarray(init, float), (batch, n)).astype(self.dtype)
+        self.refrac_steps = refractory_steps(model, self.params, self.dt, n)
+        self.refrac = np.zeros((batch, n), np.int32)
+        self.step_count = 0
+        self.compiled = CompiledModel(model)
+        self.update_source = self.compiled.update_source
 
     def receive(self, receptor: str, weight) -> None:
         """Weights (B, n; in the receptor's unit) arriving this step enter the state."""
-        values = self._namespace()
-        values["w"] = np.broadcast_to(np.asarray(weight, self.dtype), (self.batch, self.n))
-        for x, new in self._receptors[receptor](values).items():
-            self.state[x] = np.asarray(new, self.dtype)
+        weight = np.broadcast_to(np.asarray(weight, self.dtype), (self.batch, self.n))
+        receive(self.compiled, list(self.model.receptors).index(receptor), self.arrays, self.state, weight,
+                self.step_count * self.dt, self.dtype)
 
     def step(self) -> np.ndarray:
         """Advance one step; returns the (B, n) mask of neurons that spiked."""
-        new = self._update(self._namespace())
-        held = self.refrac > 0
-        for x, value in new.items():
-            value = np.broadcast_to(np.asarray(value, self.dtype), (self.batch, self.n))
-            self.state[x] = np.where(held, self.state[x], value) if x in self.model.held else value.copy()
-        self.refrac -= held
-        spiked = np.zeros((self.batch, self.n), bool)
-        if self._threshold is not None:
-            spiked = np.broadcast_to(self._threshold(self._namespace())["spiked"], spiked.shape) & ~held
-        if spiked.any() and self._reset is not None:
-            for x, value in self._reset(self._namespace(spiked)).items():
-                self.state[x][spiked] = value
-        self.refrac = np.where(spiked, self.refrac_steps, self.refrac).astype(np.int32)
+        spiked = step(self.compiled, self.arrays, self.state, self.refrac, self.refrac_steps,
+                      self.step_count * self.dt, self.dtype)
         self.step_count += 1
         return spiked

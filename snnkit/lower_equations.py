@@ -1,0 +1,38 @@
+"""Lower populations of an equation-defined model (snnkit.modeling) to one group.
+
+The group holds what snnkit.modeling.numpy_group steps: parameters in snnkit's
+coherent units and the integrator's host constants (``arrays``), the state
+(``state``: variable -> (B, N)), refractory countdowns and steps, and a delay
+ring with one plane per receptor, (depth, receptors, B * N).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .lower_neurons import rng_identity
+from .modeling.numpy_group import host_constants, parameter_arrays, refractory_steps
+
+
+def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int) -> dict:
+    model = pops[0].model
+    n = sum(p.size for p in pops)
+    params = parameter_arrays(model, [p.model.params for p in pops], [p.size for p in pops], batch,
+                              seeds.structure)
+    arrays = dict(params)
+    arrays.update(host_constants(model, params, dt, batch, n))
+    bounds = np.cumsum([0] + [p.size for p in pops])
+    state = {}
+    for x in model.state_variables:
+        parts = []
+        for pop, index, a, b in zip(pops, indices, bounds[:-1], bounds[1:]):
+            value = pop.initial.get(x, pop.model.initial[x])
+            if isinstance(value, str):                       # a parameter's name
+                value = np.broadcast_to(params[value][:, a:b], (batch, pop.size))
+            parts.append(seeds.initial(value, batch, pop.size, index, x))
+        state[x] = np.concatenate(parts, axis=1) if parts else np.zeros((batch, 0))
+    g = dict(kind="equation", model=model, dt=dt, size=n, arrays=arrays, state=state,
+             refrac=np.zeros((batch, n), np.int32), refrac_steps=refractory_steps(model, params, dt, n),
+             ring_depth=ring_depth, ring=np.zeros((ring_depth, max(1, len(model.receptors)), batch * n)))
+    g.update(rng_identity(pops, indices))
+    return g
