@@ -19,7 +19,7 @@ venv="${NENGO_SUITE_VENV:-$(mktemp -d)/venv}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q "nengo==4.1.*" "pytest<8" "numpy<2.4" pytest-allclose pytest-plt pytest-rng \
-        matplotlib scipy "pyopencl[pocl]" h5py tqdm
+        matplotlib scipy "pyopencl[pocl]" h5py tqdm sympy
 fi
 "$venv/bin/pip" install -q --no-deps -e "$root"
 status=0
