@@ -102,11 +102,9 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
             injected = any(inj.target in pops for inj in net.injections)
             group = lower_lif(pops, indices, dt, batch, seeds, depth, injected)
         elif key[0] == "equation":
-            if any(inj.target in pops for inj in net.injections):
-                fail("Network.inject", pops[0].name, "current sources into equation-defined models are not "
-                     "supported yet (add a parameter for the current instead)")
             from .lower_equations import lower_equation          # (imports sympy)
-            group = lower_equation(pops, indices, dt, batch, seeds, depth)
+            injected = any(inj.target in pops for inj in net.injections)
+            group = lower_equation(pops, indices, dt, batch, seeds, depth, injected)
         elif key[0] == "Poisson":
             group = lower_poisson(pops, indices, dt, batch, seeds)
         else:

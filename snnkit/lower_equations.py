@@ -14,13 +14,16 @@ from .lower_neurons import rng_identity
 from .modeling.numpy_group import host_constants, parameter_arrays, refractory_steps
 
 
-def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int) -> dict:
+def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
+    """One group; ``injected``: a current source targets one of its populations (snnkit.schedule
+    writes ``arrays["I_inject"]``, nA, between steps)."""
     model = pops[0].model
     n = sum(p.size for p in pops)
     params = parameter_arrays(model, [p.model.params for p in pops], [p.size for p in pops], batch,
                               seeds.structure)
     arrays = dict(params)
     arrays.update(host_constants(model, params, dt, batch, n))
+    arrays["I_inject"] = np.zeros((batch, n))
     bounds = np.cumsum([0] + [p.size for p in pops])
     state = {}
     for x in model.state_variables:
@@ -31,7 +34,7 @@ def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int)
                 value = np.broadcast_to(params[value][:, a:b], (batch, pop.size))
             parts.append(seeds.initial(value, batch, pop.size, index, x))
         state[x] = np.concatenate(parts, axis=1) if parts else np.zeros((batch, 0))
-    g = dict(kind="equation", model=model, dt=dt, size=n, arrays=arrays, state=state,
+    g = dict(kind="equation", model=model, dt=dt, size=n, arrays=arrays, state=state, injected=bool(injected),
              refrac=np.zeros((batch, n), np.int32), refrac_steps=refractory_steps(model, params, dt, n),
              ring_depth=ring_depth, ring=np.zeros((ring_depth, max(1, len(model.receptors)), batch * n)))
     g.update(rng_identity(pops, indices))

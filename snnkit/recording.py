@@ -12,7 +12,7 @@ def state_array(group: dict, variable: str):
     """The (B, N) array of a lowered LIF group that holds ``variable`` (on a device
     backend, a view into the group's padded state planes)."""
     if group.get("kind") == "equation":
-        return group["state"][variable]
+        return group["arrays"]["I_inject"] if variable == "i_inject" else group["state"][variable]
     if "views" in group:
         return group["views"][variable]
     if variable in ("syn_E", "syn_I"):

@@ -4,6 +4,9 @@
     dI_syn/dt = -I_syn/tau_syn : nA
     I_total = I_syn + i_offset : nA
 
+Built-in symbols: ``t`` and ``dt`` (ms) and ``I_inject`` (nA, the current of the
+current sources injected into the neuron, 0 where there are none).
+
 ``dx/dt = f : unit`` makes x a state variable (f in unit/ms); ``name = f : unit``
 a subexpression (substituted where it is used). Flags in parentheses after the
 unit: ``unless refractory`` (x is held during the refractory period, Brian2's
@@ -18,9 +21,11 @@ from dataclasses import dataclass, field
 import sympy
 
 from .expressions import ModelError, Where, parse_expression, unit_of
-from .units import MS, Unit, parse_unit
+from .units import MS, NA, Unit, parse_unit
 
-BUILTINS = {"t": MS, "dt": MS}
+# t: time (ms); dt: the step (ms); I_inject: the current of the current sources that
+# target the neuron (nA; 0 where none does): snnkit.currents, Network.inject
+BUILTINS = {"t": MS, "dt": MS, "I_inject": NA}
 FLAGS = ("unless refractory",)
 _DIFFERENTIAL = re.compile(r"^d\s*([A-Za-z_]\w*)\s*/\s*dt\s*=(.*)$")
 _SUBEXPRESSION = re.compile(r"^([A-Za-z_]\w*)\s*=(.*)$")

@@ -27,6 +27,7 @@ import sympy
 from .expressions import ModelError
 
 METHODS = ("exact", "exponential_euler", "euler", "rk2", "rk4")
+INPUTS = ("I_inject",)       # built-in inputs written between steps (held over a step)
 DT = sympy.Symbol("dt", real=True, positive=True)
 T = sympy.Symbol("t", real=True)
 
@@ -99,6 +100,13 @@ def _reachable(a: sympy.Matrix) -> np.ndarray:
 
 
 def exact(derivatives: dict, state: list, where: str) -> Update:
+    # inputs that change from step to step (held over a step) are carried as variables
+    # whose derivative is 0, so the propagator covers them too
+    symbols = set().union(*[f.free_symbols for f in derivatives.values()]) if derivatives else set()
+    inputs = [u for u in INPUTS if _symbol(u) in symbols]
+    real = len(state)
+    derivatives = dict(derivatives, **{u: sympy.Integer(0) for u in inputs})
+    state = list(state) + inputs
     form = linear_form(derivatives, state)
     if form is None:
         raise ModelError(where, "method='exact' needs a linear system with constant coefficients "
@@ -107,15 +115,17 @@ def exact(derivatives: dict, state: list, where: str) -> Update:
     a, b = form
     n = len(state)
     # a variable that no other one drives relaxes on its own: x_inf + (x - x_inf) exp(a dt),
-    # with exp(a dt) from the host and x_inf = -b/a computed in the step (as lif_step does)
-    alone = [i for i in range(n) if all(a[i, j] == 0 for j in range(n) if j != i)]
+    # with exp(a dt) from the host and x_inf = -(b + inputs)/a computed in the step (as
+    # lif_step does)
+    alone = [i for i in range(n) if all(a[i, j] == 0 for j in range(real) if j != i)]
     relax = {}
     for i in alone:
+        driven = b[i] + sum((a[i, j] * _symbol(state[j]) for j in range(real, n) if j != i), sympy.Integer(0))
         if a[i, i] == 0:
-            relax[i] = (None, b[i])
+            relax[i] = (None, driven)
         else:
             relax[i] = (sympy.lambdify(sorted(a[i, i].free_symbols | {DT}, key=lambda s: s.name),
-                                       sympy.exp(a[i, i] * DT), modules="numpy"), sympy.simplify(-b[i] / a[i, i]))
+                                       sympy.exp(a[i, i] * DT), modules="numpy"), sympy.simplify(-driven / a[i, i]))
     reach = _reachable(a)
     has_b = [bool(np.any([reach[i, j] and b[j] != 0 for j in range(n)])) for i in range(n)]
     params = sorted({s for s in a.free_symbols | b.free_symbols} - {DT}, key=lambda s: s.name)
@@ -147,7 +157,7 @@ def exact(derivatives: dict, state: list, where: str) -> Update:
 
     update = Update("exact", host_constants=host_constants,
                     constant_names=list(names.values()) + list(decay_names.values()))
-    for i, x in enumerate(state):
+    for i, x in enumerate(state[:real]):
         if i in relax:
             xs = _symbol(x)
             if relax[i][0] is None:                       # x' = b: a straight line

@@ -136,6 +136,7 @@ class NumpyEquationGroup:
         self.constants = host_constants(model, self.params, self.dt, batch, n)
         self.arrays = {k: v.astype(self.dtype) for k, v in {**self.params, **self.constants}.items()}
         self.arrays["dt"] = self.dtype.type(self.dt)
+        self.arrays["I_inject"] = np.zeros((batch, n), self.dtype)     # nA: set it to inject a current
         self.state = {}
         for x, init in model.initial.items():
             if isinstance(init, str):

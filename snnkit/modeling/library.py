@@ -1,0 +1,53 @@
+"""Standard neuron models written as equations (PyNN's names and units where PyNN has the type).
+
+Each is an EquationModel: call it with parameter values, ``IF_curr_alpha(tau_m=15.0)``.
+Checked against NEST 3.10 (tests/test_model_library.py, tests/data/nest_library_models.*).
+More models (IF_cond_alpha, AdEx, HH, ...) follow (issue 18).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .model import EquationModel
+
+
+@lru_cache(maxsize=None)
+def IF_curr_alpha() -> EquationModel:
+    """Leaky integrate-and-fire with alpha-shaped synaptic currents (PyNN IF_curr_alpha,
+    NEST iaf_psc_alpha): a weight w (nA) gives the current ``w t/tau e^(1 - t/tau)``,
+    peaking at w after tau_syn. Integrated exactly; v is held during refractoriness."""
+    return EquationModel("""
+        dv/dt = (v_rest - v)/tau_m + (I_E + I_I + i_offset + I_inject)/cm : mV (unless refractory)
+        dI_E/dt = y_E - I_E/tau_syn_E : nA
+        dy_E/dt = -y_E/tau_syn_E : nA/ms
+        dI_I/dt = y_I - I_I/tau_syn_I : nA
+        dy_I/dt = -y_I/tau_syn_I : nA/ms
+    """, threshold="v >= v_thresh", reset="v = v_reset", refractory="tau_refrac",
+        parameters={"cm": (1.0, "nF", "positive"), "tau_m": (20.0, "ms", "positive"),
+                    "v_rest": (-65.0, "mV"), "v_reset": (-65.0, "mV"), "v_thresh": (-50.0, "mV"),
+                    "tau_refrac": (0.1, "ms", "nonnegative"), "tau_syn_E": (0.5, "ms", "positive"),
+                    "tau_syn_I": (0.5, "ms", "positive"), "i_offset": (0.0, "nA")},
+        initial={"v": "v_rest"},
+        receptors={"excitatory": "y_E += w*exp(1)/tau_syn_E", "inhibitory": "y_I += w*exp(1)/tau_syn_I"},
+        method="exact", name="IF_curr_alpha")
+
+
+@lru_cache(maxsize=None)
+def Izhikevich() -> EquationModel:
+    """Izhikevich (2003) (PyNN Izhikevich, NEST izhikevich):
+    ``dv/dt = 0.04 v^2 + 5 v + 140 - u + I``, ``du/dt = a (b v - u)``; at v >= v_thresh
+    (30 mV): v = c, u += d. The currents i_offset and I_inject (nA) enter as
+    1000 mV/ms per nA (NEST's pA taken as mV/ms); a weight (mV) jumps v. Forward Euler
+    on the values at the start of the step, as NEST's consistent_integration."""
+    return EquationModel("""
+        dv/dt = k2*v*v + k1*v + k0 - u + r_i*(i_offset + I_inject) : mV
+        du/dt = a*(b*v - u) : mV/ms
+    """, threshold="v >= v_thresh", reset="v = c; u += d",
+        parameters={"a": (0.02, "1/ms"), "b": (0.2, "1/ms"), "c": (-65.0, "mV"), "d": (2.0, "mV/ms"),
+                    "v_thresh": (30.0, "mV"), "i_offset": (0.0, "nA"),
+                    "k2": (0.04, "1/(mV*ms)"), "k1": (5.0, "1/ms"), "k0": (140.0, "mV/ms"),
+                    "r_i": (1000.0, "mV/(ms*nA)")},
+        initial={"v": -70.0, "u": -14.0},
+        receptors={"excitatory": "v += w", "inhibitory": "v += w"},
+        method="euler", name="Izhikevich")
