@@ -51,3 +51,53 @@ def Izhikevich() -> EquationModel:
         initial={"v": -70.0, "u": -14.0},
         receptors={"excitatory": "v += w", "inhibitory": "v += w"},
         method="euler", name="Izhikevich")
+
+
+@lru_cache(maxsize=None)
+def IF_cond_alpha() -> EquationModel:
+    """Leaky integrate-and-fire with alpha-shaped synaptic conductances (PyNN IF_cond_alpha,
+    NEST iaf_cond_alpha): a weight w (uS) gives the conductance ``w t/tau e^(1 - t/tau)``.
+    Integrated with rk4 (NEST: adaptive RKF45); v is held during refractoriness."""
+    return EquationModel("""
+        dv/dt = ((v_rest - v)*cm/tau_m + g_E*(e_rev_E - v) + g_I*(e_rev_I - v) + i_offset + I_inject)/cm : mV (unless refractory)
+        dg_E/dt = y_E - g_E/tau_syn_E : uS
+        dy_E/dt = -y_E/tau_syn_E : uS/ms
+        dg_I/dt = y_I - g_I/tau_syn_I : uS
+        dy_I/dt = -y_I/tau_syn_I : uS/ms
+    """, threshold="v >= v_thresh", reset="v = v_reset", refractory="tau_refrac",
+        parameters={"cm": (1.0, "nF", "positive"), "tau_m": (20.0, "ms", "positive"),
+                    "v_rest": (-65.0, "mV"), "v_reset": (-65.0, "mV"), "v_thresh": (-50.0, "mV"),
+                    "tau_refrac": (0.1, "ms", "nonnegative"), "tau_syn_E": (0.3, "ms", "positive"),
+                    "tau_syn_I": (0.5, "ms", "positive"), "e_rev_E": (0.0, "mV"), "e_rev_I": (-70.0, "mV"),
+                    "i_offset": (0.0, "nA")},
+        initial={"v": "v_rest"},
+        receptors={"excitatory": "y_E += w*exp(1)/tau_syn_E", "inhibitory": "y_I += w*exp(1)/tau_syn_I"},
+        method="rk4", name="IF_cond_alpha")
+
+
+@lru_cache(maxsize=None)
+def EIF_cond_exp_isfa_ista() -> EquationModel:
+    """Adaptive exponential integrate-and-fire, AdEx (Brette & Gerstner 2005; PyNN
+    EIF_cond_exp_isfa_ista, NEST aeif_cond_exp) with exponential conductances. The
+    spike is at v >= v_spike; v is clamped at v_reset for tau_refrac; the adaptation
+    current w (nA) jumps by b. Integrated with rk4 (NEST: adaptive RKF45); v in the
+    exponential is capped at v_spike, as NEST does, and so is the v that drives w: in
+    the step that crosses v_spike, rk4's stages overshoot by orders of magnitude (the
+    exponential is stiff there) and would throw w far off."""
+    return EquationModel("""
+        dv/dt = (g_L*(v_rest - v) + g_L*delta_T*exp((minimum(v, v_spike) - v_thresh)/delta_T) + g_E*(e_rev_E - v) + g_I*(e_rev_I - v) - w + i_offset + I_inject)/cm : mV (unless refractory)
+        g_L = cm/tau_m : uS
+        dw/dt = (a*(minimum(v, v_spike) - v_rest) - w)/tau_w : nA
+        dg_E/dt = -g_E/tau_syn_E : uS
+        dg_I/dt = -g_I/tau_syn_I : uS
+    """, threshold="v >= v_spike", reset="v = v_reset; w += b", refractory="tau_refrac",
+        parameters={"cm": (0.281, "nF", "positive"), "tau_m": (9.3667, "ms", "positive"),
+                    "v_rest": (-70.6, "mV"), "v_reset": (-70.6, "mV"), "v_thresh": (-50.4, "mV"),
+                    "v_spike": (-40.0, "mV"), "delta_T": (2.0, "mV", "positive"), "a": (4.0, "nS"),
+                    "b": (0.0805, "nA"), "tau_w": (144.0, "ms", "positive"),
+                    "tau_refrac": (0.1, "ms", "nonnegative"), "tau_syn_E": (5.0, "ms", "positive"),
+                    "tau_syn_I": (5.0, "ms", "positive"), "e_rev_E": (0.0, "mV"), "e_rev_I": (-80.0, "mV"),
+                    "i_offset": (0.0, "nA")},
+        initial={"v": "v_rest"},
+        receptors={"excitatory": "g_E += weight", "inhibitory": "g_I += weight"},
+        weight_symbol="weight", method="rk4", name="EIF_cond_exp_isfa_ista")

@@ -66,14 +66,21 @@ class EquationModel:
     refractory_convention : {"nest", "brian2"}
         As for the hand-written models: the refractory steps after the spike step.
     name : str, optional
+    weight_symbol : str
+        The name of the arriving weight in the receptors' statements (default "w"; a
+        model with a state variable w, such as AdEx, names it otherwise).
     """
 
     is_equation_model = True           # (snnkit.model checks for it without importing sympy)
 
     def __init__(self, equations: str, threshold: str | None = None, reset: str = "", refractory=None,
                  parameters: dict | None = None, initial: dict | None = None, receptors: dict | None = None,
-                 method: str = "auto", refractory_convention: str = "nest", name: str | None = None):
+                 method: str = "auto", refractory_convention: str = "nest", name: str | None = None,
+                 weight_symbol: str = WEIGHT):
         check_choice("method", method, ("auto",) + METHODS)
+        if not isinstance(weight_symbol, str) or not weight_symbol.isidentifier():
+            fail("weight_symbol", weight_symbol, "must be a Python name")
+        self.weight_symbol = weight_symbol
         check_choice("refractory_convention", refractory_convention, ("nest", "brian2"))
         self.name = name or "EquationModel"
         self.method_asked, self.refractory_convention = method, refractory_convention
@@ -98,16 +105,19 @@ class EquationModel:
         self.initial = self._initial(initial or {})
         self.receptors = {}
         self.weight_units = {}
+        if receptors and weight_symbol in units:
+            raise ModelError("receptors", f"the arriving weight `{weight_symbol}` is also a variable or parameter "
+                                          f"of the model; name the weight otherwise (weight_symbol=...)")
         for receptor, text in (receptors or {}).items():
-            self._receptor(receptor, text, known | {WEIGHT}, units)
+            self._receptor(receptor, text, known | {weight_symbol}, units)
         self.params = dict(self.defaults)
 
     # -- declarations -------------------------------------------------------------
     def _declare(self, pname: str, spec) -> None:
         where = f"parameters[{pname!r}]"
-        if not pname.isidentifier() or pname in BUILTINS or pname == WEIGHT:
+        if not pname.isidentifier() or pname in BUILTINS or pname == self.weight_symbol:
             raise ModelError(where, f"{pname!r} cannot name a parameter (a Python name other than "
-                                    f"{', '.join(list(BUILTINS) + [WEIGHT])})")
+                                    f"{', '.join(list(BUILTINS) + [self.weight_symbol])})")
         if not isinstance(spec, tuple) or len(spec) not in (2, 3):
             raise ModelError(where, "must be (default, unit) or (default, unit, rule)")
         default, unit_text, rule = (spec + ("any",))[:3]
@@ -172,12 +182,12 @@ class EquationModel:
             raise ModelError(f"receptor {receptor}", "must be statements using the arriving weight `w`")
         units = dict(units)              # w's unit is inferred from the first statement that uses it
         statements = parse_statements(text, f"receptor {receptor}", known, set(self.state_variables), units,
-                                      infer=WEIGHT)
-        if WEIGHT not in units:
+                                      infer=self.weight_symbol)
+        if self.weight_symbol not in units:
             raise ModelError(f"receptor {receptor}, line 1: `{text.strip()}`",
-                             f"must use the arriving weight `{WEIGHT}`")
+                             f"must use the arriving weight `{self.weight_symbol}`")
         self.receptors[receptor] = statements
-        self.weight_units[receptor] = units[WEIGHT]
+        self.weight_units[receptor] = units[self.weight_symbol]
 
     def __call__(self, **values) -> "EquationModel":
         """A copy of the model with new parameter values (checked like the defaults)."""

@@ -93,7 +93,7 @@ def _namespace(arrays: dict, state: dict, t: float, dtype, mask=None) -> dict:
 def receive(compiled: CompiledModel, receptor: int, arrays: dict, state: dict, weight, t: float, dtype) -> None:
     """Weights (B, n) arriving this step at ``receptor`` (its index) enter the state."""
     values = _namespace(arrays, state, t, dtype)
-    values["w"] = weight
+    values[compiled.model.weight_symbol] = weight
     for x, new in compiled.receptors[receptor](values).items():
         state[x][...] = new
 

@@ -1,8 +1,8 @@
 """NEST 3.10 references for the equation-defined model library (tests/test_model_library.py).
 
-Each model gets the same drive: a DC step (I_e from 100 ms to 400 ms) and an
+Each model gets the same drive: a DC step (from 100 ms to 800 ms) and an
 excitatory and an inhibitory spike train through static synapses (delay 1 ms),
-for 500 ms at dt 0.1 ms; V_m is recorded every step and the spike times kept.
+for 1 s at dt 0.1 ms; V_m is recorded every step and the spike times kept.
 
     python tests/data/nest_library_models.py tests/data/nest_library_models.json
 """
@@ -13,15 +13,23 @@ import sys
 import nest
 import numpy as np
 
-DT, T_STOP = 0.1, 500.0
-EXC_TIMES = [round(t, 1) for t in np.arange(20.0, 480.0, 13.7)]
-INH_TIMES = [round(t, 1) for t in np.arange(35.0, 480.0, 41.3)]
+DT, T_STOP = 0.1, 1000.0
+EXC_TIMES = [round(t, 1) for t in np.arange(20.0, 980.0, 13.7)]
+INH_TIMES = [round(t, 1) for t in np.arange(35.0, 980.0, 41.3)]
 
 MODELS = {
     # name: (nest model, parameters, DC pA, excitatory weight, inhibitory weight)
     "iaf_psc_alpha": ("iaf_psc_alpha", dict(C_m=250.0, tau_m=10.0, t_ref=2.0, E_L=-70.0, V_reset=-70.0,
                                              V_th=-55.0, tau_syn_ex=2.0, tau_syn_in=5.0, I_e=0.0),
                       400.0, 300.0, -400.0),
+    "aeif_cond_exp": ("aeif_cond_exp", dict(C_m=281.0, g_L=30.0, E_L=-70.6, V_reset=-60.0, V_th=-50.4,
+                                             Delta_T=2.0, V_peak=0.0, a=4.0, b=80.5, tau_w=144.0, t_ref=0.1,
+                                             E_ex=0.0, E_in=-80.0, tau_syn_ex=0.2, tau_syn_in=2.0, I_e=0.0),
+                      800.0, 20.0, -20.0),
+    "iaf_cond_alpha": ("iaf_cond_alpha", dict(C_m=250.0, g_L=16.6667, E_L=-70.0, V_reset=-60.0, V_th=-55.0,
+                                               t_ref=2.0, E_ex=0.0, E_in=-85.0, tau_syn_ex=0.2, tau_syn_in=2.0,
+                                               I_e=0.0),
+                       350.0, 30.0, -30.0),
     "izhikevich": ("izhikevich", dict(a=0.02, b=0.2, c=-65.0, d=8.0, V_th=30.0, I_e=0.0,
                                       consistent_integration=True),
                    10.0, 4.0, -4.0),
@@ -36,7 +44,7 @@ def run(name):
     neuron = nest.Create(model, params=params)
     if name == "izhikevich":
         neuron.set(V_m=-70.0, U_m=0.2 * -70.0)
-    dc_gen = nest.Create("dc_generator", params=dict(amplitude=dc, start=100.0, stop=400.0))
+    dc_gen = nest.Create("dc_generator", params=dict(amplitude=dc, start=100.0, stop=800.0))
     exc = nest.Create("spike_generator", params=dict(spike_times=EXC_TIMES))
     inh = nest.Create("spike_generator", params=dict(spike_times=INH_TIMES))
     meter = nest.Create("multimeter", params=dict(record_from=["V_m"], interval=DT))
@@ -49,7 +57,7 @@ def run(name):
     nest.Simulate(T_STOP)
     events = meter.get("events")
     order = np.argsort(events["times"])
-    return dict(nest_model=model, params=params, dc_pA=dc, dc_start_ms=100.0, dc_stop_ms=400.0,
+    return dict(nest_model=model, params=params, dc_pA=dc, dc_start_ms=100.0, dc_stop_ms=800.0,
                 w_exc=w_exc, w_inh=w_inh, delay_ms=1.0,
                 times_ms=np.asarray(events["times"])[order].round(6).tolist(),
                 v_mV=np.asarray(events["V_m"])[order].tolist(),
