@@ -2,7 +2,7 @@
 
 Each is an EquationModel: call it with parameter values, ``IF_curr_alpha(tau_m=15.0)``.
 Checked against NEST 3.10 (tests/test_model_library.py, tests/data/nest_library_models.*).
-More models (IF_cond_alpha, AdEx, HH, ...) follow (issue 18).
+More models (EIF_cond_alpha, HH, IF_cond_exp_gsfa_grr, GIF, PLIF) follow (issue 18).
 """
 
 from __future__ import annotations
