@@ -38,7 +38,7 @@ def drive(model, reference, w_scale, conductance=False, dt=DT):
 def test_if_curr_alpha_equals_nest_iaf_psc_alpha():
     ref = REF["models"]["iaf_psc_alpha"]
     p = ref["params"]
-    model = library.IF_curr_alpha()(cm=p["C_m"] / 1000.0, tau_m=p["tau_m"], tau_refrac=p["t_ref"], v_rest=p["E_L"],
+    model = library.IF_curr_alpha(cm=p["C_m"] / 1000.0, tau_m=p["tau_m"], tau_refrac=p["t_ref"], v_rest=p["E_L"],
                                     v_reset=p["V_reset"], v_thresh=p["V_th"], tau_syn_E=p["tau_syn_ex"],
                                     tau_syn_I=p["tau_syn_in"])
     spikes, v = drive(model, ref, 1e-3)                               # pA -> nA
@@ -50,7 +50,7 @@ def test_if_curr_alpha_equals_nest_iaf_psc_alpha():
 def test_izhikevich_equals_nest_izhikevich():
     ref = REF["models"]["izhikevich"]
     p = ref["params"]
-    model = library.Izhikevich()(a=p["a"], b=p["b"], c=p["c"], d=p["d"], v_thresh=p["V_th"])
+    model = library.Izhikevich(a=p["a"], b=p["b"], c=p["c"], d=p["d"], v_thresh=p["V_th"])
     spikes, v = drive(model, ref, 1.0)                               # weights: mV jumps
     assert spikes.tolist() == pytest.approx(ref["spikes_ms"], abs=1e-9) and len(spikes) == 17
     diff = np.abs(v[:len(ref["v_mV"])] - np.array(ref["v_mV"]))
@@ -69,7 +69,7 @@ def conductance_params(p: dict) -> dict:
 
 def test_if_cond_alpha_matches_nest_iaf_cond_alpha():
     ref = REF["models"]["iaf_cond_alpha"]
-    spikes, v = drive(library.IF_cond_alpha()(**conductance_params(ref["params"])), ref, 1e-3, conductance=True)
+    spikes, v = drive(library.IF_cond_alpha(**conductance_params(ref["params"])), ref, 1e-3, conductance=True)
     assert len(spikes) == len(ref["spikes_ms"]) == 63
     assert np.max(np.abs(spikes - ref["spikes_ms"])) < 1e-9              # every spike in the same step
     before = int(ref["spikes_ms"][0] / DT) - 1
@@ -84,7 +84,7 @@ def test_adex_against_nest_aeif_cond_exp():
     reset, so that AdEx and HH meet 0.2 ms)."""
     ref = REF["models"]["aeif_cond_exp"]
     p = ref["params"]
-    model = library.EIF_cond_exp_isfa_ista()(**conductance_params(p), delta_T=p["Delta_T"], v_spike=p["V_peak"],
+    model = library.EIF_cond_exp_isfa_ista(**conductance_params(p), delta_T=p["Delta_T"], v_spike=p["V_peak"],
                                              a=p["a"], b=p["b"] / 1000.0, tau_w=p["tau_w"])
     spikes, _ = drive(model, ref, 1e-3, conductance=True)
     assert len(spikes) == len(ref["spikes_ms"]) == 12
@@ -93,7 +93,7 @@ def test_adex_against_nest_aeif_cond_exp():
 
 
 def test_library_models_are_copies_with_pynn_names():
-    cell = library.IF_curr_alpha()(tau_m=15.0)
+    cell = library.IF_curr_alpha(tau_m=15.0)
     assert cell.params["tau_m"] == 15.0 and library.IF_curr_alpha().params["tau_m"] == 20.0
     assert set(cell.receptors) == {"excitatory", "inhibitory"} and cell.method == "exact"
     assert library.Izhikevich().method == "euler"

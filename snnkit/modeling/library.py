@@ -7,12 +7,23 @@ More models (EIF_cond_alpha, HH, IF_cond_exp_gsfa_grr, GIF, PLIF) follow (issue 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from .model import EquationModel
 
 
-@lru_cache(maxsize=None)
+def library_model(build):
+    """A model built once (parsing and integrator derivation are done on first use);
+    ``Model(**values)`` returns a copy with those parameter values."""
+    cached = lru_cache(maxsize=None)(build)
+
+    @wraps(build)
+    def model(**values) -> EquationModel:
+        return cached()(**values) if values else cached()
+    return model
+
+
+@library_model
 def IF_curr_alpha() -> EquationModel:
     """Leaky integrate-and-fire with alpha-shaped synaptic currents (PyNN IF_curr_alpha,
     NEST iaf_psc_alpha): a weight w (nA) gives the current ``w t/tau e^(1 - t/tau)``,
@@ -33,7 +44,7 @@ def IF_curr_alpha() -> EquationModel:
         method="exact", name="IF_curr_alpha")
 
 
-@lru_cache(maxsize=None)
+@library_model
 def Izhikevich() -> EquationModel:
     """Izhikevich (2003) (PyNN Izhikevich, NEST izhikevich):
     ``dv/dt = 0.04 v^2 + 5 v + 140 - u + I``, ``du/dt = a (b v - u)``; at v >= v_thresh
@@ -53,7 +64,7 @@ def Izhikevich() -> EquationModel:
         method="euler", name="Izhikevich")
 
 
-@lru_cache(maxsize=None)
+@library_model
 def IF_cond_alpha() -> EquationModel:
     """Leaky integrate-and-fire with alpha-shaped synaptic conductances (PyNN IF_cond_alpha,
     NEST iaf_cond_alpha): a weight w (uS) gives the conductance ``w t/tau e^(1 - t/tau)``.
@@ -75,7 +86,7 @@ def IF_cond_alpha() -> EquationModel:
         method="rk4", name="IF_cond_alpha")
 
 
-@lru_cache(maxsize=None)
+@library_model
 def EIF_cond_exp_isfa_ista() -> EquationModel:
     """Adaptive exponential integrate-and-fire, AdEx (Brette & Gerstner 2005; PyNN
     EIF_cond_exp_isfa_ista, NEST aeif_cond_exp) with exponential conductances. The
