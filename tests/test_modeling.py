@@ -184,6 +184,8 @@ def test_a_non_linear_system_cannot_be_exact_and_statements_are_checked():
         EquationModel("dv/dt = (v_rest - v)/tau : mV", reset="tau = 1", parameters=params)
     with pytest.raises(ModelError, match=r"reset, line 1: .*inconsistent units: v is in mV"):
         EquationModel("dv/dt = (v_rest - v)/tau : mV", reset="v = tau", parameters=params)
+    with pytest.raises(ModelError, match=r"receptor e, line 1: .*adds what arrives"):
+        EquationModel("dv/dt = (v_rest - v)/tau : mV", receptors={"e": "v = w"}, parameters=params)
     with pytest.raises(ModelError, match="must use the arriving weight `w`"):
         EquationModel("dv/dt = (v_rest - v)/tau : mV", receptors={"e": "v += v_rest"}, parameters=params)
     with pytest.raises(sk.SnnkitValueError, match=r"EquationModel\.tau = -1"):

@@ -183,6 +183,10 @@ class EquationModel:
         units = dict(units)              # w's unit is inferred from the first statement that uses it
         statements = parse_statements(text, f"receptor {receptor}", known, set(self.state_variables), units,
                                       infer=self.weight_symbol)
+        for st in statements:
+            if st.op not in ("+=", "-="):
+                raise ModelError(str(st.where), "a receptor adds what arrives (+= or -=): the weights "
+                                                "arriving in one step are summed before they enter")
         if self.weight_symbol not in units:
             raise ModelError(f"receptor {receptor}, line 1: `{text.strip()}`",
                              f"must use the arriving weight `{self.weight_symbol}`")
