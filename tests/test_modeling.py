@@ -191,3 +191,50 @@ def test_a_non_linear_system_cannot_be_exact_and_statements_are_checked():
     with pytest.raises(sk.SnnkitValueError, match=r"EquationModel\.tau = -1"):
         EquationModel("dv/dt = (v_rest - v)/tau : mV", parameters={"v_rest": (-65.0, "mV"),
                                                                   "tau": (-1.0, "ms", "positive")})
+
+
+# -- noise -------------------------------------------------------------------------------
+
+OU = EquationModel("dv/dt = (v_rest - v)/tau + sigma*sqrt(2/tau)*xi : mV",
+                   parameters={"v_rest": (-60.0, "mV"), "tau": (10.0, "ms"), "sigma": (2.0, "mV")},
+                   initial={"v": "v_rest"})
+
+
+def test_ornstein_uhlenbeck_noise_has_its_stationary_variance():
+    assert OU.method == "euler_maruyama"
+    group = NumpyEquationGroup(OU, 4000, 0.1, seed=3)
+    run(group, 500)                                          # 5 tau: stationary
+    samples = []
+    for _ in range(20):
+        run(group, 100)
+        samples.append(group.state["v"][0].copy())
+    v = np.array(samples)
+    # Euler-Maruyama's stationary variance: sigma^2 / (1 - dt/(2 tau))
+    assert v.var() == pytest.approx(4.0 / (1 - 0.1 / 20.0), rel=0.03)
+    assert v.mean() == pytest.approx(-60.0, abs=0.05)
+
+
+def test_noise_draws_what_the_hand_written_lif_draws():
+    model = EquationModel("dv/dt = (v_rest - v + R_m*i_offset)/tau_m + sigma*sqrt(2/tau_m)*xi : mV "
+                          "(unless refractory)", threshold="v >= v_thresh", reset="v = v_reset",
+                          refractory="tau_refrac",
+                          parameters={**LIF_PARAMETERS, "sigma": (3.0, "mV")}, initial={"v": "v_rest"})
+    net_a, net_b = sk.Network(), sk.Network()
+    a = net_a.population(20, model(i_offset=0.6), name="n")
+    b = net_b.population(20, sk.LIF(tau_m=20.0, cm=1.0, v_rest=-65.0, v_reset=-65.0, v_thresh=-50.0,
+                                    tau_refrac=2.0, i_offset=0.6, noise_sigma=3.0, method="euler"), name="n")
+    for net, pop in ((net_a, a), (net_b, b)):
+        net.record(pop, "spikes")
+        net.record(pop, "v", every=10)
+    ours = sk.Simulator(net_a, dtype="float64", seed=9, batch=2).run(200.0).results
+    hand = sk.Simulator(net_b, dtype="float64", seed=9, batch=2).run(200.0).results
+    assert np.array_equal(ours.spikes["n"].times, hand.spikes["n"].times) and ours.spikes["n"].times.size > 20
+    assert np.max(np.abs(ours.traces["n"]["v"].data - hand.traces["n"]["v"].data)) < 1e-9
+
+
+def test_noise_must_be_additive_and_euler():
+    with pytest.raises(ModelError, match="must be additive"):
+        EquationModel("dv/dt = -v/tau + v*xi/sqrt(tau) : mV", parameters={"tau": (10.0, "ms")})
+    with pytest.raises(ModelError, match="method='euler'"):
+        EquationModel("dv/dt = -v/tau + sigma*xi/sqrt(tau) : mV", parameters={"tau": (10.0, "ms"),
+                                                                            "sigma": (1.0, "mV")}, method="rk4")

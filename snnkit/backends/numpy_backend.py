@@ -182,8 +182,9 @@ class NumpyBackend(NumpyLearningOps, Backend):
                 numpy_group.receive(compiled, receptor, g["arrays"], g["state"], arriving.reshape(shape), t,
                                     self.dtype)
         slot.fill(0)
+        noise = numpy_group.noise_draws(compiled, step, g, self.dtype)
         spikes.set(numpy_group.step(compiled, g["arrays"], g["state"], g["refrac"], g["refrac_steps"], t,
-                                    self.dtype))
+                                    self.dtype, noise))
 
     def poisson_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
         """A source fires when its uniform draw u < rate * dt / 1000."""

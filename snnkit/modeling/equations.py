@@ -4,8 +4,10 @@
     dI_syn/dt = -I_syn/tau_syn : nA
     I_total = I_syn + i_offset : nA
 
-Built-in symbols: ``t`` and ``dt`` (ms) and ``I_inject`` (nA, the current of the
-current sources injected into the neuron, 0 where there are none).
+Built-in symbols: ``t`` and ``dt`` (ms), ``I_inject`` (nA, the current of the
+current sources injected into the neuron, 0 where there are none) and ``xi``
+(Gaussian white noise, ms**-1/2: ``sigma*sqrt(2/tau)*xi`` has stationary standard
+deviation sigma in an equation with time constant tau; integrated by Euler-Maruyama).
 
 ``dx/dt = f : unit`` makes x a state variable (f in unit/ms); ``name = f : unit``
 a subexpression (substituted where it is used). Flags in parentheses after the
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy
 
@@ -25,7 +28,8 @@ from .units import MS, NA, Unit, parse_unit
 
 # t: time (ms); dt: the step (ms); I_inject: the current of the current sources that
 # target the neuron (nA; 0 where none does): snnkit.currents, Network.inject
-BUILTINS = {"t": MS, "dt": MS, "I_inject": NA}
+# xi: Gaussian white noise (ms**-1/2), as Brian2 writes it: dv/dt = ... + sigma*sqrt(2/tau)*xi
+BUILTINS = {"t": MS, "dt": MS, "I_inject": NA, "xi": MS ** Fraction(-1, 2)}
 FLAGS = ("unless refractory",)
 _DIFFERENTIAL = re.compile(r"^d\s*([A-Za-z_]\w*)\s*/\s*dt\s*=(.*)$")
 _SUBEXPRESSION = re.compile(r"^([A-Za-z_]\w*)\s*=(.*)$")

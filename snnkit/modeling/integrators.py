@@ -48,6 +48,7 @@ class Update:
     outputs: dict = field(default_factory=dict)          # state variable -> name of its new value
     host_constants: object = None                        # callable(values: dict, dt) -> {name: array}
     constant_names: list = field(default_factory=list)
+    noise_inputs: list = field(default_factory=list)     # standard normal draws the step needs
 
 
 def _symbol(name: str) -> sympy.Symbol:
@@ -235,9 +236,44 @@ def runge_kutta(derivatives: dict, state: list, method: str) -> Update:
     return update
 
 
+NOISE_SYMBOL = "xi"
+
+
+def euler_maruyama(derivatives: dict, state: list, method: str, where: str) -> Update:
+    """Additive white noise: ``dx/dt = f(x) + g xi`` with g free of the state. The drift
+    takes an Euler step, the noise ``g sqrt(dt) n``, n ~ N(0, 1) an input of the step
+    (``noise_inputs``: one per noisy variable, drawn from the Philox streams)."""
+    if method not in ("auto", "euler"):
+        raise ModelError(where, f"stochastic equations (with {NOISE_SYMBOL}) integrate with method='euler' "
+                                f"(Euler-Maruyama), not {method!r}")
+    xi = _symbol(NOISE_SYMBOL)
+    drift, diffusion = {}, {}
+    for x in state:
+        f = sympy.expand(derivatives[x])
+        g = sympy.diff(f, xi)
+        if xi in g.free_symbols or g.free_symbols & {_symbol(y) for y in state}:
+            raise ModelError(where, f"the noise of d{x}/dt must be additive ({NOISE_SYMBOL} times a factor free "
+                                    f"of the state); multiplicative noise is not supported")
+        drift[x] = sympy.simplify(f.subs(xi, 0))
+        if g != 0:
+            diffusion[x] = g
+    update = runge_kutta(drift, state, "euler")
+    update.method = "euler_maruyama"
+    for x, g in diffusion.items():
+        name = f"_xi_{x}"
+        update.noise_inputs.append(name)
+        deterministic = _symbol(update.outputs[x])
+        update.steps.append((f"_noisy_{x}", deterministic + g * sympy.sqrt(DT) * _symbol(name)))
+        update.outputs[x] = f"_noisy_{x}"
+    return update
+
+
 def integrate(derivatives: dict, state: list, method: str, where: str = "equations") -> Update:
     """The update of one step of ``dt`` by ``method`` (one of METHODS, or "auto": exact
-    where the system allows it, else exponential_euler, else rk4)."""
+    where the system allows it, else exponential_euler, else rk4; Euler-Maruyama for
+    equations with the white noise ``xi``)."""
+    if any(_symbol(NOISE_SYMBOL) in f.free_symbols for f in derivatives.values()):
+        return euler_maruyama(derivatives, state, method, where)
     if method == "auto":
         if linear_form(derivatives, state) is not None:
             return exact(derivatives, state, where)

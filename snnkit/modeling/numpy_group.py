@@ -20,6 +20,7 @@ import numpy as np
 import sympy
 
 from ..distributions import Distribution
+from ..rng import NOISE, draw, split_seed, standard_normal
 from ..validation import broadcast_per_neuron
 from .codegen_numpy import numpy_function
 
@@ -98,11 +99,27 @@ def receive(compiled: CompiledModel, receptor: int, arrays: dict, state: dict, w
         state[x][...] = new
 
 
+def noise_draws(compiled: CompiledModel, k: int, streams: dict, dtype) -> dict:
+    """The standard normal draws of step k for every noisy variable: Philox words of
+    (step, neuron, instance, stream), as the hand-written LIF's noise (its first noisy
+    variable draws exactly what LIF's noise does); two variables a counter, streams
+    NOISE, NOISE + 2, ... of the population. streams: rng_neuron, rng_stream (N,);
+    instance, key_lo, key_hi (B,)."""
+    out = {}
+    for j, name in enumerate(compiled.model.update.noise_inputs):
+        words = draw(k, streams["rng_neuron"], streams["instance"], streams["rng_stream"] + NOISE + 2 * (j // 2),
+                     streams["key_lo"], streams["key_hi"])
+        out[name] = standard_normal(words[2 * (j % 2)], words[2 * (j % 2) + 1], dtype)
+    return out
+
+
 def step(compiled: CompiledModel, arrays: dict, state: dict, refrac: np.ndarray, refrac_steps: np.ndarray,
-         t: float, dtype) -> np.ndarray:
+         t: float, dtype, noise: dict | None = None) -> np.ndarray:
     """One step of the update, refractoriness, threshold and reset, in place; returns the
-    (B, n) mask of the neurons that spiked."""
-    new = compiled.update(_namespace(arrays, state, t, dtype))
+    (B, n) mask of the neurons that spiked. noise: the step's draws (noise_draws)."""
+    values = _namespace(arrays, state, t, dtype)
+    values.update(noise or {})
+    new = compiled.update(values)
     held = refrac > 0
     for x, value in new.items():
         value = np.broadcast_to(np.asarray(value, dtype), refrac.shape)
@@ -127,7 +144,8 @@ class NumpyEquationGroup:
     (B, n) in ``dtype``. values: parameter values overriding the model's; rng: the
     generator for distributions (parameters and initial values)."""
 
-    def __init__(self, model, n: int, dt: float, batch: int = 1, dtype=np.float64, rng=None, **values):
+    def __init__(self, model, n: int, dt: float, batch: int = 1, dtype=np.float64, rng=None, seed: int = 0,
+                 **values):
         self.model, self.n, self.dt, self.batch = model, n, float(dt), batch
         self.dtype = np.dtype(dtype)
         rng = rng or np.random.default_rng(0)
@@ -149,6 +167,10 @@ class NumpyEquationGroup:
         self.step_count = 0
         self.compiled = CompiledModel(model)
         self.update_source = self.compiled.update_source
+        lo, hi = split_seed(seed)              # noise: instance b draws with counter word b
+        self.streams = dict(rng_neuron=np.arange(n, dtype=np.uint32), rng_stream=np.zeros(n, np.uint32),
+                            instance=np.arange(batch, dtype=np.uint32), key_lo=np.full(batch, lo, np.uint32),
+                            key_hi=np.full(batch, hi, np.uint32))
 
     def receive(self, receptor: str, weight) -> None:
         """Weights (B, n; in the receptor's unit) arriving this step enter the state."""
@@ -158,7 +180,8 @@ class NumpyEquationGroup:
 
     def step(self) -> np.ndarray:
         """Advance one step; returns the (B, n) mask of neurons that spiked."""
+        noise = noise_draws(self.compiled, self.step_count, self.streams, self.dtype)
         spiked = step(self.compiled, self.arrays, self.state, self.refrac, self.refrac_steps,
-                      self.step_count * self.dt, self.dtype)
+                      self.step_count * self.dt, self.dtype, noise)
         self.step_count += 1
         return spiked
