@@ -18,7 +18,7 @@ from .lower_synapses import lower_table, realize_wiring
 from .model import Network, Population
 from .neurons import NeuronModel
 from .rng import split_seed
-from .validation import broadcast_per_neuron, check_seed, fail
+from .validation import broadcast_per_neuron
 
 @dataclass
 class Seeds:
@@ -32,13 +32,13 @@ class Seeds:
 
     @classmethod
     def make(cls, seed, batch: int, structure_seed=None) -> "Seeds":
+        """seed: as validation.check_seeds returns it (one int, or one per instance; the
+        Simulator checks it before any work)."""
         if np.ndim(seed) == 0:
-            seeds = [check_seed("seed", seed)] * batch
+            seeds = [int(seed)] * batch
             instance = np.arange(batch, dtype=np.uint32)       # independent instances
         else:
-            seeds = [check_seed("seed", s) for s in seed]
-            if len(seeds) != batch:
-                fail("seed", f"{len(seeds)} seeds", f"must be one int or one per instance (batch = {batch})")
+            seeds = [int(s) for s in seed]
             instance = np.zeros(batch, dtype=np.uint32)          # instance b == a run with seed[b]
         lo, hi = zip(*(split_seed(s) for s in seeds)) if batch else ((), ())
         base = seeds[0] if structure_seed is None and seeds else (structure_seed or 0)
@@ -98,12 +98,11 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
             offset += pop.size
         depth = max([2] + [int(w[3].max()) + 1 for proj, w in zip(net.projections, wiring)
                            if proj.post in pops and w[3].size])
+        injected = any(inj.target in pops for inj in net.injections)
         if key[0] == "lif":
-            injected = any(inj.target in pops for inj in net.injections)
             group = lower_lif(pops, indices, dt, batch, seeds, depth, injected)
         elif key[0] == "equation":
             from .lower_equations import lower_equation          # (imports sympy)
-            injected = any(inj.target in pops for inj in net.injections)
             group = lower_equation(pops, indices, dt, batch, seeds, depth, injected)
         elif key[0] == "Poisson":
             group = lower_poisson(pops, indices, dt, batch, seeds)

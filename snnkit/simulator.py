@@ -20,7 +20,7 @@ from .model import Network, Projection
 from .recording import Recorder, state_array
 from .schedule import Schedule
 from .step_sequences import StepSequences
-from .validation import check_count, check_dt, check_seed, fail
+from .validation import check_count, check_dt, check_seeds, fail
 
 CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
 FLUSH_BYTES = 2 * 2**20    # state samples buffered on the host before a drain, at most (about);
@@ -87,10 +87,7 @@ class Simulator:
         self.batch = check_count("batch", batch, minimum=1)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
-        elif isinstance(seed, (str, bytes)) or np.ndim(seed) == 0:
-            seed = check_seed("seed", seed)
-        else:
-            seed = [check_seed("seed", s) for s in seed]
+        seed = check_seeds(seed, self.batch)
         self.backend = get_backend(backend, dtype=dtype, **({} if device is None else {"device": device}))
         self.seed = seed
         self.network = network

@@ -101,6 +101,16 @@ def check_seed(name: str, seed) -> int:
     return int(seed)
 
 
+def check_seeds(seed, batch: int):
+    """A Simulator seed: one integer, or one per batch instance (a list of ints)."""
+    if isinstance(seed, (str, bytes)) or np.ndim(seed) == 0:
+        return check_seed("seed", seed)
+    seeds = [check_seed("seed", s) for s in seed]
+    if len(seeds) != batch:
+        fail("seed", f"{len(seeds)} seeds", f"must be one int or one per instance (batch = {batch})")
+    return seeds
+
+
 def check_dt(dt) -> float:
     """A simulation time step in ms: finite and > 0."""
     try:
