@@ -108,7 +108,7 @@ class ModelSnapshot:
 
     def __init__(self, network):
         self.network = network
-        self.taken = {pop.name: (pop.model, self._values(pop)) for pop in network.populations}
+        self.taken = {pop.name: (pop.model, self._values(pop, copy=True)) for pop in network.populations}
         self.counts = self._counts(network)
 
     @staticmethod
@@ -117,13 +117,16 @@ class ModelSnapshot:
                 "current injections": len(network.injections), "spike counters": len(network.counted)}
 
     @staticmethod
-    def _values(pop) -> dict:
+    def _values(pop, copy: bool = False) -> dict:
+        """What the build used; ``copy``: of the arrays too (the snapshot), not only views
+        of them (the values to compare it with at the next run)."""
         values = {f"initial {k}": v for k, v in pop.initial.items()}
         if isinstance(pop.model, NeuronModel) or getattr(pop.model, "is_equation_model", False):
             label = getattr(pop.model, "name", None) or type(pop.model).__name__
             values.update({f"{label}.{k}": v for k, v in pop.model.params.items()})
             values["method"] = pop.model.method
-        return {k: (v if isinstance(v, (Distribution, str)) else np.array(v, copy=True)) for k, v in values.items()}
+        as_array = (lambda v: np.array(v, copy=True)) if copy else np.asarray
+        return {k: (v if isinstance(v, (Distribution, str)) else as_array(v)) for k, v in values.items()}
 
     def check(self) -> None:
         for what, count in self._counts(self.network).items():
