@@ -24,6 +24,7 @@ def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int,
     arrays = dict(params)
     arrays.update(host_constants(model, params, dt, batch, n))
     arrays["I_inject"] = np.zeros((batch, n))
+    arrays["dt"] = np.array(dt)                  # the step, ms (cast to the backend's dtype)
     bounds = np.cumsum([0] + [p.size for p in pops])
     state = {}
     for x in model.state_variables:

@@ -172,7 +172,6 @@ class NumpyBackend(NumpyLearningOps, Backend):
         from ..modeling import numpy_group
         if "_compiled" not in g:                   # generated once per group
             g["_compiled"] = numpy_group.CompiledModel(g["model"])
-            g["arrays"] = dict(g["arrays"], dt=self.dtype.type(g["dt"]))
         compiled, t = g["_compiled"], step * g["dt"]
         slot = g["ring"][step % g["ring_depth"]]
         shape = g["refrac"].shape
