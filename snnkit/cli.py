@@ -94,8 +94,8 @@ def main(argv=None) -> int:
     from . import examples
     parser = argparse.ArgumentParser(prog="snnkit", description="Spiking neural network simulator")
     sub = parser.add_subparsers(dest="command", required=True)
-    models = "\n".join(f"  {name:12s} {examples.build(name).description} "
-                       f"({examples.build(name).duration:g} ms)" for name in examples.names())
+    built = {name: examples.build(name) for name in examples.names()}
+    models = "\n".join(f"  {name:12s} {ex.description} ({ex.duration:g} ms)" for name, ex in built.items())
     run = sub.add_parser("run", help="run a built-in model or a script", formatter_class=HelpFormatter,
                          description="Run a built-in model or a script, print the mean rate of every "
                                      "recorded population (Hz per recorded neuron) and write HDF5.",
