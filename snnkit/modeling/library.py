@@ -23,25 +23,36 @@ def library_model(build):
     return model
 
 
+def lif_parameters(**defaults) -> dict:
+    """PyNN's parameters of the integrate-and-fire family, with PyNN's defaults unless
+    given: name -> (default, unit, rule)."""
+    table = {"cm": (1.0, "nF", "positive"), "tau_m": (20.0, "ms", "positive"), "v_rest": (-65.0, "mV"),
+             "v_reset": (-65.0, "mV"), "v_thresh": (-50.0, "mV"), "tau_refrac": (0.1, "ms", "nonnegative"),
+             "i_offset": (0.0, "nA"), "tau_syn_E": (5.0, "ms", "positive"), "tau_syn_I": (5.0, "ms", "positive")}
+    return {name: (defaults.get(name, spec[0]),) + spec[1:] for name, spec in table.items()}
+
+
+def alpha_synapses(variable: str, unit: str) -> str:
+    """Alpha-shaped synaptic variables ``<variable>_E`` and ``_I`` (in ``unit``): a weight w
+    gives ``w t/tau e^(1 - t/tau)``, peaking at w after tau_syn (ALPHA_RECEPTORS)."""
+    return "\n".join(f"d{variable}_{r}/dt = y_{r} - {variable}_{r}/tau_syn_{r} : {unit}\n"
+                     f"dy_{r}/dt = -y_{r}/tau_syn_{r} : {unit}/ms" for r in "EI")
+
+
+ALPHA_RECEPTORS = {"excitatory": "y_E += w*exp(1)/tau_syn_E", "inhibitory": "y_I += w*exp(1)/tau_syn_I"}
+
+
 @library_model
 def IF_curr_alpha() -> EquationModel:
     """Leaky integrate-and-fire with alpha-shaped synaptic currents (PyNN IF_curr_alpha,
     NEST iaf_psc_alpha): a weight w (nA) gives the current ``w t/tau e^(1 - t/tau)``,
     peaking at w after tau_syn. Integrated exactly; v is held during refractoriness."""
-    return EquationModel("""
-        dv/dt = (v_rest - v)/tau_m + (I_E + I_I + i_offset + I_inject)/cm : mV (unless refractory)
-        dI_E/dt = y_E - I_E/tau_syn_E : nA
-        dy_E/dt = -y_E/tau_syn_E : nA/ms
-        dI_I/dt = y_I - I_I/tau_syn_I : nA
-        dy_I/dt = -y_I/tau_syn_I : nA/ms
-    """, threshold="v >= v_thresh", reset="v = v_reset", refractory="tau_refrac",
-        parameters={"cm": (1.0, "nF", "positive"), "tau_m": (20.0, "ms", "positive"),
-                    "v_rest": (-65.0, "mV"), "v_reset": (-65.0, "mV"), "v_thresh": (-50.0, "mV"),
-                    "tau_refrac": (0.1, "ms", "nonnegative"), "tau_syn_E": (0.5, "ms", "positive"),
-                    "tau_syn_I": (0.5, "ms", "positive"), "i_offset": (0.0, "nA")},
-        initial={"v": "v_rest"},
-        receptors={"excitatory": "y_E += w*exp(1)/tau_syn_E", "inhibitory": "y_I += w*exp(1)/tau_syn_I"},
-        method="exact", name="IF_curr_alpha")
+    return EquationModel(
+        "dv/dt = (v_rest - v)/tau_m + (I_E + I_I + i_offset + I_inject)/cm : mV (unless refractory)\n"
+        + alpha_synapses("I", "nA"),
+        threshold="v >= v_thresh", reset="v = v_reset", refractory="tau_refrac",
+        parameters=lif_parameters(tau_syn_E=0.5, tau_syn_I=0.5), initial={"v": "v_rest"},
+        receptors=ALPHA_RECEPTORS, method="exact", name="IF_curr_alpha")
 
 
 @library_model
@@ -69,21 +80,13 @@ def IF_cond_alpha() -> EquationModel:
     """Leaky integrate-and-fire with alpha-shaped synaptic conductances (PyNN IF_cond_alpha,
     NEST iaf_cond_alpha): a weight w (uS) gives the conductance ``w t/tau e^(1 - t/tau)``.
     Integrated with rk4 (NEST: adaptive RKF45); v is held during refractoriness."""
-    return EquationModel("""
-        dv/dt = ((v_rest - v)*cm/tau_m + g_E*(e_rev_E - v) + g_I*(e_rev_I - v) + i_offset + I_inject)/cm : mV (unless refractory)
-        dg_E/dt = y_E - g_E/tau_syn_E : uS
-        dy_E/dt = -y_E/tau_syn_E : uS/ms
-        dg_I/dt = y_I - g_I/tau_syn_I : uS
-        dy_I/dt = -y_I/tau_syn_I : uS/ms
-    """, threshold="v >= v_thresh", reset="v = v_reset", refractory="tau_refrac",
-        parameters={"cm": (1.0, "nF", "positive"), "tau_m": (20.0, "ms", "positive"),
-                    "v_rest": (-65.0, "mV"), "v_reset": (-65.0, "mV"), "v_thresh": (-50.0, "mV"),
-                    "tau_refrac": (0.1, "ms", "nonnegative"), "tau_syn_E": (0.3, "ms", "positive"),
-                    "tau_syn_I": (0.5, "ms", "positive"), "e_rev_E": (0.0, "mV"), "e_rev_I": (-70.0, "mV"),
-                    "i_offset": (0.0, "nA")},
-        initial={"v": "v_rest"},
-        receptors={"excitatory": "y_E += w*exp(1)/tau_syn_E", "inhibitory": "y_I += w*exp(1)/tau_syn_I"},
-        method="rk4", name="IF_cond_alpha")
+    return EquationModel(
+        "dv/dt = ((v_rest - v)*cm/tau_m + g_E*(e_rev_E - v) + g_I*(e_rev_I - v) + i_offset + I_inject)/cm "
+        ": mV (unless refractory)\n" + alpha_synapses("g", "uS"),
+        threshold="v >= v_thresh", reset="v = v_reset", refractory="tau_refrac",
+        parameters={**lif_parameters(tau_syn_E=0.3, tau_syn_I=0.5), "e_rev_E": (0.0, "mV"),
+                    "e_rev_I": (-70.0, "mV")},
+        initial={"v": "v_rest"}, receptors=ALPHA_RECEPTORS, method="rk4", name="IF_cond_alpha")
 
 
 @library_model
@@ -102,13 +105,10 @@ def EIF_cond_exp_isfa_ista() -> EquationModel:
         dg_E/dt = -g_E/tau_syn_E : uS
         dg_I/dt = -g_I/tau_syn_I : uS
     """, threshold="v >= v_spike", reset="v = v_reset; w += b", refractory="tau_refrac",
-        parameters={"cm": (0.281, "nF", "positive"), "tau_m": (9.3667, "ms", "positive"),
-                    "v_rest": (-70.6, "mV"), "v_reset": (-70.6, "mV"), "v_thresh": (-50.4, "mV"),
+        parameters={**lif_parameters(cm=0.281, tau_m=9.3667, v_rest=-70.6, v_reset=-70.6, v_thresh=-50.4),
                     "v_spike": (-40.0, "mV"), "delta_T": (2.0, "mV", "positive"), "a": (4.0, "nS"),
-                    "b": (0.0805, "nA"), "tau_w": (144.0, "ms", "positive"),
-                    "tau_refrac": (0.1, "ms", "nonnegative"), "tau_syn_E": (5.0, "ms", "positive"),
-                    "tau_syn_I": (5.0, "ms", "positive"), "e_rev_E": (0.0, "mV"), "e_rev_I": (-80.0, "mV"),
-                    "i_offset": (0.0, "nA")},
+                    "b": (0.0805, "nA"), "tau_w": (144.0, "ms", "positive"), "e_rev_E": (0.0, "mV"),
+                    "e_rev_I": (-80.0, "mV")},
         initial={"v": "v_rest"},
         receptors={"excitatory": "g_E += weight", "inhibitory": "g_I += weight"},
         weight_symbol="weight", method="rk4", name="EIF_cond_exp_isfa_ista")
