@@ -79,7 +79,7 @@ def _spike_groups(f) -> dict:
 
 
 def _read_spikes(path, pop, g, batch: int, sizes: dict, writing: bool, duration) -> SpikeData:
-    where = f"/spikes/{pop}" if pop != "default" or "timestamps" not in g.file["spikes"] else "/spikes"
+    where = g.name                                     # /spikes/<pop>, or /spikes in the old layout
     ids_name = "node_ids" if "node_ids" in g else "gids"
     if "timestamps" not in g or ids_name not in g:
         raise SnnkitFileError(path, f"{where} must hold the datasets timestamps and node_ids")
