@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .lower_neurons import rng_identity
-from .modeling.numpy_group import host_constants, parameter_arrays, refractory_steps
+from .modeling.numpy_group import group_arrays, parameter_arrays, refractory_steps
 
 
 def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
@@ -21,10 +21,7 @@ def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int,
     n = sum(p.size for p in pops)
     params = parameter_arrays(model, [p.model.params for p in pops], [p.size for p in pops], batch,
                               seeds.structure)
-    arrays = dict(params)
-    arrays.update(host_constants(model, params, dt, batch, n))
-    arrays["I_inject"] = np.zeros((batch, n))
-    arrays["dt"] = np.array(dt)                  # the step, ms (cast to the backend's dtype)
+    arrays = group_arrays(model, params, dt, batch, n)      # cast to the backend's dtype on upload
     bounds = np.cumsum([0] + [p.size for p in pops])
     state = {}
     for x in model.state_variables:

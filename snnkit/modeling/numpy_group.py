@@ -57,6 +57,17 @@ def host_constants(model, params: dict, dt: float, batch: int, n: int) -> dict:
             for k, v in got.items()}
 
 
+def group_arrays(model, params: dict, dt: float, batch: int, n: int) -> dict:
+    """Everything the generated update reads besides the state, float64: parameters, the
+    integrator's host constants, the injected current I_inject (nA, 0 until a current
+    source writes it) and dt (ms)."""
+    arrays = dict(params)
+    arrays.update(host_constants(model, params, dt, batch, n))
+    arrays["I_inject"] = np.zeros((batch, n))
+    arrays["dt"] = np.array(dt)
+    return arrays
+
+
 class CompiledModel:
     """The generated NumPy functions of a model: update, threshold, reset, receptors."""
 
@@ -151,10 +162,9 @@ class NumpyEquationGroup:
         rng = rng or np.random.default_rng(0)
         model = model(**values) if values else model
         self.params = parameter_arrays(model, [model.params], [n], batch, rng)
-        self.constants = host_constants(model, self.params, self.dt, batch, n)
-        self.arrays = {k: v.astype(self.dtype) for k, v in {**self.params, **self.constants}.items()}
-        self.arrays["dt"] = self.dtype.type(self.dt)
-        self.arrays["I_inject"] = np.zeros((batch, n), self.dtype)     # nA: set it to inject a current
+        # arrays["I_inject"] (nA): set it to inject a current
+        self.arrays = {k: v.astype(self.dtype) for k, v in group_arrays(model, self.params, self.dt, batch,
+                                                                       n).items()}
         self.state = {}
         for x, init in model.initial.items():
             if isinstance(init, str):
