@@ -1,8 +1,8 @@
 /* propagate.h: how one spike reaches its targets. Spike id = b * n_pre + i adds
  * the weights of row i into ring slot (step + delay) % depth of each target, on
- * the synapse's receptor. ring: (depth, 2 receptors, plane_stride(batch * n_post)) (layout.h).
- * uniform_delay / uniform_receptor: the value of every synapse, or 0 / 2 when
- * delay[s] / receptor[s] must be read. Used by the propagate kernel and, inline,
+ * the synapse's receptor. ring: (depth, n_receptors, plane_stride(batch * n_post)) (layout.h;
+ * LIF: 2 receptors). uniform_delay / uniform_receptor: the value of every synapse, or
+ * 0 / n_receptors when delay[s] / receptor[s] must be read. Used by the propagate kernel and, inline,
  * by spike producers (a spike of step k never writes slot k % depth, the one
  * the neuron update of step k reads, since 1 <= delay < depth).
  *
@@ -11,7 +11,8 @@
  * passes of a 256-wide group, not 1000 serial atomics of one work-item (on a GPU
  * the serial walk left nearly every lane idle: 6e8 events/s on an H100). */
 INLINE void propagate_row(const u32 id, const u32 lane, const u32 lanes, const u32 step, const u32 n_pre,
-                          const u32 n_post, const u32 batch, const u32 depth, const u32 uniform_receptor,
+                          const u32 n_post, const u32 n_receptors, const u32 batch, const u32 depth,
+                          const u32 uniform_receptor,
                           const u32 uniform_delay, const u32 n_synapses, const u32 plastic,
                           GLOBAL const u32* row_ptr, GLOBAL const u32* post_index,
                           GLOBAL const u32* receptor, GLOBAL const u32* delay,
@@ -24,9 +25,9 @@ INLINE void propagate_row(const u32 id, const u32 lane, const u32 lanes, const u
     const u32 end = row_ptr[i + 1];
     for (u32 s = row_ptr[i] + lane; s < end; s += lanes) {
         const u32 d = uniform_delay ? uniform_delay : delay[s];
-        const u32 r = uniform_receptor < 2 ? uniform_receptor : receptor[s];
+        const u32 r = uniform_receptor < n_receptors ? uniform_receptor : receptor[s];
         const u32 slot = (step + d) % depth;
-        ATOMIC_ADD_REAL(&target[((u64)slot * 2 + r) * plane + post_index[s]], w[s]);
+        ATOMIC_ADD_REAL(&target[((u64)slot * n_receptors + r) * plane + post_index[s]], w[s]);
     }
 }
 
@@ -49,12 +50,12 @@ INLINE void propagate_row(const u32 id, const u32 lane, const u32 lanes, const u
 
 /* a producer's fused outgoing table (its arguments are named out_*) */
 #define PROPAGATE_OUT(id, lane, lanes) do { \
-    if (out_fused) propagate_row((id), (lane), (lanes), step, n, out_n_post, batch, out_depth, \
+    if (out_fused) propagate_row((id), (lane), (lanes), step, n, out_n_post, out_n_receptors, batch, out_depth, \
                                  out_uniform_receptor, out_uniform_delay, out_n_synapses, out_plastic, \
                                  out_row_ptr, out_post_index, out_receptor, out_delay, out_weight, out_ring); \
 } while (0)
 
-/* phase 2 of a neuron kernel (lif.c, poisson.c), after a barrier, with flags[LOCAL_ID] set
+/* phase 2 of a neuron kernel (lif.c, neuron.c, poisson.c), after a barrier, with flags[LOCAL_ID] set
  * where a work-item spiked: zero the next step's count, emit, propagate. Shared rows
  * need the group's spikes in a local list (GROUP_SPIKE_LIST, at kernel scope). */
 #ifdef SERIAL_ROWS

@@ -8,7 +8,8 @@ KERNEL void spike_times_step(const u32 n, const u32 batch, const u32 step_offset
                              const u32 first, const u32 n_events, GLOBAL const u32* event_neuron,
                              GLOBAL u32* spike_list, GLOBAL u32* spike_count,
         const u32 record, GLOBAL u32* rec_step, GLOBAL u32* rec_id, GLOBAL u32* rec_count,
-        const u32 out_fused, const u32 out_n_post, const u32 out_depth, const u32 out_uniform_receptor,
+        const u32 out_fused, const u32 out_n_post, const u32 out_n_receptors, const u32 out_depth,
+        const u32 out_uniform_receptor,
         const u32 out_uniform_delay, const u32 out_n_synapses, const u32 out_plastic,
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
         GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)

@@ -2,8 +2,10 @@
 
 A kernel's full text is ``prelude_<dialect>.h`` + generated definitions (the
 ``real`` type, parameter indices, compile-time switches) + ``clock.h`` + ``philox.h`` +
-``spikes.h`` + ``layout.h`` + ``propagate.h`` + the op file, with ``#line`` markers so compiler messages point at kernels/<file>.
-The text is the cache key. ``SNNKIT_DUMP_KERNELS=dir`` writes every assembled
+``spikes.h`` + ``layout.h`` + ``propagate.h`` + the op file's own headers + code
+generated from a model (``generated``: snnkit/modeling/codegen_c.py, for the generic
+neuron kernel neuron.c) + the op file, with ``#line`` markers so compiler messages
+point at kernels/<file> or at the generated model. The text is the cache key. ``SNNKIT_DUMP_KERNELS=dir`` writes every assembled
 source there.
 """
 
@@ -22,7 +24,8 @@ from .rng import NOISE, POISSON
 # (kernels/spikes.h) and its fused outgoing table (kernels/propagate.h)
 PRODUCER_TAIL = [
     ("spike_list", "ptr"), ("spike_count", "ptr"), ("record", "u32"), ("rec_step", "ptr"), ("rec_id", "ptr"),
-    ("rec_count", "ptr"), ("out_fused", "u32"), ("out_n_post", "u32"), ("out_depth", "u32"),
+    ("rec_count", "ptr"), ("out_fused", "u32"), ("out_n_post", "u32"), ("out_n_receptors", "u32"),
+    ("out_depth", "u32"),
     ("out_uniform_receptor", "u32"), ("out_uniform_delay", "u32"), ("out_n_synapses", "u32"),
     ("out_plastic", "u32"), ("out_row_ptr", "ptr"), ("out_post_index", "ptr"), ("out_receptor", "ptr"),
     ("out_delay", "ptr"), ("out_weight", "ptr"), ("out_ring", "ptr")]
@@ -52,6 +55,11 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("refrac", "ptr"), ("theta", "ptr"), ("params", "ptr"), ("refrac_steps", "ptr"),
         ("i_inject", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
         ("instance", "ptr"), *PRODUCER_TAIL]),
+    "neuron_step": ("neuron.c", [
+        ("n", "u32"), ("batch", "u32"), *CLOCK, ("depth", "u32"), ("param_plane", "u32"),
+        ("param_stride", "u32"), ("param_unit", "u32"), ("ring", "ptr"), ("state", "ptr"), ("refrac", "ptr"),
+        ("params", "ptr"), ("refrac_steps", "ptr"), ("i_inject", "ptr"), ("rng_neuron", "ptr"),
+        ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
     "poisson_step": ("poisson.c", [
         ("n", "u32"), ("batch", "u32"), *CLOCK, ("param_stride", "u32"),
         ("spike_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
@@ -60,7 +68,7 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("n", "u32"), ("batch", "u32"), *CLOCK, ("first", "u32"), ("n_events", "u32"),
         ("event_neuron", "ptr"), *PRODUCER_TAIL]),
     "propagate": ("propagate.c", [
-        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), *CLOCK, ("depth", "u32"),
+        ("n_pre", "u32"), ("n_post", "u32"), ("n_receptors", "u32"), ("batch", "u32"), *CLOCK, ("depth", "u32"),
         ("uniform_receptor", "u32"), ("uniform_delay", "u32"), ("n_synapses", "u32"), ("plastic", "u32"),
         ("spike_list", "ptr"), ("spike_count", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"),
         ("receptor", "ptr"), ("delay", "ptr"), ("weight", "ptr"), ("ring", "ptr")]),
@@ -106,7 +114,7 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 # op files that need headers beyond the common ones
-EXTRA_HEADERS = {"nengo_steps.c": ["nengo.h"]}
+EXTRA_HEADERS = {"nengo_steps.c": ["nengo.h"], "neuron.c": ["neuron.h"]}
 
 # rows of the packed LIF parameter array (params[P_x * param_plane + p])
 LIF_PARAMS = ["v_rest", "v_reset", "v_thresh", "i_offset", "decay_m", "dt_over_tau_m", "dt_over_cm",
@@ -139,8 +147,9 @@ def definitions(real: str, switches=()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
-    """The full source of one op file for ``dialect`` ("opencl" or "cuda")."""
+def assemble(file: str, dialect: str, real: str = "float", switches=(), generated: str = "") -> str:
+    """The full source of one op file for ``dialect`` ("opencl" or "cuda"); ``generated``:
+    a model's generated code, placed right before the op file."""
     if dialect not in ("opencl", "cuda"):
         raise ValueError(f"dialect = {dialect!r} is not allowed: must be 'opencl' or 'cuda'")
     # the prelude comes first (pragmas, u32/u64); it reads REAL_IS_DOUBLE to pick its atomics
@@ -148,13 +157,20 @@ def assemble(file: str, dialect: str, real: str = "float", switches=()) -> str:
     text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
                       definitions(real, switches), _read("clock.h"), _read("philox.h"), _read("spikes.h"),
                       _read("layout.h"), _read("propagate.h"),
-                      *(_read(h) for h in EXTRA_HEADERS.get(file, ())), _read(file)])
+                      *(_read(h) for h in EXTRA_HEADERS.get(file, ())),
+                      *([_generated_marker(generated) + generated] if generated else []), _read(file)])
     dump = os.environ.get("SNNKIT_DUMP_KERNELS")
     if dump:
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         Path(dump).mkdir(parents=True, exist_ok=True)
         (Path(dump) / f"{Path(file).stem}.{dialect}.{digest}.{'cl' if dialect == 'opencl' else 'cu'}").write_text(text)
     return text
+
+
+def _generated_marker(generated: str) -> str:
+    first = generated.split("\n", 1)[0]
+    model = first.split("model ", 1)[1].split(":", 1)[0] if first.startswith("/* model ") else "model"
+    return f'#line 1 "generated from the equations of {model}"\n'
 
 
 def literal(value: float, real: str) -> str:
@@ -165,18 +181,24 @@ def literal(value: float, real: str) -> str:
     return f"({float(value).hex()})"
 
 
-def shared_parameter_switches(values, refrac_steps: int, real: str) -> tuple:
-    """PARAMS_SHARED and the values of a LIF group whose neurons and instances all have
-    the same parameters, compiled in as constants (lif.c: PARAM). Constants instead of
-    loads let a CPU compiler (PoCL) vectorise the update: a load from a parameter array
-    is loop-invariant, but the work-item loop may store to it, as far as LLVM can tell.
-    Empty when a value is not finite (a literal would not be portable)."""
-    values = [float(x) for x in values]
-    if not all(np.isfinite(values)):
+def shared_switches(named: dict, refrac_steps: int, real: str) -> tuple:
+    """PARAMS_SHARED and the values of a group whose neurons and instances all have the
+    same parameters, compiled in as constants SHARED_<name> (lif.c: PARAM, neuron.h:
+    MODEL_PARAM). Constants instead of loads let a CPU compiler (PoCL) vectorise the
+    update: a load from a parameter array is loop-invariant, but the work-item loop may
+    store to it, as far as LLVM can tell. Empty when a value is not finite (a literal
+    would not be portable)."""
+    values = {name: float(x) for name, x in named.items()}
+    if not all(np.isfinite(list(values.values()))):
         return ()
     switches = ["PARAMS_SHARED", f"SHARED_REFRAC_STEPS={int(refrac_steps)}"]
-    switches += [f"SHARED_P_{name.upper()}={literal(x, real)}" for name, x in zip(LIF_PARAMS, values)]
+    switches += [f"SHARED_{name}={literal(x, real)}" for name, x in values.items()]
     return tuple(switches)
+
+
+def shared_parameter_switches(values, refrac_steps: int, real: str) -> tuple:
+    """shared_switches of a LIF group (values in LIF_PARAMS order)."""
+    return shared_switches({f"P_{name.upper()}": x for name, x in zip(LIF_PARAMS, values)}, refrac_steps, real)
 
 
 def lif_switches(group: dict) -> tuple:

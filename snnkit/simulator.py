@@ -95,9 +95,6 @@ class Simulator:
         warn_unstable_steps(network, self.dt)
         seeds = Seeds.make(seed, self.batch, network.seed)
         self.plan = lower(network, self.dt, self.batch, seeds)
-        if self.backend.name != "numpy" and any(g["kind"] == "equation" for g in self.plan.groups.values()):
-            fail("backend", self.backend.name, "equation-defined models (snnkit.modeling) run on the numpy "
-                 "backend so far; the OpenCL/CUDA neuron template is the next step")
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}

@@ -1,7 +1,8 @@
 """Shared fixtures: every test that takes ``backend`` runs on each available backend.
 
 SNNKIT_BACKENDS=numpy,opencl restricts (or names) the backends; a backend named
-there that cannot run here is skipped with its reason.
+there that cannot run here is skipped with its reason. ``device``: every device
+backend and its tested variants (a backend name, or a factory of a configured one).
 """
 
 from __future__ import annotations
@@ -34,3 +35,21 @@ def backend(request):
     if reason:
         pytest.skip(f"backend {name!r} unavailable: {reason}")
     return name
+
+
+DEVICE_BACKENDS = [name for name in BACKENDS if name != "numpy"]
+# kernels/propagate.h has two ways to walk a spike's row: by its own work-item (SERIAL_ROWS,
+# what OpenCL uses on a CPU) or shared by a work-group (GPUs); on PoCL both are tested.
+# kernels/clock.h: kernels read the step from a device clock (CuPy) or get it as an
+# argument (OpenCL's default); OpenCL with device_clock=True tests the former on PoCL
+VARIANTS = {"opencl-shared-rows": ("opencl", dict(share_rows=True)),
+            "opencl-device-clock": ("opencl", dict(device_clock=True))}
+
+
+@pytest.fixture(params=DEVICE_BACKENDS + list(VARIANTS))
+def device(request):
+    name, options = VARIANTS.get(request.param, (request.param, {}))
+    reason = BACKENDS[name].unavailable_reason()
+    if reason:
+        pytest.skip(f"{name} unavailable: {reason}")
+    return (lambda dtype: BACKENDS[name](dtype=dtype, **options)) if options else name

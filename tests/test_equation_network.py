@@ -91,15 +91,6 @@ def test_initial_values_do_not_depend_on_the_batch_and_reset_state_restores_them
     assert np.array_equal(large.state("p", "v"), start)
 
 
-def test_device_backends_refuse_equation_models_for_now(backend):
-    if backend == "numpy":
-        pytest.skip("runs on numpy")
-    net = sk.Network()
-    net.population(3, PSC, name="p")
-    with pytest.raises(sk.SnnkitValueError, match="equation-defined models .* numpy backend"):
-        sk.Simulator(net, backend=backend)
-
-
 def test_monitors_name_the_model_variables():
     net = sk.Network()
     pop = net.population(3, PSC, name="p")

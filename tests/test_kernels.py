@@ -34,12 +34,44 @@ def test_every_kernel_is_in_the_manifest_and_back():
     assert source_signatures() == kernels.MANIFEST
 
 
+def generated_models():
+    """(generated code, switches) of the generic neuron kernel for models that use each
+    integrator and printed construct: exact (alpha synapses), euler with a power,
+    rk4 with exp and minimum, exponential Euler (phi1), noise; one with compiled-in
+    parameters."""
+    from snnkit.modeling import EquationModel, library
+    from snnkit.modeling.codegen_c import ModelSource
+    gates = EquationModel("""
+        dv/dt = (g_na*m*m*m*(e_na - v) + g_l*(e_l - v))/cm : mV
+        dm/dt = alpha*(1 - m) - beta*m : 1
+        alpha = k_a*(v_a - v)/(exp((v_a - v)/s_a) - 1) : 1/ms
+        beta = k_b*(v - v_b)/(exp((v - v_b)/s_b) - 1) : 1/ms
+    """, threshold="v > e_l", parameters={"g_na": (20.0, "uS"), "e_na": (50.0, "mV"), "g_l": (0.01, "uS"),
+                                          "e_l": (-60.0, "mV"), "cm": (0.2, "nF"), "k_a": (0.32, "1/(ms*mV)"),
+                                          "v_a": (-50.0, "mV"), "s_a": (4.0, "mV"), "k_b": (0.28, "1/(ms*mV)"),
+                                          "v_b": (-23.0, "mV"), "s_b": (5.0, "mV")},
+        method="exponential_euler", name="gates")
+    noisy = EquationModel("dv/dt = -v/tau + sigma*xi/sqrt(tau) + sigma*xi_2/sqrt(tau) : mV",
+                          threshold="v > sigma", reset="v = 0*sigma",
+                          parameters={"tau": (10.0, "ms"), "sigma": (1.0, "mV")}, name="noisy")
+    models = [library.IF_curr_alpha(), library.Izhikevich(), library.EIF_cond_exp_isfa_ista(), gates, noisy]
+    out = [(ModelSource.standalone(m, 0.1).text, ()) for m in models]
+    shared = ModelSource.standalone(library.IF_curr_alpha(), 0.1)
+    out.append((shared.text, kernels.shared_switches({f"MP_{p}": 1.5 for p in shared.parameters}, 3, "float")))
+    return out
+
+
 def variants(backend_switches=()):
     """Every kernel with each tested set of switches, plus a backend's own (the CUDA
-    backend compiles with DEVICE_CLOCK: kernels/clock.h)."""
+    backend compiles with DEVICE_CLOCK: kernels/clock.h), and the generated code of a
+    model where the kernel takes it: (name, file, switches, generated)."""
     for name, (file, _) in kernels.MANIFEST.items():
+        if file == "neuron.c":
+            for generated, switches in generated_models():
+                yield name, file, tuple(switches) + tuple(backend_switches), generated
+            continue
         for switches in (LIF_VARIANTS if file == "lif.c" else [()]):
-            yield name, file, tuple(switches) + tuple(backend_switches)
+            yield name, file, tuple(switches) + tuple(backend_switches), ""
 
 
 def test_assembled_source_points_errors_at_the_kernel_files():
@@ -81,20 +113,20 @@ def test_dump_kernels(tmp_path, monkeypatch):
 @pytest.mark.parametrize("real", ["float", "double"])
 def test_every_kernel_builds_for_opencl(real):
     backend = BACKENDS["opencl"](dtype="float32" if real == "float" else "float64")
-    for name, _, switches in variants():
-        kernel = backend.kernel(name, switches)
+    for name, _, switches, generated in variants():
+        kernel = backend.kernel(name, switches, generated)
         assert kernel.num_args == len(kernels.MANIFEST[name][1])
 
 
 @pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc not installed: CUDA dialect not compiled")
 def test_every_kernel_compiles_in_the_cuda_dialect(tmp_path):
     files, seen = [], set()
-    for i, (name, file, switches) in enumerate(variants(("DEVICE_CLOCK",))):
-        if (file, switches) in seen:
+    for i, (name, file, switches, generated) in enumerate(variants(("DEVICE_CLOCK",))):
+        if (file, switches, generated) in seen:
             continue                                      # same source as an earlier entry
-        seen.add((file, switches))
+        seen.add((file, switches, generated))
         path = tmp_path / f"{i}_{name}.cu"
-        path.write_text(kernels.assemble(file, "cuda", "float", switches))
+        path.write_text(kernels.assemble(file, "cuda", "float", switches, generated))
         files.append(path)
     for path in files:
         result = subprocess.run(["nvcc", "--ptx", "--fmad=false", "-arch=sm_80", "-o", str(path.with_suffix(".ptx")),
@@ -117,8 +149,9 @@ def test_every_kernel_compiles_with_nvrtc(real):
     """What CupyBackend does at run time, minus the GPU: NVRTC has fewer implicit
     headers than nvcc, so compile each variant with it too (needs no driver)."""
     nvrtc = nvrtc_or_skip()
-    for name, file, switches in variants(("DEVICE_CLOCK",)):
-        program = nvrtc.createProgram(kernels.assemble(file, "cuda", real, switches), f"{name}.cu", [], [])
+    for name, file, switches, generated in variants(("DEVICE_CLOCK",)):
+        program = nvrtc.createProgram(kernels.assemble(file, "cuda", real, switches, generated), f"{name}.cu",
+                                      [], [])
         try:
             nvrtc.compileProgram(program, ["--fmad=false", "--gpu-architecture=compute_80"])
         except Exception as err:

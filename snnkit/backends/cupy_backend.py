@@ -85,19 +85,19 @@ class CupyBackend(DeviceBackend):
         return int(free * 0.9)
 
     # -- kernels ---------------------------------------------------------------
-    def module(self, name: str, switches=()):
+    def module(self, name: str, switches=(), generated: str = ""):
         """The compiled module holding kernel ``name`` (memoised per source text)."""
         file = kernels.MANIFEST[name][0]
         switches = self.all_switches(switches)
-        key = (file, switches)
+        key = (file, switches, generated)
         if key not in self._modules:
-            source = kernels.assemble(file, "cuda", self.real, switches)
+            source = kernels.assemble(file, "cuda", self.real, switches, generated)
             with self.device:
                 self._modules[key] = _cupy().RawModule(code=source, options=("--fmad=false",))
         return self._modules[key]
 
-    def bind(self, name: str, threads: int, switches=(), **args) -> "CupyKernel":
-        return CupyKernel(self, name, threads, switches, args)
+    def bind(self, name: str, threads: int, switches=(), generated: str = "", **args) -> "CupyKernel":
+        return CupyKernel(self, name, threads, switches, args, generated)
 
     def _capture(self, issue) -> "GraphSequence":
         """The launches of ``issue()`` captured as a CUDA graph (stream capture on a side
@@ -162,9 +162,10 @@ class CupyKernel:
     per-argument conversion by CuPy, which cost 22 us for lif_step's 38 arguments (a
     bare RawKernel call 9 us) on an H100 host."""
 
-    def __init__(self, backend: CupyBackend, name: str, threads: int, switches, args: dict):
+    def __init__(self, backend: CupyBackend, name: str, threads: int, switches, args: dict,
+                 generated: str = ""):
         self.args = KernelArguments(name, args, backend.dtype.type)      # holds the arrays alive
-        self.raw = backend.module(name, switches).get_function(name)
+        self.raw = backend.module(name, switches, generated).get_function(name)
         self.function = self.raw.kernel.ptr                               # CUfunction, loads the module
         self.backend, self.threads = backend, int(threads)
         n = len(self.args.values)

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import kernels
 from .base import Backend
+from .device_equations import DeviceEquationOps, pack_planes
 from .device_learning import DeviceLearningOps
 from .device_records import DeviceSpikeRecord, DeviceStateRecord
 
@@ -52,16 +53,14 @@ def pack_lif(g: dict, dtype) -> dict:
             planes.append(g[key][row] if key in g else zero)
         else:
             planes.append(g.get(name, zero))
-    uniform = all(np.all(p == p.flat[0]) for p in planes + [g["refrac_steps"]] if p.size)
-    if uniform:
-        params = np.array([p.flat[0] if p.size else 0.0 for p in planes], dtype)[:, None, None]
-        refrac_steps = np.array([[g["refrac_steps"].flat[0] if g["refrac_steps"].size else 0]], np.int32)
-        return dict(params=params, refrac_steps=refrac_steps, param_plane=1, param_stride=0, param_unit=0)
-    n_rows = batch if max(p.shape[0] for p in planes + [g["refrac_steps"]]) > 1 else 1
-    params = np.stack([np.broadcast_to(p, (n_rows, n)) for p in planes]).astype(dtype)
-    refrac_steps = np.broadcast_to(g["refrac_steps"], (n_rows, n)).astype(np.int32)
-    return dict(params=np.ascontiguousarray(params), refrac_steps=np.ascontiguousarray(refrac_steps),
-                param_plane=n_rows * n, param_stride=n if n_rows > 1 else 0, param_unit=1)
+    packed = pack_planes(planes, g["refrac_steps"], batch, n, dtype)
+    packed.pop("uniform")
+    return packed
+
+
+def receptor_planes(group: dict) -> int:
+    """The receptor planes of a group's delay ring (LIF: 2; an equation model: its receptors)."""
+    return int(group.get("n_receptors", 2))
 
 
 class KernelArguments:
@@ -110,7 +109,7 @@ class DeviceSpikes:
         self.record = None
 
 
-class DeviceBackend(DeviceLearningOps, Backend):
+class DeviceBackend(DeviceEquationOps, DeviceLearningOps, Backend):
     """The step ops of a device backend, in terms of bound kernels."""
 
     # kernels/propagate.h: whether one work-item walks a spike's whole row (CPU devices)
@@ -198,12 +197,15 @@ class DeviceBackend(DeviceLearningOps, Backend):
     def to_device(self, host: np.ndarray): ...
 
     @abstractmethod
-    def bind(self, name: str, threads: int, switches=(), **args):
-        """Kernel ``name`` with every argument (by manifest name) set once; the result is
+    def bind(self, name: str, threads: int, switches=(), generated: str = "", **args):
+        """Kernel ``name`` with every argument (by manifest name) set once, compiled with
+        ``switches`` and a model's ``generated`` code (kernels.assemble); the result is
         called as ``launch(threads=None, **scalars)``."""
 
     # -- memory ------------------------------------------------------------------
     def upload(self, host: dict) -> dict:
+        if host.get("kind") == "equation":
+            return self.upload_equation(host)
         skip = HOST_ONLY | (PACKED | LIF_STATE if host.get("kind") == "lif" else set())
         out = {}
         for key, value in host.items():
@@ -272,11 +274,12 @@ class DeviceBackend(DeviceLearningOps, Backend):
                     rec_count=a(rec.count if rec else u))
         s, target = g.get("_out", (None, None))
         if s is None:
-            return dict(args, out_fused=0, out_n_post=0, out_depth=1, out_uniform_receptor=0,
+            return dict(args, out_fused=0, out_n_post=0, out_n_receptors=2, out_depth=1, out_uniform_receptor=0,
                         out_uniform_delay=1, out_n_synapses=0, out_plastic=0, out_row_ptr=a(u),
                         out_post_index=a(u), out_receptor=a(u), out_delay=a(u), out_weight=a(r),
                         out_ring=a(r))
-        return dict(args, out_fused=1, out_n_post=s["n_post"], out_depth=target["ring_depth"],
+        return dict(args, out_fused=1, out_n_post=s["n_post"], out_n_receptors=receptor_planes(target),
+                    out_depth=target["ring_depth"],
                     out_uniform_receptor=s["uniform_receptor"], out_uniform_delay=s["uniform_delay"],
                     out_n_synapses=s["n_synapses"], out_plastic=int(s["plastic"]),
                     out_row_ptr=a(s["row_ptr"]), out_post_index=a(s["post_index"]),
@@ -331,6 +334,7 @@ class DeviceBackend(DeviceLearningOps, Backend):
             a = self.kernel_arg
             s["_propagate"] = self.bind(
                 "propagate", self.spike_threads(spikes.capacity), n_pre=s["n_pre"], n_post=s["n_post"],
+                n_receptors=receptor_planes(target),
                 batch=target["batch"], **self.clock_args(), depth=target["ring_depth"],
                 uniform_receptor=s["uniform_receptor"], uniform_delay=s["uniform_delay"],
                 n_synapses=s["n_synapses"], plastic=int(s["plastic"]),

@@ -110,24 +110,24 @@ class OpenCLBackend(DeviceBackend):
         return int(self.device.global_mem_size * 0.9)
 
     # -- kernels ---------------------------------------------------------------
-    def program(self, name: str, switches=()):
+    def program(self, name: str, switches=(), generated: str = ""):
         """The built program holding kernel ``name`` (memoised per source text;
         PyOpenCL also caches the binaries on disk)."""
         file = kernels.MANIFEST[name][0]
         switches = self.all_switches(switches)
-        key = (file, switches)
+        key = (file, switches, generated)
         if key not in self._programs:
-            source = kernels.assemble(file, "opencl", self.real, switches)
+            source = kernels.assemble(file, "opencl", self.real, switches, generated)
             self._programs[key] = _cl().Program(self.context, source).build(options=self.options)
         return self._programs[key]
 
-    def kernel(self, name: str, switches=()):
+    def kernel(self, name: str, switches=(), generated: str = ""):
         """A fresh kernel object of ``name`` (arguments unset)."""
-        return _cl().Kernel(self.program(name, switches), name)
+        return _cl().Kernel(self.program(name, switches, generated), name)
 
-    def bind(self, name: str, threads: int, switches=(), **args) -> "BoundKernel":
+    def bind(self, name: str, threads: int, switches=(), generated: str = "", **args) -> "BoundKernel":
         """Kernel ``name`` with every argument set once; a step changes only a few scalars."""
-        return BoundKernel(self, name, threads, switches, args)
+        return BoundKernel(self, name, threads, switches, args, generated)
 
     def _capture(self, issue) -> "LaunchList":
         """The launches of ``issue()`` as a list of (kernel, its scalars, sizes), none
@@ -172,9 +172,10 @@ class OpenCLBackend(DeviceBackend):
 class BoundKernel:
     """A kernel whose arguments are set once; calling it sets the given scalars and enqueues."""
 
-    def __init__(self, backend: OpenCLBackend, name: str, threads: int, switches, args: dict):
+    def __init__(self, backend: OpenCLBackend, name: str, threads: int, switches, args: dict,
+                 generated: str = ""):
         self.args = KernelArguments(name, args, backend.dtype.type)
-        self.kernel = backend.kernel(name, switches)
+        self.kernel = backend.kernel(name, switches, generated)
         self.backend, self.queue, self.threads = backend, backend.queue, int(threads)
         self.max_local = min(kernels.GROUP_SIZE, backend.device.max_work_group_size,
                              self.kernel.get_work_group_info(_cl().kernel_work_group_info.WORK_GROUP_SIZE,

@@ -2,12 +2,15 @@
 
     equations (text) -> sympy, units checked (units, expressions, equations)
                      -> one step's update in SSA form (integrators)
-                     -> vectorised NumPy, the specification (codegen_numpy)
+                     -> the blocks of one step: receive, update, threshold, reset (program)
+                     -> printed by one walk (printer) as
+                        vectorised NumPy, the specification (codegen_numpy), and
+                        C in the kernel dialect for kernels/neuron.c (codegen_c)
 
 EquationModel (model) is the description a Population takes (snnkit.lower_equations
-lowers it; the NumPy backend steps it through numpy_group); NumpyEquationGroup
-runs one population on its own. The kernel-dialect emission into a generic neuron
-kernel for OpenCL and CUDA comes next (issue 18).
+lowers it; the NumPy backend steps it through numpy_group, the device backends
+through snnkit/backends/device_equations.py); NumpyEquationGroup runs one population
+on its own. library: the standard models.
 """
 
 from .expressions import ModelError

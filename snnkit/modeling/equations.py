@@ -8,6 +8,8 @@ Built-in symbols: ``t`` and ``dt`` (ms), ``I_inject`` (nA, the current of the
 current sources injected into the neuron, 0 where there are none) and ``xi``
 (Gaussian white noise, ms**-1/2: ``sigma*sqrt(2/tau)*xi`` has stationary standard
 deviation sigma in an equation with time constant tau; integrated by Euler-Maruyama).
+As in Brian2, ``xi_<suffix>`` names further independent noises, and one noise
+symbol used in several equations is the same draw in each (correlated noise).
 
 ``dx/dt = f : unit`` makes x a state variable (f in unit/ms); ``name = f : unit``
 a subexpression (substituted where it is used). Flags in parentheses after the
@@ -33,6 +35,12 @@ BUILTINS = {"t": MS, "dt": MS, "I_inject": NA, "xi": MS ** Fraction(-1, 2)}
 FLAGS = ("unless refractory",)
 _DIFFERENTIAL = re.compile(r"^d\s*([A-Za-z_]\w*)\s*/\s*dt\s*=(.*)$")
 _SUBEXPRESSION = re.compile(r"^([A-Za-z_]\w*)\s*=(.*)$")
+_NOISE = re.compile(r"\bxi_\w+\b")
+
+
+def is_noise(name: str) -> bool:
+    """``xi`` and ``xi_<suffix>``: Gaussian white noise symbols (ms**-1/2)."""
+    return name == "xi" or name.startswith("xi_")
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,9 @@ def parse_equations(text: str, parameter_units: dict) -> Equations:
                                          f"and their products: nF, uS, MOhm ...), not {unit_text!r}")
         units[name] = unit
         declared.append((kind, name, expr_text, unit, flags, where))
+    for *_, expr_text, _unit, _flags, _where in declared:
+        for noise in _NOISE.findall(expr_text):
+            units.setdefault(noise, BUILTINS["xi"])
     out = Equations()
     for kind, name, expr_text, unit, flags, where in declared:
         expr = parse_expression(expr_text, where, set(units))

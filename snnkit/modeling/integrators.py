@@ -163,6 +163,8 @@ def exact(derivatives: dict, state: list, where: str) -> Update:
             xs = _symbol(x)
             if relax[i][0] is None:                       # x' = b: a straight line
                 update.steps.append((f"_new_{x}", xs + DT * relax[i][1]))
+            elif relax[i][1] == 0:                        # decays to 0
+                update.steps.append((f"_new_{x}", xs * _symbol(decay_names[i])))
             else:
                 update.steps.append((f"_inf_{x}", relax[i][1]))
                 inf = _symbol(f"_inf_{x}")
@@ -239,31 +241,48 @@ def runge_kutta(derivatives: dict, state: list, method: str) -> Update:
 NOISE_SYMBOL = "xi"
 
 
+def noise_symbols(derivatives: dict) -> list:
+    """The white-noise symbols (``xi``, ``xi_<suffix>``) the system uses, in order of first use."""
+    out = []
+    for f in derivatives.values():
+        for s in sorted(f.free_symbols, key=lambda s: s.name):
+            if (s.name == NOISE_SYMBOL or s.name.startswith(NOISE_SYMBOL + "_")) and s not in out:
+                out.append(s)
+    return out
+
+
 def euler_maruyama(derivatives: dict, state: list, method: str, where: str) -> Update:
-    """Additive white noise: ``dx/dt = f(x) + g xi`` with g free of the state. The drift
-    takes an Euler step, the noise ``g sqrt(dt) n``, n ~ N(0, 1) an input of the step
-    (``noise_inputs``: one per noisy variable, drawn from the Philox streams)."""
+    """Additive white noise: ``dx/dt = f(x) + sum_k g_k xi_k`` with each g_k free of the
+    state. The drift takes an Euler step, the noise ``sqrt(dt) sum_k g_k n_k``, with
+    n_k ~ N(0, 1) an input of the step (``noise_inputs``: one per noise symbol, drawn
+    from the Philox streams; a symbol used by several equations is one draw for all)."""
     if method not in ("auto", "euler"):
         raise ModelError(where, f"stochastic equations (with {NOISE_SYMBOL}) integrate with method='euler' "
                                 f"(Euler-Maruyama), not {method!r}")
-    xi = _symbol(NOISE_SYMBOL)
+    noises = noise_symbols(derivatives)
+    states = {_symbol(y) for y in state}
     drift, diffusion = {}, {}
     for x in state:
         f = sympy.expand(derivatives[x])
-        g = sympy.diff(f, xi)
-        if xi in g.free_symbols or g.free_symbols & {_symbol(y) for y in state}:
-            raise ModelError(where, f"the noise of d{x}/dt must be additive ({NOISE_SYMBOL} times a factor free "
-                                    f"of the state); multiplicative noise is not supported")
-        drift[x] = sympy.simplify(f.subs(xi, 0))
-        if g != 0:
-            diffusion[x] = g
+        terms = []
+        for xi in noises:
+            g = sympy.diff(f, xi)
+            if set(noises) & g.free_symbols or g.free_symbols & states:
+                raise ModelError(where, f"the noise of d{x}/dt must be additive ({xi} times a factor free "
+                                        f"of the state); multiplicative noise is not supported")
+            if g != 0:
+                terms.append((xi, g))
+        drift[x] = sympy.simplify(f.subs({xi: 0 for xi in noises}))
+        if terms:
+            diffusion[x] = terms
     update = runge_kutta(drift, state, "euler")
     update.method = "euler_maruyama"
-    for x, g in diffusion.items():
-        name = f"_xi_{x}"
-        update.noise_inputs.append(name)
+    used = [xi for xi in noises if any(xi == s for terms in diffusion.values() for s, _ in terms)]
+    update.noise_inputs = [f"_n_{xi.name}" for xi in used]
+    for x, terms in diffusion.items():
         deterministic = _symbol(update.outputs[x])
-        update.steps.append((f"_noisy_{x}", deterministic + g * sympy.sqrt(DT) * _symbol(name)))
+        kick = sum((g * _symbol(f"_n_{xi.name}") for xi, g in terms), sympy.Integer(0))
+        update.steps.append((f"_noisy_{x}", deterministic + sympy.sqrt(DT) * kick))
         update.outputs[x] = f"_noisy_{x}"
     return update
 
@@ -272,7 +291,7 @@ def integrate(derivatives: dict, state: list, method: str, where: str = "equatio
     """The update of one step of ``dt`` by ``method`` (one of METHODS, or "auto": exact
     where the system allows it, else exponential_euler, else rk4; Euler-Maruyama for
     equations with the white noise ``xi``)."""
-    if any(_symbol(NOISE_SYMBOL) in f.free_symbols for f in derivatives.values()):
+    if noise_symbols(derivatives):
         return euler_maruyama(derivatives, state, method, where)
     if method == "auto":
         if linear_form(derivatives, state) is not None:

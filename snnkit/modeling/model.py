@@ -25,7 +25,7 @@ import sympy
 
 from ..distributions import Distribution
 from ..validation import RULES, check_choice, check_finite, check_nonnegative, check_rule, fail
-from .equations import BUILTINS, parse_equations
+from .equations import BUILTINS, is_noise, parse_equations
 from .expressions import ModelError, Where, parse_expression, parse_statements, unit_of
 from .integrators import METHODS, integrate
 from .units import parse_unit
@@ -36,8 +36,9 @@ WEIGHT = "w"
 class EquationModel:
     """A neuron model from equations, threshold, reset, refractoriness and receptors.
 
-    A Population of it runs in the Simulator on the NumPy backend (OpenCL and CUDA:
-    the generic neuron kernel is the next step). Projections name one of its
+    A Population of it runs in the Simulator on every backend (NumPy: the generated
+    NumPy functions; OpenCL and CUDA: the generic neuron kernel, kernels/neuron.c).
+    Projections name one of its
     ``receptors``; their weights are in that receptor's unit (``weight_units``).
 
     Parameters
@@ -115,9 +116,9 @@ class EquationModel:
     # -- declarations -------------------------------------------------------------
     def _declare(self, pname: str, spec) -> None:
         where = f"parameters[{pname!r}]"
-        if not pname.isidentifier() or pname in BUILTINS or pname == self.weight_symbol:
+        if not pname.isidentifier() or pname in BUILTINS or pname == self.weight_symbol or is_noise(pname):
             raise ModelError(where, f"{pname!r} cannot name a parameter (a Python name other than "
-                                    f"{', '.join(list(BUILTINS) + [self.weight_symbol])})")
+                                    f"{', '.join(list(BUILTINS) + [self.weight_symbol])} and xi_*, the noises)")
         if not isinstance(spec, tuple) or len(spec) not in (2, 3):
             raise ModelError(where, "must be (default, unit) or (default, unit, rule)")
         default, unit_text, rule = (spec + ("any",))[:3]

@@ -17,12 +17,11 @@ Simulator's NumPy backend uses them (snnkit.lower_neurons.lower_equation);
 from __future__ import annotations
 
 import numpy as np
-import sympy
-
 from ..distributions import Distribution
 from ..rng import NOISE, draw, split_seed, standard_normal
 from ..validation import broadcast_per_neuron
 from .codegen_numpy import numpy_function
+from .program import Program
 
 
 def parameter_arrays(model, pops_values: list, sizes: list, batch: int, rng) -> dict:
@@ -69,27 +68,17 @@ def group_arrays(model, params: dict, dt: float, batch: int, n: int) -> dict:
 
 
 class CompiledModel:
-    """The generated NumPy functions of a model: update, threshold, reset, receptors."""
+    """The generated NumPy functions of a model (snnkit.modeling.program): update,
+    threshold, reset, receptors."""
 
     def __init__(self, model):
         self.model = model
-        self.update, self.update_source = numpy_function(model.update.steps, model.update.outputs, "update")
-        self.threshold = None
-        if model.threshold is not None:
-            self.threshold, _ = numpy_function([("_spiked", model.threshold)], {"spiked": "_spiked"}, "threshold")
-        self.reset = self._statements(model.reset, "reset")
-        self.receptors = [self._statements(s, f"receptor_{r}") for r, s in model.receptors.items()]
-
-    @staticmethod
-    def _statements(statements, name: str):
-        """Statements run one after another (each sees the ones before it)."""
-        steps, latest = [], {}
-        for k, st in enumerate(statements):
-            value = st.value().xreplace({sympy.Symbol(t, real=True): sympy.Symbol(v, real=True)
-                                         for t, v in latest.items()})
-            steps.append((f"_{st.target}_{k}", value))
-            latest[st.target] = f"_{st.target}_{k}"
-        return numpy_function(steps, latest, name)[0] if steps else None
+        self.program = program = Program(model)
+        self.update, self.update_source = numpy_function(program.update, "update")
+        self.threshold = numpy_function(program.threshold, "threshold")[0] if program.threshold else None
+        self.reset = numpy_function(program.reset, "reset")[0] if program.reset else None
+        self.receptors = [numpy_function(b, f"receptor_{r}")[0] if b else None
+                          for r, b in zip(model.receptors, program.receive)]
 
 
 def _namespace(arrays: dict, state: dict, t: float, dtype, mask=None) -> dict:

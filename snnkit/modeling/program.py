@@ -1,0 +1,70 @@
+"""A model's step as blocks of SSA assignments: what every code generator emits.
+
+A ``Block`` is a list of ``(name, expr)`` assignments, each using the inputs and
+earlier names, and ``outputs`` (state variable -> the name holding its new
+value). A model's ``Program`` has, in the order of one step (numpy_group):
+
+receive[r]  the statements of receptor r (the arriving weight is an input)
+update      the integrator's step (snnkit.modeling.integrators)
+threshold   one assignment, ``_spiked``, a condition
+reset       the reset statements
+
+Statements run one after another, each seeing the ones before it; subexpressions
+are substituted everywhere. ``inputs`` of a block are the symbols it reads that
+are not its own names: state variables, parameters, host constants and built-ins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+
+@dataclass
+class Block:
+    steps: list = field(default_factory=list)       # (name, sympy expr)
+    outputs: dict = field(default_factory=dict)     # state variable -> name of its new value
+
+    @property
+    def inputs(self) -> list:
+        own = {n for n, _ in self.steps}
+        return sorted({s.name for _, e in self.steps for s in e.free_symbols} - own)
+
+    def __bool__(self) -> bool:
+        return bool(self.steps)
+
+
+def statements_block(statements, substitute) -> Block:
+    """Statements (expressions.Statement) as one block, each seeing the ones before."""
+    block, latest = Block(), {}
+    for k, st in enumerate(statements):
+        value = substitute(st.value()).xreplace({sympy.Symbol(t, real=True): sympy.Symbol(v, real=True)
+                                                 for t, v in latest.items()})
+        block.steps.append((f"_{st.target}_{k}", value))
+        latest[st.target] = f"_{st.target}_{k}"
+    block.outputs = dict(latest)
+    return block
+
+
+class Program:
+    """The blocks of one EquationModel."""
+
+    def __init__(self, model):
+        substitute = model.equations.substitute
+        self.receive = [statements_block(s, substitute) for s in model.receptors.values()]
+        self.update = Block(list(model.update.steps), dict(model.update.outputs))
+        self.threshold = Block()
+        if model.threshold is not None:
+            self.threshold = Block([("_spiked", substitute(model.threshold))], {"spiked": "_spiked"})
+        self.reset = statements_block(model.reset, substitute)
+        self.noise_inputs = list(model.update.noise_inputs)
+        self.held = tuple(model.held)
+        self.state_variables = tuple(model.state_variables)
+
+    def blocks(self) -> list:
+        return [*self.receive, self.update, self.threshold, self.reset]
+
+    def inputs(self) -> set:
+        """Every symbol some block reads from outside it."""
+        return set().union(*[b.inputs for b in self.blocks()])
