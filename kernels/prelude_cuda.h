@@ -10,6 +10,7 @@
 #define LOCAL_SIZE ((u32)blockDim.x)
 #define GROUP_ID ((u32)blockIdx.x)
 #define NUM_GROUPS ((u32)gridDim.x)
+#define UNROLL _Pragma("unroll")          /* unroll the loop that follows (a constant trip count) */
 #define BARRIER() __syncthreads()
 #define BARRIER_GLOBAL() __syncthreads()                 /* also orders global memory in the block */
 

@@ -13,6 +13,7 @@
 #define LOCAL_SIZE ((uint)get_local_size(0))
 #define GROUP_ID ((uint)get_group_id(0))
 #define NUM_GROUPS ((uint)get_num_groups(0))
+#define UNROLL _Pragma("unroll")          /* unroll the loop that follows (a constant trip count) */
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 #define BARRIER_GLOBAL() barrier(CLK_GLOBAL_MEM_FENCE)   /* global writes visible to the work-group */
 
