@@ -103,13 +103,19 @@ def check_finite_state(sim) -> None:
 
 class ModelSnapshot:
     """What each population's model and initial values were when the Simulator built
-    them; ``check`` refuses a run after they changed (the change would be ignored:
-    runtime parameter changes are not supported yet)."""
+    them (or last applied them). ``changes`` returns the parameters changed since, which
+    the Simulator applies (snnkit.parameters); it refuses what a built Simulator cannot
+    follow: a model of another kind or method, changed initial values, populations,
+    projections, monitors, injections or counters added."""
 
     def __init__(self, network):
         self.network = network
-        self.taken = {pop.name: (pop.model, self._values(pop, copy=True)) for pop in network.populations}
+        self.taken = {pop.name: self._take(pop) for pop in network.populations}
         self.counts = self._counts(network)
+
+    @classmethod
+    def _take(cls, pop):
+        return pop.model, cls._values(pop, copy=True), cls._parameters(pop, copy=True)
 
     @staticmethod
     def _counts(network) -> dict:
@@ -117,38 +123,80 @@ class ModelSnapshot:
                 "current injections": len(network.injections), "spike counters": len(network.counted)}
 
     @staticmethod
-    def _values(pop, copy: bool = False) -> dict:
-        """What the build used; ``copy``: of the arrays too (the snapshot), not only views
-        of them (the values to compare it with at the next run)."""
-        values = {f"initial {k}": v for k, v in pop.initial.items()}
-        if isinstance(pop.model, NeuronModel) or getattr(pop.model, "is_equation_model", False):
-            label = getattr(pop.model, "name", None) or type(pop.model).__name__
-            values.update({f"{label}.{k}": v for k, v in pop.model.params.items()})
-            values["method"] = pop.model.method
+    def _as_values(values: dict, copy: bool) -> dict:
         as_array = (lambda v: np.array(v, copy=True)) if copy else np.asarray
-        return {k: (v if isinstance(v, (Distribution, str)) else as_array(v)) for k, v in values.items()}
+        return {k: (v if isinstance(v, (Distribution, str, list)) else as_array(v)) for k, v in values.items()}
 
-    def check(self) -> None:
+    @classmethod
+    def _values(cls, pop, copy: bool = False) -> dict:
+        """What the build fixed: initial values and the integration method."""
+        values = {f"initial {k}": v for k, v in pop.initial.items()}
+        if hasattr(pop.model, "method"):
+            values["method"] = pop.model.method
+        return cls._as_values(values, copy)
+
+    @classmethod
+    def _parameters(cls, pop, copy: bool = False) -> dict:
+        """What a run may change: the model's parameters (a source's rate or times)."""
+        from .parameters import current_values
+        return cls._as_values(current_values(pop.model), copy)
+
+    @staticmethod
+    def _same(before, after) -> bool:
+        if isinstance(before, (Distribution, list)) or isinstance(after, (Distribution, list)):
+            return before is after
+        return (before is not None and after is not None and np.shape(before) == np.shape(after)
+                and np.array_equal(before, after))
+
+    def changes(self) -> dict:
+        """population name -> {parameter: new value} changed since the build (or the last
+        ``accept``); fails on a change the Simulator cannot follow."""
         for what, count in self._counts(self.network).items():
             if count != self.counts[what]:
                 fail(f"Network {what}", count, f"changed after the Simulator was built (it has "
                      f"{self.counts[what]}), which would have no effect on it; build a new Simulator")
+        out = {}
         for pop in self.network.populations:
             if pop.name not in self.taken:
                 fail("Network", f"population {pop.name!r}", "was added after the Simulator was built; "
                      "build a new Simulator for the changed network")
-            model, values = self.taken[pop.name]
-            if pop.model is not model:
-                fail(f"population {pop.name!r}.model", pop.model, "was replaced after the Simulator was "
-                     "built; build a new Simulator (runtime parameter changes are not supported yet)")
+            model, values, parameters = self.taken[pop.name]
+            if pop.model is not model and not same_kind(pop.model, model):
+                fail(f"population {pop.name!r}.model", pop.model, f"was replaced by a model of another kind "
+                     f"than {model!r} after the Simulator was built; change its parameters with "
+                     "Population.set, or build a new Simulator")
             now = self._values(pop)
             for key in sorted(set(values) | set(now)):
                 before, after = values.get(key), now.get(key)
-                same = before is after if isinstance(before, Distribution) or isinstance(after, Distribution) \
-                    else (before is not None and after is not None and np.shape(before) == np.shape(after)
-                          and np.array_equal(before, after))
-                if not same:
+                if not self._same(before, after):
                     shown = after.item() if isinstance(after, np.ndarray) and after.ndim == 0 else after
                     fail(f"population {pop.name!r}: {key}", shown, "changed after the Simulator was built, "
-                         "which would have no effect on it; build a new Simulator with the changed model "
-                         "(runtime parameter changes are not supported yet)")
+                         "which would have no effect on it (initial values and the method are fixed when "
+                         "the Simulator is built); build a new Simulator")
+            changed = {k: v for k, v in self._parameters(pop).items() if not self._same(parameters.get(k), v)}
+            if changed:
+                out[pop.name] = {k: _original(pop.model, k) for k in changed}
+        return out
+
+    def accept(self, pop) -> None:
+        """The Simulator now holds ``pop``'s current parameters."""
+        self.taken[pop.name] = self._take(pop)
+
+
+def _original(model, name):
+    """A parameter's value as the model holds it (not converted for comparison)."""
+    from .parameters import current_values
+    return current_values(model, raw=True)[name]
+
+
+def same_kind(a, b) -> bool:
+    """Whether a built group of model ``b`` can take ``a``'s parameters: the same class
+    and structure (an EquationModel: the same equations, as copies made by calling it)."""
+    if type(a) is not type(b):
+        return False
+    if getattr(a, "is_equation_model", False):
+        return a.equations is b.equations
+    for attr in ("method", "refractory_convention"):
+        if getattr(a, attr, None) != getattr(b, attr, None):
+            return False
+    return True

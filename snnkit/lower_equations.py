@@ -1,7 +1,8 @@
 """Lower populations of an equation-defined model (snnkit.modeling) to one group.
 
 The group holds what snnkit.modeling.numpy_group steps: parameters in snnkit's
-coherent units and the integrator's host constants (``arrays``), the state
+coherent units and the integrator's host constants (``arrays``; the sampled
+parameters alone in ``params``, which runtime changes update), the state
 (``state``: variable -> (B, N)), refractory countdowns and steps, and a delay
 ring with one plane per receptor, (depth, receptors, B * N).
 """
@@ -32,7 +33,8 @@ def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int,
                 value = np.broadcast_to(params[value][:, a:b], (batch, pop.size))
             parts.append(seeds.initial(value, batch, pop.size, index, x))
         state[x] = np.concatenate(parts, axis=1) if parts else np.zeros((batch, 0))
-    g = dict(kind="equation", model=model, dt=dt, size=n, arrays=arrays, state=state, injected=bool(injected),
+    g = dict(kind="equation", model=model, dt=dt, size=n, params=params, arrays=arrays, state=state,
+             injected=bool(injected),
              refrac=np.zeros((batch, n), np.int32), refrac_steps=refractory_steps(model, params, dt, n),
              ring_depth=ring_depth, ring=np.zeros((ring_depth, max(1, len(model.receptors)), batch * n)))
     g.update(rng_identity(pops, indices))

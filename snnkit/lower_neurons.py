@@ -53,17 +53,19 @@ def refractory_steps(tau_refrac: np.ndarray, dt: float, convention: str) -> np.n
     return np.maximum(steps - 1, 0) if convention == "brian2" else steps
 
 
-def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
-    """One LIF group; ``injected``: a current source targets one of its populations
-    (the group gets ``i_inject``, nA, (B, N), which snnkit.schedule writes between steps)."""
-    model = pops[0].model
-    n = sum(p.size for p in pops)
-    p = model_parameters(pops, batch, seeds.structure)
+# what lif_parameters derives (a group has the synaptic ones where its synapse does)
+LIF_DERIVED = ("adaptive", "noisy", "biased", "v_rest", "v_reset", "v_thresh", "i_offset", "cm", "decay_m",
+               "dt_over_tau_m", "dt_over_cm", "r_m", "refrac_steps", "d_theta", "decay_theta", "noise_std",
+               "decay_syn", "e_rev", "g_leak", "reset_below_threshold")
+
+
+def lif_parameters(model, p: dict, dt: float, theta: np.ndarray) -> dict:
+    """What a LIF group's step reads that follows from its parameters ``p`` (name ->
+    (1|B, N), model units): derived constants and the compile-time flags. theta: the
+    group's (B, N) thresholds (reset_below_threshold depends on them)."""
     tau_m = p["tau_m"] if model.leaky else np.full_like(p["cm"], np.inf)
-    g = dict(kind="lif", synapse=model.synapse, method=model.method, leaky=model.leaky,
-             adaptive=bool(np.any(p["d_theta"] != 0)), noisy=bool(np.any(p["noise_sigma"] != 0)),
-             biased=bool(np.any(p["i_offset"] != 0)), injected=bool(injected), ring_depth=ring_depth,
-             dt=dt, size=n)
+    g = dict(adaptive=bool(np.any(p["d_theta"] != 0)), noisy=bool(np.any(p["noise_sigma"] != 0)),
+             biased=bool(np.any(p["i_offset"] != 0)))
     g.update(v_rest=p["v_rest"], v_reset=p["v_reset"], v_thresh=p["v_thresh"],
              i_offset=p["i_offset"], cm=p["cm"], decay_m=np.exp(-dt / tau_m),
              dt_over_tau_m=dt / tau_m, dt_over_cm=dt / p["cm"], r_m=tau_m / p["cm"],
@@ -78,6 +80,22 @@ def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, inje
     if model.synapse == "cond_exp":
         g["e_rev"] = np.stack([p["e_rev_E"], p["e_rev_I"]])
         g["g_leak"] = p["cm"] / p["tau_m"]
+    # a clamped (refractory) neuron sits at v_reset: if that is below every threshold it
+    # can reach, the threshold test need not mask refractory neurons again
+    g["reset_below_threshold"] = bool(np.all(p["v_reset"] < p["v_thresh"]) and np.all(theta >= 0)
+                                      and np.all(p["d_theta"] >= 0))
+    return g
+
+
+def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
+    """One LIF group; ``injected``: a current source targets one of its populations
+    (the group gets ``i_inject``, nA, (B, N), which snnkit.schedule writes between steps).
+    ``params``: the sampled parameters (model units), which runtime changes update."""
+    model = pops[0].model
+    n = sum(p.size for p in pops)
+    p = model_parameters(pops, batch, seeds.structure)
+    g = dict(kind="lif", synapse=model.synapse, method=model.method, leaky=model.leaky, injected=bool(injected),
+             ring_depth=ring_depth, dt=dt, size=n, params=p)
 
     def initial(var, default):
         return np.concatenate([seeds.initial(pop.initial.get(var, d), batch, pop.size, index, var)
@@ -91,10 +109,7 @@ def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, inje
     g["refrac"] = np.zeros((batch, n), np.int32)
     g["i_inject"] = np.zeros((batch, n))
     g["ring"] = np.zeros((ring_depth, 2, batch * n))
-    # a clamped (refractory) neuron sits at v_reset: if that is below every threshold it
-    # can reach, the threshold test need not mask refractory neurons again
-    g["reset_below_threshold"] = bool(np.all(p["v_reset"] < p["v_thresh"]) and np.all(g["theta"] >= 0)
-                                      and np.all(p["d_theta"] >= 0))
+    g.update(lif_parameters(model, p, dt, g["theta"]))
     g.update(rng_identity(pops, indices))
     return g
 

@@ -40,6 +40,7 @@ class Population:
         self.model = model
         self.name = name
         self.initial: dict = {}
+        self.scheduled: list = []          # (time in ms, values): Population.set(at=...)
 
     @property
     def is_source(self) -> bool:
@@ -58,6 +59,28 @@ class Population:
             if not isinstance(value, Distribution):
                 check_finite(f"initial {name}", value)
             self.initial[name] = value
+        return self
+
+    def set(self, at: float | None = None, **values) -> "Population":
+        """Change parameters without rebuilding: ``pop.set(tau_m=15.0)``, values as the
+        model takes them (a scalar, (N,), (batch, 1) / (batch, N), a Distribution; a
+        Poisson source's ``rate``, a SpikeTimes source's ``times``).
+
+        at : None changes the population's model now: a Simulator built from the
+            network applies it at the start of its next run. A time in ms schedules
+            the change for that time of a run instead (the model is left as it is; a
+            time already simulated applies at the start of the next run).
+
+        Checked here, like the model's own values; the shape against the batch when a
+        run starts. Nothing is recompiled for the new values (see snnkit.parameters).
+        """
+        from .parameters import changed_model, check_values
+        check_values(self, values)
+        if at is None:
+            self.model = changed_model(self.model, values)
+        else:
+            check_nonnegative("Population.set at", at)
+            self.scheduled.append((float(at), dict(values)))
         return self
 
     def __len__(self) -> int:

@@ -15,6 +15,7 @@ from .builder import Seeds, lower
 from .memory import check_memory
 from .io.hdf5 import SonataWriter, check_output_path
 from .guards import ModelSnapshot, check_dtype_range, check_finite_state, warn_unstable_steps
+from .parameters import ParameterChanges
 from .io.reader import load
 from .model import Network, Projection
 from .recording import Recorder, state_array
@@ -97,6 +98,7 @@ class Simulator:
         self.plan = lower(network, self.dt, self.batch, seeds)
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
+        self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
         self.backend.prepare(self.groups, self.synapses)
@@ -136,9 +138,10 @@ class Simulator:
             elif g["kind"] == "equation":
                 ops.append(lambda k, g=g, s=spikes[name]: be.equation_step(g, s, k))
             else:
-                steps = self.plan.groups[name]["event_step"]
-                ops.append(lambda k, g=g, s=spikes[name], e=steps: be.spike_times_step(
-                    g, np.searchsorted(e, k, "left"), np.searchsorted(e, k, "right"), s, k))
+                host = self.plan.groups[name]                # its events may change between runs
+                ops.append(lambda k, g=g, s=spikes[name], h=host: be.spike_times_step(
+                    g, np.searchsorted(h["event_step"], k, "left"), np.searchsorted(h["event_step"], k, "right"),
+                    s, k))
         for syn in self.synapses:
             ops.append(lambda k, s=syn: be.propagate(s, spikes[s["pre"]], groups[s["post"]], k))
         for syn in self.synapses:
@@ -179,7 +182,7 @@ class Simulator:
         if not math.isfinite(duration) or duration < 0:
             fail("duration", duration, "must be a finite number of milliseconds >= 0")
         n_steps = int(round(duration / self.dt))
-        self.snapshot.check()
+        self.parameters.between_runs()          # Population.set since the last run
         bar = self._progress_bar(n_steps, progress)
         ops, sequences, last_flush = self.ops, self.sequences, time.perf_counter()
         # drain at least every flush_steps steps, so buffered samples stay below FLUSH_BYTES
@@ -188,7 +191,8 @@ class Simulator:
         end, shown = self.step_count + n_steps, self.step_count     # shown: the step the bar started at
         # inputs that change at given steps: rebuilt from the network each run, so that
         # sources changed between runs take effect (snnkit.schedule)
-        schedule = Schedule(self.network, self.plan, self.groups, self.backend, self.dt, self.batch)
+        schedule = Schedule(self.network, self.plan, self.groups, self.backend, self.dt, self.batch,
+                            self.parameters.scheduled(self.step_count, end))
         if n_steps:
             schedule.apply(self.step_count, force=True)
         if self.writer is not None and n_steps:
@@ -204,6 +208,7 @@ class Simulator:
                     for op in ops:
                         op(k)
                     ran = 1
+                    sequences.warm = True
                 self.step_count = k + ran
                 if self.step_count // CHECK_EVERY != k // CHECK_EVERY:
                     if bar is not None:                  # biological ms

@@ -35,6 +35,7 @@ class StepSequences:
         self.backend, self.step_ops, self.spike_records = backend, step_ops, spike_records
         self.sequence = None
         self.steps = 0
+        self.warm = False            # a step ran op by op since the last (re)binding of a kernel
         if why_not is None and os.environ.get("SNNKIT_STEP_SEQUENCES", "1") == "0":
             why_not = "SNNKIT_STEP_SEQUENCES=0"
         if why_not is None and not hasattr(backend, "replay"):
@@ -49,7 +50,12 @@ class StepSequences:
         """Whether steps first .. first + n_steps - 1 can be one sequence: n_steps is the
         sequence length, and a step has already run one by one (every kernel is bound,
         every buffer allocated: nothing may be allocated while capturing)."""
-        return self.steps > 0 and n_steps >= self.steps and first > 0
+        return self.steps > 0 and n_steps >= self.steps and first > 0 and self.warm
+
+    def invalidate(self) -> None:
+        """A kernel was bound again (snnkit.parameters): capture anew, after a step op by op."""
+        self.sequence = None
+        self.warm = False
 
     def run(self, first: int) -> int:
         """Run steps first .. first + steps - 1; return how many ran (0: capturing failed,

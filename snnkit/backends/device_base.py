@@ -39,9 +39,10 @@ MAX_SPIKE_GROUPS = 1024
 PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
 
 
-def pack_lif(g: dict, dtype) -> dict:
+def pack_lif(g: dict, dtype, full: bool = False) -> dict:
     """All per-neuron LIF parameters as one host array (n_params, rows, N), rows = 1 or
-    batch; (n_params, 1, 1) when every neuron and instance has the same values."""
+    batch; (n_params, 1, 1) when every neuron and instance has the same values
+    (full: always (n_params, batch, N); pack_planes)."""
     n, batch = g["size"], g["batch"]
     zero = np.zeros((1, n))
     pairs = {"decay_syn_E": ("decay_syn", 0), "decay_syn_I": ("decay_syn", 1),
@@ -53,7 +54,7 @@ def pack_lif(g: dict, dtype) -> dict:
             planes.append(g[key][row] if key in g else zero)
         else:
             planes.append(g.get(name, zero))
-    packed = pack_planes(planes, g["refrac_steps"], batch, n, dtype)
+    packed = pack_planes(planes, g["refrac_steps"], batch, n, dtype, full)
     packed.pop("uniform")
     return packed
 

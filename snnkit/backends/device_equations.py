@@ -19,17 +19,18 @@ from .. import kernels
 EQUATION_HOST_ONLY = {"model", "arrays", "state", "ring", "refrac", "refrac_steps"}
 
 
-def pack_planes(planes: list, refrac_steps: np.ndarray, batch: int, n: int, dtype) -> dict:
+def pack_planes(planes: list, refrac_steps: np.ndarray, batch: int, n: int, dtype, full: bool = False) -> dict:
     """Parameter planes (each (1|B, N)) as one array (n_params, rows, N), rows = 1 or
     batch, with its strides for the kernels' p = b * param_stride + i * param_unit;
-    (n_params, 1, 1) when every neuron and instance has the same values (``uniform``)."""
-    uniform = all(np.all(p == p.flat[0]) for p in planes + [refrac_steps] if p.size)
+    (n_params, 1, 1) when every neuron and instance has the same values (``uniform``).
+    full: always (n_params, batch, N), the layout any later values fit (snnkit.parameters)."""
+    uniform = not full and all(np.all(p == p.flat[0]) for p in planes + [refrac_steps] if p.size)
     if uniform:
         params = np.array([p.flat[0] if p.size else 0.0 for p in planes] or [0.0], dtype)[:, None, None]
         steps = np.array([[refrac_steps.flat[0] if refrac_steps.size else 0]], np.int32)
         return dict(params=params, refrac_steps=steps, param_plane=1, param_stride=0, param_unit=0,
                     uniform=True)
-    n_rows = batch if max(p.shape[0] for p in planes + [refrac_steps]) > 1 else 1
+    n_rows = batch if full or max(p.shape[0] for p in planes + [refrac_steps]) > 1 else 1
     params = np.stack([np.broadcast_to(p, (n_rows, n)) for p in planes] or [np.zeros((n_rows, n))]).astype(dtype)
     steps = np.broadcast_to(refrac_steps, (n_rows, n)).astype(np.int32)
     return dict(params=np.ascontiguousarray(params), refrac_steps=np.ascontiguousarray(steps),
@@ -72,8 +73,45 @@ class DeviceEquationOps:
         out["arrays"] = {"I_inject": out["i_inject"][:n_all].reshape(batch, n)}
         out.update(packed, params=self.to_device(packed["params"]),
                    refrac_steps=self.to_device(packed["refrac_steps"]), switches=switches,
-                   generated=source.text, n_receptors=int(host["ring"].shape[1]), model=model)
+                   generated=source.text, n_receptors=int(host["ring"].shape[1]), model=model,
+                   parameter_rows=source.parameters)
         return out
+
+    def set_parameters(self, g: dict, host: dict) -> bool:
+        """New parameter values (snnkit.parameters) written over the group's device arrays;
+        True when a kernel must be bound again (the layout or the compiled variant changed:
+        the first change leaves compiled-in constants for loaded parameters in the full
+        (batch, N) layout, which every later change fits)."""
+        from .device_base import pack_lif
+        kind, batch, n = host["kind"], host["batch"], host["size"]
+        if kind == "poisson":
+            probability = np.ascontiguousarray(np.broadcast_to(host["spike_probability"], (batch, n)), self.dtype)
+            if tuple(g["spike_probability"].shape) == probability.shape:
+                self.assign(g["spike_probability"], probability)
+                return False
+            g["spike_probability"], g["param_stride"] = self.to_device(probability), n if batch > 1 else 0
+            g.pop("_poisson", None)
+            return True
+        if kind == "spike_times":
+            g["event_neuron"] = self.to_device(np.ascontiguousarray(host["event_neuron"], np.uint32))
+            g.pop("_times", None)
+            return True
+        if kind == "lif":
+            packed, switches, bound = pack_lif(host, self.dtype, full=True), kernels.lif_switches(host), "_lif"
+        else:
+            planes = [np.asarray(host["arrays"][k], np.float64) for k in g["parameter_rows"]]
+            packed = pack_planes(planes, np.asarray(host["refrac_steps"]), batch, n, self.dtype, full=True)
+            packed.pop("uniform")
+            switches, bound = (), "_neuron"
+        if (tuple(g["params"].shape) == packed["params"].shape and tuple(g["switches"]) == switches
+                and g["param_plane"] == packed["param_plane"]):
+            self.assign(g["params"], packed["params"])
+            self.assign(g["refrac_steps"], packed["refrac_steps"])
+            return False
+        g.update(packed, params=self.to_device(packed["params"]),
+                 refrac_steps=self.to_device(packed["refrac_steps"]), switches=switches)
+        g.pop(bound, None)
+        return True
 
     def equation_step(self, g: dict, spikes, step: int) -> None:
         if g["batch"] * g["size"] == 0:

@@ -67,6 +67,22 @@ class NumpyBackend(NumpyLearningOps, Backend):
             return value.copy() if isinstance(value, np.ndarray) else value
         return {key: convert(value) for key, value in host.items()}
 
+    def set_parameters(self, g: dict, host: dict) -> bool:
+        """New parameter values (snnkit.parameters): the host group's derived arrays,
+        cast to the working type, replace the group's."""
+        kind = host["kind"]
+        if kind == "equation":
+            g["arrays"].update({k: v.astype(self.dtype) for k, v in host["arrays"].items() if k != "I_inject"})
+            g["refrac_steps"] = host["refrac_steps"].copy()
+        elif kind == "lif":
+            from ..lower_neurons import LIF_DERIVED
+            g.update(self.upload({k: host[k] for k in LIF_DERIVED if k in host}))
+        elif kind == "poisson":
+            g["spike_probability"] = host["spike_probability"].astype(self.dtype)
+        else:
+            g["event_neuron"] = host["event_neuron"].copy()
+        return False
+
     def to_host(self, array) -> np.ndarray:
         return np.asarray(array)
 
