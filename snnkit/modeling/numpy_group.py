@@ -81,13 +81,12 @@ class CompiledModel:
                           for r, b in zip(model.receptors, program.receive)]
 
 
-def _namespace(arrays: dict, state: dict, t: float, dtype, mask=None) -> dict:
+def _namespace(arrays: dict, state: dict, t: float, dtype) -> dict:
+    """What the generated functions read; the state arrays themselves, so that updating
+    them in place updates what the next function reads."""
     values = dict(arrays)
     values.update(state)
     values["t"] = dtype.type(t)
-    if mask is not None:
-        shape = mask.shape
-        values = {k: (np.broadcast_to(v, shape)[mask] if np.ndim(v) == 2 else v) for k, v in values.items()}
     return values
 
 
@@ -116,26 +115,25 @@ def noise_draws(compiled: CompiledModel, k: int, streams: dict, dtype) -> dict:
 def step(compiled: CompiledModel, arrays: dict, state: dict, refrac: np.ndarray, refrac_steps: np.ndarray,
          t: float, dtype, noise: dict | None = None) -> np.ndarray:
     """One step of the update, refractoriness, threshold and reset, in place; returns the
-    (B, n) mask of the neurons that spiked. noise: the step's draws (noise_draws)."""
+    (B, n) mask of the neurons that spiked. noise: the step's draws (noise_draws). As
+    kernels/neuron.c, the reset is computed for every neuron and kept where one spiked."""
     values = _namespace(arrays, state, t, dtype)
     values.update(noise or {})
     new = compiled.update(values)
     held = refrac > 0
     for x, value in new.items():
-        value = np.broadcast_to(np.asarray(value, dtype), refrac.shape)
         if x in compiled.model.held:
-            np.copyto(state[x], value, where=~held)
+            np.copyto(state[x], value, where=~held, casting="unsafe")
         else:
-            state[x][...] = value
+            np.copyto(state[x], value, casting="unsafe")
     refrac -= held
-    spiked = np.zeros(refrac.shape, bool)
-    if compiled.threshold is not None:
-        spiked = np.broadcast_to(compiled.threshold(_namespace(arrays, state, t, dtype))["spiked"],
-                                 refrac.shape) & ~held
-    if spiked.any() and compiled.reset is not None:
-        for x, value in compiled.reset(_namespace(arrays, state, t, dtype, spiked)).items():
-            state[x][spiked] = value
-    np.copyto(refrac, np.broadcast_to(refrac_steps, refrac.shape), where=spiked)
+    if compiled.threshold is None:
+        return np.zeros(refrac.shape, bool)
+    spiked = np.broadcast_to(compiled.threshold(values)["spiked"], refrac.shape) & ~held
+    if compiled.reset is not None and spiked.any():
+        for x, value in compiled.reset(values).items():      # statements see each other: SSA
+            np.copyto(state[x], value, where=spiked, casting="unsafe")
+    np.copyto(refrac, refrac_steps, where=spiked)
     return spiked
 
 
