@@ -10,9 +10,10 @@ ring with one plane per receptor, (depth, receptors, B * N).
 from __future__ import annotations
 
 import numpy as np
+import sympy
 
 from .lower_neurons import rng_identity
-from .modeling.numpy_group import group_arrays, parameter_arrays, refractory_steps
+from .modeling.numpy_group import evaluate_initial, group_arrays, parameter_arrays, refractory_steps
 
 
 def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
@@ -24,15 +25,20 @@ def lower_equation(pops, indices, dt: float, batch: int, seeds, ring_depth: int,
                               seeds.structure)
     arrays = group_arrays(model, params, dt, batch, n)      # cast to the backend's dtype on upload
     bounds = np.cumsum([0] + [p.size for p in pops])
-    state = {}
+    state, pending = {}, []
     for x in model.state_variables:
         parts = []
         for pop, index, a, b in zip(pops, indices, bounds[:-1], bounds[1:]):
             value = pop.initial.get(x, pop.model.initial[x])
             if isinstance(value, str):                       # a parameter's name
                 value = np.broadcast_to(params[value][:, a:b], (batch, pop.size))
+            elif isinstance(value, sympy.Expr):              # after the others (model.initial)
+                pending.append((x, value, a, b))
+                value = 0.0
             parts.append(seeds.initial(value, batch, pop.size, index, x))
         state[x] = np.concatenate(parts, axis=1) if parts else np.zeros((batch, 0))
+    for x, expr, a, b in pending:
+        state[x][:, a:b] = evaluate_initial(expr, params, state, slice(a, b))
     g = dict(kind="equation", model=model, dt=dt, size=n, params=params, arrays=arrays, state=state,
              injected=bool(injected),
              refrac=np.zeros((batch, n), np.int32), refrac_steps=refractory_steps(model, params, dt, n),

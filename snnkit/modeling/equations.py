@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import sympy
 
-from .expressions import ModelError, Where, parse_expression, unit_of
+from .expressions import ModelError, Where, parse_expression, strip_units, unit_of
 from .units import MS, NA, Unit, parse_unit
 
 # t: time (ms); dt: the step (ms); I_inject: the current of the current sources that
@@ -152,7 +152,7 @@ def parse_equations(text: str, parameter_units: dict) -> Equations:
             raise ModelError(str(where), f"inconsistent units: the right-hand side is in {got}, but "
                                          f"{'d' + name + '/dt' if kind == 'differential' else name} must be "
                                          f"in {want}")
-        out.equations.append(Equation(kind, name, expr, unit, flags, where))
+        out.equations.append(Equation(kind, name, strip_units(expr), unit, flags, where))
     # a subexpression must not depend on itself through others
     order = {}
     for eq in out.equations:

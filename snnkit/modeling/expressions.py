@@ -1,9 +1,11 @@
 """Expressions and statements of the model language, parsed into sympy and unit-checked.
 
 The syntax is Python's (``**`` for powers) with the functions in ``FUNCTIONS``.
-Every name must be a parameter, a state variable, a subexpression or one of the
-built-ins (``t``: time, ms; ``dt``: the step, ms). Numbers are dimensionless, so
-``v - 1`` with v in mV is refused: write a parameter with a unit instead.
+Every name must be a parameter, a state variable, a subexpression, one of the
+built-ins (``t``: time, ms; ``dt``: the step, ms) or a unit (units.NAMED, as
+Brian2 writes them: ``13*mV``, ``0.32/(mV*ms)``; a model's own name wins over a
+unit's). Numbers are dimensionless, so ``v - 1`` with v in mV is refused: write
+``v - 1*mV``. ``strip_units`` turns the units into their factors once checked.
 """
 
 from __future__ import annotations
@@ -14,7 +16,20 @@ from dataclasses import dataclass
 import sympy
 
 from ..validation import SnnkitValueError
-from .units import ONE, Unit
+from .units import NAMED, ONE, Unit
+
+
+class UnitSymbol(sympy.Symbol):
+    """A unit written in an expression (``mV`` in ``13*mV``): its unit for unit_of,
+    its factor to the coherent units for strip_units."""
+
+
+def strip_units(expr):
+    """``expr`` with each unit replaced by its factor to snnkit's coherent units."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    found = {s: sympy.Float(NAMED[s.name].scale) for s in expr.atoms(UnitSymbol)}
+    return expr.xreplace(found) if found else expr
 
 FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
              "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "abs": sympy.Abs,
@@ -60,10 +75,13 @@ def parse_expression(text: str, where: Where, known: set) -> sympy.Expr:
             names.add(node.id)
         elif isinstance(node, (ast.Attribute, ast.Subscript, ast.Lambda, ast.IfExp, ast.Starred)):
             raise ModelError(str(where), f"{type(node).__name__.lower()} is not part of the model language")
-    unknown = sorted(names - calls - set(known))
+    units = {name for name in names - calls - set(known) if name in NAMED and name != "1"}
+    unknown = sorted(names - calls - set(known) - units)
     if unknown:
-        raise ModelError(str(where), f"unknown symbol {unknown[0]!r}; known: {', '.join(sorted(known)) or 'none'}")
-    symbols = {name: sympy.Symbol(name, real=True) for name in names - calls}
+        raise ModelError(str(where), f"unknown symbol {unknown[0]!r}; known: {', '.join(sorted(known)) or 'none'} "
+                                     f"and the units {', '.join(n for n in NAMED if n != '1')}")
+    symbols = {name: sympy.Symbol(name, real=True) for name in names - calls - units}
+    symbols.update({name: UnitSymbol(name, positive=True) for name in units})
     namespace = dict(FUNCTIONS)
     namespace.update(symbols)
     source = ast.unparse(_translate(tree))
@@ -107,6 +125,8 @@ def unit_of(expr, units: dict, where: Where) -> Unit:
     """The unit of a sympy expression, given the unit of every symbol; an inconsistent
     sum, a dimensioned exponent or a function of a dimensioned argument is refused,
     naming the term."""
+    if isinstance(expr, UnitSymbol):
+        return NAMED[expr.name]
     if isinstance(expr, sympy.Symbol):
         return units[expr.name]
     if expr.is_Number or isinstance(expr, (sympy.logic.boolalg.BooleanAtom,)) or expr in (sympy.pi, sympy.E):
@@ -207,7 +227,7 @@ def parse_statements(text: str, part: str, known: set, writable: set, units: dic
             elif not (expr.is_Number and expr == 0) and not unit.same_dimension(units[target]):
                 raise ModelError(str(where), f"inconsistent units: {target} is in {units[target]} but "
                                              f"`{expr}` is in {unit}")
-            out.append(Statement(target, op, expr, where))
+            out.append(Statement(target, op, strip_units(expr), where))
     return out
 
 

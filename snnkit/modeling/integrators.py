@@ -200,41 +200,50 @@ def exponential_euler(derivatives: dict, state: list, where: str) -> Update:
     return update
 
 
-def runge_kutta(derivatives: dict, state: list, method: str) -> Update:
-    """euler (order 1), rk2 (explicit midpoint) and rk4 (the classical scheme)."""
-    xs = {x: _symbol(x) for x in state}
+def runge_kutta(derivatives: dict, state: list, method: str, substeps: int = 1) -> Update:
+    """euler (order 1), rk2 (explicit midpoint) and rk4 (the classical scheme), taking
+    ``substeps`` steps of dt / substeps (for stiff moments such as a Hodgkin-Huxley spike)."""
     update = Update(method)
+    h = DT / substeps
+    current = {x: _symbol(x) for x in state}            # the values the next substep starts from
 
-    def stage(label: str, at: dict) -> dict:
-        """k_label = f(values ``at``) for every state variable, as new SSA names."""
-        out = {}
-        for x in state:
-            name = f"_{label}_{x}"
-            update.steps.append((name, derivatives[x].xreplace(at)))
-            out[x] = _symbol(name)
-        return out
+    for sub in range(substeps):
+        tag = "" if substeps == 1 else f"s{sub}_"
 
-    def shifted(label: str, k: dict, factor) -> dict:
-        at = {}
+        def stage(label: str, at: dict) -> dict:
+            """k_label = f(values ``at``) for every state variable, as new SSA names."""
+            out = {}
+            for x in state:
+                name = f"_{tag}{label}_{x}"
+                update.steps.append((name, derivatives[x].xreplace(at)))
+                out[x] = _symbol(name)
+            return out
+
+        def shifted(label: str, k: dict, factor) -> dict:
+            at = {}
+            for x in state:
+                name = f"_{tag}{label}_{x}"
+                update.steps.append((name, current[x] + factor * h * k[x]))
+                at[_symbol(x)] = _symbol(name)
+            return at
+        start = {_symbol(x): current[x] for x in state}
+        k1 = stage("k1", start)
+        if method == "euler":
+            final = {x: current[x] + h * k1[x] for x in state}
+        elif method == "rk2":
+            k2 = stage("k2", shifted("x2", k1, sympy.Rational(1, 2)))
+            final = {x: current[x] + h * k2[x] for x in state}
+        else:
+            k2 = stage("k2", shifted("x2", k1, sympy.Rational(1, 2)))
+            k3 = stage("k3", shifted("x3", k2, sympy.Rational(1, 2)))
+            k4 = stage("k4", shifted("x4", k3, 1))
+            final = {x: current[x] + h / 6 * (k1[x] + 2 * k2[x] + 2 * k3[x] + k4[x]) for x in state}
+        last = sub == substeps - 1
         for x in state:
-            name = f"_{label}_{x}"
-            update.steps.append((name, xs[x] + factor * DT * k[x]))
-            at[xs[x]] = _symbol(name)
-        return at
-    k1 = stage("k1", {})
-    if method == "euler":
-        final = {x: xs[x] + DT * k1[x] for x in state}
-    elif method == "rk2":
-        k2 = stage("k2", shifted("x2", k1, sympy.Rational(1, 2)))
-        final = {x: xs[x] + DT * k2[x] for x in state}
-    else:
-        k2 = stage("k2", shifted("x2", k1, sympy.Rational(1, 2)))
-        k3 = stage("k3", shifted("x3", k2, sympy.Rational(1, 2)))
-        k4 = stage("k4", shifted("x4", k3, 1))
-        final = {x: xs[x] + DT / 6 * (k1[x] + 2 * k2[x] + 2 * k3[x] + k4[x]) for x in state}
-    for x in state:
-        update.steps.append((f"_new_{x}", final[x]))
-        update.outputs[x] = f"_new_{x}"
+            name = f"_new_{x}" if last else f"_{tag}end_{x}"
+            update.steps.append((name, final[x]))
+            current[x] = _symbol(name)
+    update.outputs = {x: f"_new_{x}" for x in state}
     return update
 
 
@@ -287,10 +296,10 @@ def euler_maruyama(derivatives: dict, state: list, method: str, where: str) -> U
     return update
 
 
-def integrate(derivatives: dict, state: list, method: str, where: str = "equations") -> Update:
+def integrate(derivatives: dict, state: list, method: str, where: str = "equations", substeps: int = 1) -> Update:
     """The update of one step of ``dt`` by ``method`` (one of METHODS, or "auto": exact
     where the system allows it, else exponential_euler, else rk4; Euler-Maruyama for
-    equations with the white noise ``xi``)."""
+    equations with the white noise ``xi``); euler, rk2 and rk4 in ``substeps`` steps."""
     if noise_symbols(derivatives):
         return euler_maruyama(derivatives, state, method, where)
     if method == "auto":
@@ -299,11 +308,11 @@ def integrate(derivatives: dict, state: list, method: str, where: str = "equatio
         try:
             return exponential_euler(derivatives, state, where)
         except ModelError:
-            return runge_kutta(derivatives, state, "rk4")
+            return runge_kutta(derivatives, state, "rk4", substeps)
     if method not in METHODS:
         raise ModelError("method", f"{method!r} is not an integrator; known: auto, {', '.join(METHODS)}")
     if method == "exact":
         return exact(derivatives, state, where)
     if method == "exponential_euler":
         return exponential_euler(derivatives, state, where)
-    return runge_kutta(derivatives, state, method)
+    return runge_kutta(derivatives, state, method, substeps)

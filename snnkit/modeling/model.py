@@ -24,9 +24,9 @@ from __future__ import annotations
 import sympy
 
 from ..distributions import Distribution
-from ..validation import RULES, check_choice, check_finite, check_nonnegative, check_rule, fail
+from ..validation import RULES, check_choice, check_count, check_finite, check_nonnegative, check_rule, fail
 from .equations import BUILTINS, is_noise, parse_equations
-from .expressions import ModelError, Where, parse_expression, parse_statements, unit_of
+from .expressions import ModelError, Where, parse_expression, parse_statements, strip_units, unit_of
 from .integrators import METHODS, integrate
 from .units import parse_unit
 
@@ -56,7 +56,9 @@ class EquationModel:
         name -> (default, unit) or (default, unit, rule); rule one of "any" (default),
         "positive", "positive_or_inf", "nonnegative".
     initial : dict, optional
-        state variable -> a number (in its unit) or a parameter's name; default 0.
+        state variable -> a number (in its unit), a distribution, a parameter's name, or
+        an expression of parameters and state variables (evaluated after the variables
+        initialized otherwise, in the order given); default 0.
     receptors : dict, optional
         receptor name -> statements using ``w`` (the arriving weight), e.g.
         ``{"excitatory": "g_E += w"}``; the weight's unit follows from the statement.
@@ -67,6 +69,8 @@ class EquationModel:
     refractory_convention : {"nest", "brian2"}
         As for the hand-written models: the refractory steps after the spike step.
     name : str, optional
+    substeps : int
+        euler, rk2 and rk4 take this many steps of dt / substeps per step (default 1).
     weight_symbol : str
         The name of the arriving weight in the receptors' statements (default "w"; a
         model with a state variable w, such as AdEx, names it otherwise).
@@ -77,7 +81,7 @@ class EquationModel:
     def __init__(self, equations: str, threshold: str | None = None, reset: str = "", refractory=None,
                  parameters: dict | None = None, initial: dict | None = None, receptors: dict | None = None,
                  method: str = "auto", refractory_convention: str = "nest", name: str | None = None,
-                 weight_symbol: str = WEIGHT):
+                 weight_symbol: str = WEIGHT, substeps: int = 1):
         check_choice("method", method, ("auto",) + METHODS)
         if not isinstance(weight_symbol, str) or not weight_symbol.isidentifier():
             fail("weight_symbol", weight_symbol, "must be a Python name")
@@ -96,7 +100,8 @@ class EquationModel:
         self.all_units = units
         known = set(units)
         self.derivatives = self.equations.derivatives()
-        self.update = integrate(self.derivatives, list(self.state_variables), method)
+        self.substeps = check_count("substeps", substeps, minimum=1)
+        self.update = integrate(self.derivatives, list(self.state_variables), method, substeps=self.substeps)
         self.method = self.update.method
         self.held = tuple(eq.name for eq in self.equations.equations
                           if eq.kind == "differential" and "unless refractory" in eq.flags)
@@ -146,6 +151,7 @@ class EquationModel:
                                       sympy.logic.boolalg.BooleanAtom)):
             raise ModelError(str(where), "must be a condition such as `v >= v_thresh`")
         unit_of(condition, units, where)
+        condition = strip_units(condition)
         if condition in (sympy.true, sympy.false) or not condition.free_symbols & {
                 sympy.Symbol(x, real=True) for x in self.state_variables + tuple(self.equations.subexpressions)}:
             raise ModelError(str(where), "never changes (always true or always false): it must depend "
@@ -170,13 +176,29 @@ class EquationModel:
         for x, value in initial.items():
             if x not in self.state_variables:
                 raise ModelError("initial", f"{x!r} is not a state variable; known: {', '.join(self.state_variables)}")
+            if isinstance(value, str) and value.strip() not in self.units:
+                out[x] = self._initial_expression(x, value)
+                continue
             if isinstance(value, str):
-                if value not in self.units or not self.units[value].same_dimension(self.all_units[x]):
+                value = value.strip()
+                if not self.units[value].same_dimension(self.all_units[x]):
                     raise ModelError("initial", f"{x} = {value!r} must name a parameter in {self.all_units[x]}")
             elif not isinstance(value, Distribution):
                 check_finite(f"initial {x}", value)
             out[x] = value
         return out
+
+    def _initial_expression(self, x: str, text: str):
+        """An initial value computed from parameters and the state variables initialized by
+        numbers (or earlier), e.g. a gate at its steady state: ``"alpha_m/(alpha_m + beta_m)"``."""
+        where = Where(f"initial {x}", 1, text)
+        known = set(self.units) | set(self.state_variables) | set(self.equations.subexpressions)
+        expr = parse_expression(text, where, known)
+        unit = unit_of(expr, self.all_units, where)
+        if not (expr.is_Number and expr == 0) and not unit.same_dimension(self.all_units[x]):
+            raise ModelError(str(where), f"inconsistent units: {x} is in {self.all_units[x]} but the value is "
+                                         f"in {unit}")
+        return self.equations.substitute(strip_units(expr))
 
     def _receptor(self, receptor: str, text: str, known: set, units: dict) -> None:
         if not isinstance(text, str):

@@ -17,6 +17,7 @@ Simulator's NumPy backend uses them (snnkit.lower_neurons.lower_equation);
 from __future__ import annotations
 
 import numpy as np
+import sympy
 from ..distributions import Distribution
 from ..rng import NOISE, draw, split_seed, standard_normal
 from ..validation import broadcast_per_neuron
@@ -54,6 +55,15 @@ def host_constants(model, params: dict, dt: float, batch: int, n: int) -> dict:
     got = model.update.host_constants(params, dt)
     return {k: np.broadcast_to(np.asarray(v, float), np.broadcast_shapes(np.shape(v), (1, n))).copy()
             for k, v in got.items()}
+
+
+def evaluate_initial(expr, params: dict, state: dict, columns=slice(None)) -> np.ndarray:
+    """An initial value given as an expression (EquationModel initial), float64, over the
+    parameters and the state already initialized, in the given neuron columns."""
+    from .program import Block
+    fn, _ = numpy_function(Block([("_initial", expr)], {"value": "_initial"}), "initial")
+    values = {k: np.asarray(v, float)[:, columns] for k, v in {**params, **state}.items()}
+    return np.asarray(fn(values)["value"], float)
 
 
 def group_arrays(model, params: dict, dt: float, batch: int, n: int) -> dict:
@@ -152,13 +162,19 @@ class NumpyEquationGroup:
         # arrays["I_inject"] (nA): set it to inject a current
         self.arrays = {k: v.astype(self.dtype) for k, v in group_arrays(model, self.params, self.dt, batch,
                                                                        n).items()}
-        self.state = {}
+        state, pending = {}, []
         for x, init in model.initial.items():
             if isinstance(init, str):
                 init = self.params[init]
             elif isinstance(init, Distribution):
                 init = init.sample(rng, (batch, n))
-            self.state[x] = np.broadcast_to(np.asarray(init, float), (batch, n)).astype(self.dtype)
+            elif isinstance(init, sympy.Expr):
+                pending.append((x, init))
+                init = 0.0
+            state[x] = np.broadcast_to(np.asarray(init, float), (batch, n)).copy()
+        for x, expr in pending:
+            state[x][...] = evaluate_initial(expr, self.params, state)
+        self.state = {x: v.astype(self.dtype) for x, v in state.items()}
         self.refrac_steps = refractory_steps(model, self.params, self.dt, n)
         self.refrac = np.zeros((batch, n), np.int32)
         self.step_count = 0
