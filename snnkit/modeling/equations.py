@@ -12,7 +12,9 @@ As in Brian2, ``xi_<suffix>`` names further independent noises, and one noise
 symbol used in several equations is the same draw in each (correlated noise).
 
 ``dx/dt = f : unit`` makes x a state variable (f in unit/ms); ``name = f : unit``
-a subexpression (substituted where it is used). Flags in parentheses after the
+a subexpression (substituted where it is used); ``x : unit`` a state variable that
+only statements change (receptors, reset, a discrete model's ``update``), as
+Brian2's per-neuron variables. Flags in parentheses after the
 unit: ``unless refractory`` (x is held during the refractory period, Brian2's
 semantics). ``#`` starts a comment.
 """
@@ -35,6 +37,7 @@ BUILTINS = {"t": MS, "dt": MS, "I_inject": NA, "xi": MS ** Fraction(-1, 2)}
 FLAGS = ("unless refractory",)
 _DIFFERENTIAL = re.compile(r"^d\s*([A-Za-z_]\w*)\s*/\s*dt\s*=(.*)$")
 _SUBEXPRESSION = re.compile(r"^([A-Za-z_]\w*)\s*=(.*)$")
+_VARIABLE = re.compile(r"^([A-Za-z_]\w*)\s*(:.*)$")
 _NOISE = re.compile(r"\bxi_\w+\b")
 
 
@@ -45,7 +48,7 @@ def is_noise(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Equation:
-    kind: str                  # "differential" or "subexpression"
+    kind: str                  # "differential", "subexpression" or "variable" (x : unit)
     name: str
     expr: sympy.Expr           # the right-hand side as written (subexpressions not substituted)
     unit: Unit                 # of the variable (a derivative is in unit/ms)
@@ -61,7 +64,7 @@ class Equations:
 
     @property
     def state_variables(self) -> list[str]:
-        return [eq.name for eq in self.equations if eq.kind == "differential"]
+        return [eq.name for eq in self.equations if eq.kind in ("differential", "variable")]
 
     @property
     def subexpressions(self) -> list[str]:
@@ -76,7 +79,7 @@ class Equations:
         for eq in self.equations:                       # subexpressions may use earlier ones
             if eq.kind == "subexpression":
                 subs[sympy.Symbol(eq.name, real=True)] = eq.expr.xreplace(subs)
-        return {eq.name: eq.expr.xreplace(subs) for eq in self.equations if eq.kind == "differential"}
+        return {eq.name: eq.expr.xreplace(subs) for eq in self.equations if eq.kind in ("differential", "variable")}
 
     def substitute(self, expr: sympy.Expr) -> sympy.Expr:
         """``expr`` with the subexpressions replaced by what they stand for."""
@@ -121,9 +124,13 @@ def parse_equations(text: str, parameter_units: dict) -> Equations:
         match = _DIFFERENTIAL.match(line)
         kind = "differential" if match else "subexpression"
         match = match or _SUBEXPRESSION.match(line)
+        if not match and _VARIABLE.match(line):           # `x : unit`: changed only by statements
+            kind, match = "variable", _VARIABLE.match(line)
         if not match:
-            raise ModelError(str(where), "must be `dx/dt = expr : unit` or `name = expr : unit`")
+            raise ModelError(str(where), "must be `dx/dt = expr : unit`, `name = expr : unit` or `name : unit`")
         name, rest = match.group(1), match.group(2)
+        if kind == "variable":
+            rest = "0 " + rest                             # its derivative
         expr_text, unit_text, flags = _split_unit(rest, where)
         try:
             unit = parse_unit(unit_text)
@@ -135,7 +142,7 @@ def parse_equations(text: str, parameter_units: dict) -> Equations:
             what = "a parameter" if name in parameter_units else ("a built-in" if name in BUILTINS else
                                                                     "defined twice")
             raise ModelError(str(where), f"{name!r} is {what}")
-        if kind == "differential" and unit.scale != 1.0:
+        if kind in ("differential", "variable") and unit.scale != 1.0:
             raise ModelError(str(where), f"the state variable {name!r} must be in snnkit's units (ms, mV, nA "
                                          f"and their products: nF, uS, MOhm ...), not {unit_text!r}")
         units[name] = unit
@@ -147,7 +154,7 @@ def parse_equations(text: str, parameter_units: dict) -> Equations:
     for kind, name, expr_text, unit, flags, where in declared:
         expr = parse_expression(expr_text, where, set(units))
         got = unit_of(expr, units, where)
-        want = unit / MS if kind == "differential" else unit
+        want = unit / MS if kind in ("differential", "variable") else unit
         if not (expr.is_Number and expr == 0) and not got.same_dimension(want):
             raise ModelError(str(where), f"inconsistent units: the right-hand side is in {got}, but "
                                          f"{'d' + name + '/dt' if kind == 'differential' else name} must be "

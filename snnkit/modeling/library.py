@@ -197,3 +197,57 @@ def IF_cond_exp_gsfa_grr() -> EquationModel:
                     "tau_rr": (2.0, "ms", "positive"), "e_rev_rr": (-75.0, "mV"), "q_rr": (3000.0, "nS")},
         initial={"v": "v_rest"}, receptors={"excitatory": "g_E += w", "inhibitory": "g_I += w"},
         method="rk4", name="IF_cond_exp_gsfa_grr")
+
+
+# -- SpikingJelly's discrete-time neurons (spikingjelly.activation_based.neuron) ---------------
+# One step of the map is one simulation step; x is the input of the step (the weights
+# arriving through the receptor "input"), v the membrane; both dimensionless, as there.
+
+def _charge(decay_input: bool, soft_reset: bool, factor: str) -> str:
+    """LIFNode.neuronal_charge, with ``factor`` = 1/tau (PLIF: sigmoid(w))."""
+    rest = "0" if soft_reset else "v_reset"
+    if decay_input:
+        return f"v = v + (x - (v - {rest}))*{factor}"
+    return f"v = v - (v - {rest})*{factor} + x"
+
+
+def _discrete_lif(decay_input: bool, soft_reset: bool, parametric: bool) -> EquationModel:
+    factor = "1/(1 + exp(-w))" if parametric else "1/tau"
+    parameters = {"v_threshold": (1.0, "1"), "v_reset": (0.0, "1")}
+    parameters.update({"w": (0.0, "1")} if parametric else {"tau": (2.0, "1", "positive")})
+    name = "ParametricLIFNode" if parametric else "LIFNode"
+    return EquationModel("v : 1\nx : 1", update=_charge(decay_input, soft_reset, factor) + "; x = 0",
+                         threshold="v >= v_threshold",
+                         reset="v = v - v_threshold" if soft_reset else "v = v_reset",
+                         parameters=parameters, initial={"v": 0.0 if soft_reset else "v_reset"},
+                         receptors={"input": "x += w_in"}, weight_symbol="w_in", method="discrete",
+                         name=f"{name}(decay_input={decay_input}, soft_reset={soft_reset})")
+
+
+_DISCRETE = {}
+
+
+def SpikingJellyLIF(decay_input: bool = True, soft_reset: bool = False, **values) -> EquationModel:
+    """SpikingJelly's LIFNode as a discrete-time map, one step per simulation step:
+    ``H = V + (X - (V - V_reset))/tau`` (decay_input=True; else ``V - (V - V_reset)/tau + X``),
+    a spike where ``H >= v_threshold``, then the hard reset ``V = V_reset`` or, with
+    soft_reset (SpikingJelly's v_reset=None), ``V = H - v_threshold`` (the charge then
+    decays to 0). X is what arrives at the receptor "input" in the step; dt is immaterial."""
+    key = ("lif", bool(decay_input), bool(soft_reset))
+    if key not in _DISCRETE:
+        _DISCRETE[key] = _discrete_lif(bool(decay_input), bool(soft_reset), parametric=False)
+    return _DISCRETE[key](**values) if values else _DISCRETE[key]
+
+
+def PLIF(init_tau: float = 2.0, decay_input: bool = True, soft_reset: bool = False, **values) -> EquationModel:
+    """SpikingJelly's ParametricLIFNode (Fang et al. 2021): SpikingJellyLIF with 1/tau =
+    sigmoid(w), w = -log(init_tau - 1) (the learnable parameter; a per-neuron or
+    per-instance w is a value like any other)."""
+    import math
+    if not init_tau > 1.0:
+        from ..validation import fail
+        fail("init_tau", init_tau, "must be > 1 (tau = 1/sigmoid(w))")
+    key = ("plif", bool(decay_input), bool(soft_reset))
+    if key not in _DISCRETE:
+        _DISCRETE[key] = _discrete_lif(bool(decay_input), bool(soft_reset), parametric=True)
+    return _DISCRETE[key](**dict({"w": -math.log(init_tau - 1.0)}, **values))

@@ -27,7 +27,8 @@ from ..distributions import Distribution
 from ..validation import RULES, check_choice, check_count, check_finite, check_nonnegative, check_rule, fail
 from .equations import BUILTINS, is_noise, parse_equations
 from .expressions import ModelError, Where, parse_expression, parse_statements, strip_units, unit_of
-from .integrators import METHODS, integrate
+from .integrators import METHODS, Update, integrate
+from .program import statements_block
 from .units import parse_unit
 
 WEIGHT = "w"
@@ -65,7 +66,12 @@ class EquationModel:
     method : str
         "auto" (exact where the system is linear with constant coefficients, else
         exponential_euler where it is conditionally linear, else rk4), or one of
-        exact, exponential_euler, euler, rk2, rk4.
+        exact, exponential_euler, euler, rk2, rk4; "discrete" with ``update``.
+    update : str, optional
+        A discrete-time map instead of differential equations (SpikingJelly's neurons):
+        statements run each step after the receptors, e.g.
+        ``"v = v + (x - (v - v_reset))/tau; x = 0*mV"``; the variables are declared
+        ``v : mV`` in ``equations``.
     refractory_convention : {"nest", "brian2"}
         As for the hand-written models: the refractory steps after the spike step.
     name : str, optional
@@ -81,8 +87,8 @@ class EquationModel:
     def __init__(self, equations: str, threshold: str | None = None, reset: str = "", refractory=None,
                  parameters: dict | None = None, initial: dict | None = None, receptors: dict | None = None,
                  method: str = "auto", refractory_convention: str = "nest", name: str | None = None,
-                 weight_symbol: str = WEIGHT, substeps: int = 1):
-        check_choice("method", method, ("auto",) + METHODS)
+                 weight_symbol: str = WEIGHT, substeps: int = 1, update: str | None = None):
+        check_choice("method", method, ("auto", "discrete") + METHODS)
         if not isinstance(weight_symbol, str) or not weight_symbol.isidentifier():
             fail("weight_symbol", weight_symbol, "must be a Python name")
         self.weight_symbol = weight_symbol
@@ -101,10 +107,15 @@ class EquationModel:
         known = set(units)
         self.derivatives = self.equations.derivatives()
         self.substeps = check_count("substeps", substeps, minimum=1)
-        self.update = integrate(self.derivatives, list(self.state_variables), method, substeps=self.substeps)
+        if update is None:
+            if method == "discrete":
+                raise ModelError("method", "'discrete' needs the update statements (update=...)")
+            self.update = integrate(self.derivatives, list(self.state_variables), method, substeps=self.substeps)
+        else:
+            self.update = self._discrete(update, method, units)
         self.method = self.update.method
         self.held = tuple(eq.name for eq in self.equations.equations
-                          if eq.kind == "differential" and "unless refractory" in eq.flags)
+                          if eq.kind in ("differential", "variable") and "unless refractory" in eq.flags)
         self.threshold = self._threshold(threshold, known, units)
         self.reset = parse_statements(reset or "", "reset", known, set(self.state_variables), units)
         self.refractory = self._refractory(refractory)
@@ -141,6 +152,20 @@ class EquationModel:
         if isinstance(value, Distribution):
             return
         check_rule(f"{self.name}.{pname}", value, self.rules[pname][0])
+
+    def _discrete(self, text: str, method: str, units: dict):
+        """A discrete-time map: the ``update`` statements replace the integrator."""
+        if method not in ("auto", "discrete"):
+            raise ModelError("method", f"a model with update statements is a discrete-time map "
+                                       f"(method='discrete'), not {method!r}")
+        moving = [eq.name for eq in self.equations.equations if eq.kind == "differential"]
+        if moving:
+            raise ModelError("update", f"a discrete-time model declares its variables as `name : unit`; "
+                                       f"d{moving[0]}/dt is a differential equation")
+        known = set(units)
+        statements = parse_statements(text, "update", known, set(self.state_variables), dict(units))
+        block = statements_block(statements, self.equations.substitute)
+        return Update("discrete", steps=block.steps, outputs=block.outputs)
 
     def _threshold(self, text, known, units):
         if text is None:
