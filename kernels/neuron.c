@@ -33,7 +33,7 @@ KERNEL void neuron_step(const u32 n, const u32 batch, const u32 step_offset,
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch, plane = plane_stride(n_all);
     {   /* phase 1: the update, every work-item alike */
-#if !defined(PARAMS_SHARED) || MODEL_N_NOISE > 0
+#if !defined(PARAMS_SHARED) || MODEL_N_NOISE > 0 || MODEL_N_UNIFORM > 0
         /* work-items past n_all update padding with the parameters of the last neuron */
         const u32 c = min(gid, n_all - 1);
         const u32 b = c / n, i = c - b * n;
@@ -45,7 +45,7 @@ KERNEL void neuron_step(const u32 n, const u32 batch, const u32 step_offset,
 #endif
         /* every load first, every store at the end */
         GLOBAL real* arriving = ring + (u64)ring_slot * MODEL_N_RECEPTORS * plane;
-        real s[MODEL_N_STATE];
+        real s[MODEL_N_STATE + 1];             /* + 1: a model may have no state variable */
         UNROLL for (u32 j = 0; j < MODEL_N_STATE; ++j) s[j] = state[j * plane + gid];
         real in[MODEL_N_RECEPTORS];
         UNROLL for (u32 r = 0; r < MODEL_N_RECEPTORS; ++r) in[r] = arriving[r * plane + gid];
@@ -69,16 +69,28 @@ KERNEL void neuron_step(const u32 n, const u32 batch, const u32 step_offset,
             if (j + 1 < MODEL_N_NOISE) noise[j + 1] = (real)standard_normal(w.x[2], w.x[3]);
         }
 #endif
+        real uniform[MODEL_N_UNIFORM + 1];
+        uniform[MODEL_N_UNIFORM] = 0;
+#if MODEL_N_UNIFORM > 0
+        /* the rand() draws in [0, 1): four per Philox counter, streams RNG_UNIFORM,
+         * RNG_UNIFORM + 2, ... (numpy_group.uniform_draws) */
+        UNROLL for (u32 j = 0; j < MODEL_N_UNIFORM; j += 4) {
+            const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b],
+                                                 rng_stream[i] + RNG_UNIFORM + j / 2u, key_lo[b], key_hi[b]);
+            UNROLL for (u32 q = 0; q < 4u; ++q)
+                if (j + q < MODEL_N_UNIFORM) uniform[j + q] = (real)uniform01(w.x[q]);
+        }
+#endif
 
         /* 1. the weights arriving this step enter through the receptors */
-        model_receive(s, in, t, I_inject, noise, params, param_plane, p);
+        model_receive(s, in, t, I_inject, noise, uniform, params, param_plane, p);
         /* 2. the integrator's step; (unless refractory) variables held; the countdown runs */
         const int refractory = countdown > 0;
-        model_update(s, refractory, t, I_inject, noise, params, param_plane, p);
+        model_update(s, refractory, t, I_inject, noise, uniform, params, param_plane, p);
         countdown = refractory ? countdown - 1 : countdown;
         /* 3. threshold (not while refractory), reset, the refractory period starts */
-        const int spiked = !refractory && model_threshold(s, t, I_inject, noise, params, param_plane, p);
-        model_reset(s, spiked, t, I_inject, noise, params, param_plane, p);
+        const int spiked = !refractory && model_threshold(s, t, I_inject, noise, uniform, params, param_plane, p);
+        model_reset(s, spiked, t, I_inject, noise, uniform, params, param_plane, p);
         countdown = spiked ? REFRAC_STEPS : countdown;
 
         /* the slot is cleared with a value computed from what was read (lif.c says why) */

@@ -20,7 +20,7 @@ from .neurons import IF, LIF, AdaptiveLIF, LIFCondExp, LIFCurrExp, NeuronModel
 from .plasticity import STDP
 from .results import Results
 from .simulator import Simulator
-from .sources import Poisson, SpikeTimes
+from .sources import InhomogeneousPoisson, Poisson, SpikeTimes
 from .validation import NetworkTooLargeError, SnnkitValueError
 
 __all__ = [
@@ -28,5 +28,5 @@ __all__ = [
     "Distribution", "Exponential", "LogNormal", "Normal", "NormalClipped", "Uniform",
     "load", "Monitor", "Network", "Population", "Projection",
     "IF", "LIF", "AdaptiveLIF", "LIFCondExp", "LIFCurrExp", "NeuronModel", "STDP", "Results",
-    "Simulator", "Poisson", "SpikeTimes", "StepCurrent", "NetworkTooLargeError", "SnnkitValueError",
+    "Simulator", "Poisson", "InhomogeneousPoisson", "SpikeTimes", "StepCurrent", "NetworkTooLargeError", "SnnkitValueError",
 ]

@@ -18,6 +18,7 @@ from .lower_synapses import lower_table, realize_wiring
 from .model import Network, Population
 from .neurons import NeuronModel
 from .rng import split_seed
+from .sources import Poisson
 from .validation import broadcast_per_neuron
 
 @dataclass
@@ -79,6 +80,8 @@ def group_key(pop: Population) -> tuple:
         return ("lif", type(pop.model).__name__, pop.model.method, pop.model.refractory_convention)
     if getattr(pop.model, "is_equation_model", False):      # copies of one model share its equations
         return ("equation", id(pop.model.equations))
+    if isinstance(pop.model, Poisson):                       # InhomogeneousPoisson too
+        return ("Poisson",)
     return (type(pop.model).__name__,)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .rng import NOISE, POISSON
+from .rng import NOISE, POISSON, UNIFORM
 
 # every spike producer's arguments end alike: its spike list and count, its record
 # (kernels/spikes.h) and its fused outgoing table (kernels/propagate.h)
@@ -140,7 +140,7 @@ def _read(name: str) -> str:
 def definitions(real: str, switches=()) -> str:
     lines = [f"typedef {real} real;", f"#define GROUP_SIZE {GROUP_SIZE}u"]
     lines += [f"#define P_{name.upper()} {i}" for i, name in enumerate(LIF_PARAMS)]
-    lines += [f"#define RNG_POISSON {POISSON}u", f"#define RNG_NOISE {NOISE}u"]
+    lines += [f"#define RNG_POISSON {POISSON}u", f"#define RNG_NOISE {NOISE}u", f"#define RNG_UNIFORM {UNIFORM}u"]
     for switch in sorted(switches):                 # "NAME" or "NAME=value"
         name, _, value = switch.partition("=")
         lines.append(f"#define {name} {value or 1}")

@@ -41,6 +41,10 @@ class Population:
         self.name = name
         self.initial: dict = {}
         self.scheduled: list = []          # (time in ms, values): Population.set(at=...)
+        for t, values in getattr(model, "changes", lambda: [])():      # InhomogeneousPoisson
+            from .parameters import check_values
+            check_values(self, values)
+            self.scheduled.append((t, values))
 
     @property
     def is_source(self) -> bool:

@@ -20,7 +20,7 @@ W0, W1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)   # Weyl key increments
 MASK32 = np.uint64(0xFFFFFFFF)
 SHIFT32 = np.uint64(32)
 
-POISSON, NOISE = 0, 1
+POISSON, NOISE, UNIFORM = 0, 1, 2    # streams: Poisson; noise 1, 3, ...; rand() 2, 4, ...
 STREAMS_PER_POPULATION = 16
 
 

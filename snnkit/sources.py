@@ -51,6 +51,34 @@ class Poisson(SourceModel):
         return f"Poisson(rate={self.rate!r}{window})"
 
 
+class InhomogeneousPoisson(Poisson):
+    """Poisson spike trains whose rate steps to ``rates[j]`` (Hz) at ``times[j]`` (ms)
+    (NEST's inhomogeneous_poisson_generator; PyNN's SpikeSourcePoisson with its rate
+    changed during a run). Before the first time the rate is 0. Each rate is a scalar
+    or one value per neuron. The changes are the population's scheduled rate changes
+    (Population.set(at=...)), so they cost the step loop nothing between them."""
+
+    def __init__(self, times, rates):
+        times = np.atleast_1d(np.asarray(times, dtype=float))
+        if times.ndim != 1 or len(rates) != times.size:
+            fail("InhomogeneousPoisson.rates", f"{len(rates)} rates", f"must hold one rate per time ({times.size})")
+        check_nonnegative("InhomogeneousPoisson.times", times)
+        if np.any(np.diff(times) < 0):
+            fail("InhomogeneousPoisson.times", times.tolist(), "must be in increasing order")
+        for j, rate in enumerate(rates):
+            check_nonnegative(f"InhomogeneousPoisson.rates[{j}]", rate)
+        first = rates[0] if times.size and times[0] == 0 else 0.0
+        super().__init__(first)
+        self.rate_times, self.rate_values = times, list(rates)
+
+    def changes(self) -> list:
+        """(time ms, {"rate": value}) of every change after t = 0."""
+        return [(float(t), {"rate": r}) for t, r in zip(self.rate_times, self.rate_values) if t > 0]
+
+    def __repr__(self) -> str:
+        return f"InhomogeneousPoisson(<{self.rate_times.size} rates>)"
+
+
 class SpikeTimes(SourceModel):
     """Each neuron emits spikes at given times (ms), the same in every batch instance.
 

@@ -191,13 +191,14 @@ class NumpyBackend(NumpyLearningOps, Backend):
         compiled, t = g["_compiled"], step * g["dt"]
         slot = g["ring"][step % g["ring_depth"]]
         shape = g["refrac"].shape
+        noise = numpy_group.noise_draws(compiled, step, g, self.dtype)
+        noise.update(numpy_group.uniform_draws(compiled, step, g, self.dtype))
         for receptor in range(len(compiled.receptors)):
             arriving = slot[receptor]
             if arriving.any():
                 numpy_group.receive(compiled, receptor, g["arrays"], g["state"], arriving.reshape(shape), t,
-                                    self.dtype)
+                                    self.dtype, noise)
         slot.fill(0)
-        noise = numpy_group.noise_draws(compiled, step, g, self.dtype)
         spikes.set(numpy_group.step(compiled, g["arrays"], g["state"], g["refrac"], g["refrac_steps"], t,
                                     self.dtype, noise))
 

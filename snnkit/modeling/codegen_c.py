@@ -4,7 +4,8 @@ includes kernels/neuron.h for what the generated functions call).
 
 The generated text defines, for one model and one dt:
 
-MODEL_N_STATE, MODEL_N_RECEPTORS, MODEL_N_NOISE, MODEL_DT (real), MODEL_DT_DOUBLE,
+MODEL_N_STATE, MODEL_N_RECEPTORS, MODEL_N_NOISE, MODEL_N_UNIFORM (rand() draws), MODEL_DT (real),
+MODEL_DT_DOUBLE,
 MODEL_READS_I_INJECT (when the model uses the injected current)
 MP_<name>          the row of a parameter or host constant in the packed array
 model_receive      the receptors' statements, in order (``in[r]``: the weight arriving at r)
@@ -23,7 +24,7 @@ from __future__ import annotations
 from .printer import CTarget, Printer
 from .program import Block, Program
 
-SIGNATURE = ("const real t, const real I_inject, const real* noise, GLOBAL const real* params, "
+SIGNATURE = ("const real t, const real I_inject, const real* noise, const real* uniform, GLOBAL const real* params, "
              "const u32 param_plane, const u32 p")
 
 
@@ -43,6 +44,7 @@ class ModelSource:
         names.update({name: f"MODEL_PARAM(MP_{name})" for name in self.parameters})
         names.update({"dt": "MODEL_DT", "t": "t", "I_inject": "I_inject", model.weight_symbol: "w_in"})
         names.update({name: f"noise[{j}]" for j, name in enumerate(program.noise_inputs)})
+        names.update({name: f"uniform[{j}]" for j, name in enumerate(program.uniform_inputs)})
         for block in program.blocks():
             names.update({n: "l" + n for n, _ in block.steps})
         self.names = names
@@ -66,6 +68,7 @@ class ModelSource:
                  f"#define MODEL_N_STATE {len(self.program.state_variables)}u",
                  f"#define MODEL_N_RECEPTORS {max(1, len(self.program.receive))}u",
                  f"#define MODEL_N_NOISE {len(self.program.noise_inputs)}u",
+                 f"#define MODEL_N_UNIFORM {len(self.program.uniform_inputs)}u",
                  f"#define MODEL_DT {target.literal(dt)}",
                  f"#define MODEL_DT_DOUBLE ({float(dt).hex()})"]
         if "I_inject" in self.program.inputs():

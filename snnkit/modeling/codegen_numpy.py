@@ -29,10 +29,15 @@ def _phi1(z):
     return np.where(d == 0, 1.0, np.expm1(safe) / safe).astype(dtype)
 
 
+def _where(condition, a, b, t):
+    """where(condition, a, b) in the working type (that of t; C: cond ? (real)a : (real)b)."""
+    return np.where(condition, a, b).astype(np.result_type(t))
+
+
 NAMESPACE = {name: getattr(np, name) for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sinh",
                                                  "cosh", "power", "absolute", "minimum", "maximum",
                                                  "logical_and", "logical_or", "logical_not")}
-NAMESPACE.update(_f64=_f64, _phi1=_phi1)
+NAMESPACE.update(_f64=_f64, _phi1=_phi1, _where=_where)
 
 
 def expression_source(expr) -> str:
@@ -42,7 +47,11 @@ def expression_source(expr) -> str:
 def numpy_function(block, name: str = "update"):
     """A Block as ``fn(values) -> {state variable: new value}``; returns (fn, source)."""
     lines = [f"def {name}(values):"]
-    lines += [f"    {v} = values[{v!r}]" for v in block.inputs]
+    inputs = block.inputs
+    source_text = " ".join(expression_source(e) for _, e in block.steps)
+    if "_where(" in source_text and "t" not in inputs:
+        inputs = inputs + ["t"]                              # _where takes the working type from t
+    lines += [f"    {v} = values[{v!r}]" for v in inputs]
     lines += [f"    {target} = {expression_source(expr)}" for target, expr in block.steps]
     lines.append("    return {" + ", ".join(f"{k!r}: {v}" for k, v in block.outputs.items()) + "}")
     source = "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ unit's). Numbers are dimensionless, so ``v - 1`` with v in mV is refused: write
 from __future__ import annotations
 
 import ast
+import itertools
 from dataclasses import dataclass
 
 import sympy
@@ -31,7 +32,28 @@ def strip_units(expr):
     found = {s: sympy.Float(NAMED[s.name].scale) for s in expr.atoms(UnitSymbol)}
     return expr.xreplace(found) if found else expr
 
-FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
+class RandSymbol(sympy.Symbol):
+    """One ``rand()`` of the model text: a uniform draw in [0, 1), fresh for every
+    neuron, instance and step (Philox, as the Poisson sources draw), each occurrence
+    its own draw (Brian2's rand())."""
+
+    def _sympystr(self, printer):
+        return "rand()"
+
+
+_RAND_COUNT = itertools.count()
+
+
+def _rand():
+    return RandSymbol(f"_rand_{next(_RAND_COUNT)}", real=True)
+
+
+def _int(condition):
+    """Brian2's int() of a condition: 1 where it holds, else 0."""
+    return sympy.Piecewise((sympy.Integer(1), condition), (sympy.Integer(0), True))
+
+
+FUNCTIONS = {"rand": _rand, "int": _int, "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
              "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "abs": sympy.Abs,
              "clip": lambda x, low, high: sympy.Min(sympy.Max(x, low), high),
              "minimum": sympy.Min, "maximum": sympy.Max}
@@ -127,6 +149,14 @@ def unit_of(expr, units: dict, where: Where) -> Unit:
     naming the term."""
     if isinstance(expr, UnitSymbol):
         return NAMED[expr.name]
+    if isinstance(expr, RandSymbol):
+        return ONE
+    if isinstance(expr, sympy.Piecewise):
+        branches = [unit_of(e, units, where) for e, c in expr.args]
+        for _, c in expr.args:
+            unit_of(c, units, where)
+        dimensioned = [u for (e, _), u in zip(expr.args, branches) if not (e.is_Number and e == 0)]
+        return dimensioned[0] if dimensioned else ONE
     if isinstance(expr, sympy.Symbol):
         return units[expr.name]
     if expr.is_Number or isinstance(expr, (sympy.logic.boolalg.BooleanAtom,)) or expr in (sympy.pi, sympy.E):

@@ -251,3 +251,35 @@ def PLIF(init_tau: float = 2.0, decay_input: bool = True, soft_reset: bool = Fal
     if key not in _DISCRETE:
         _DISCRETE[key] = _discrete_lif(bool(decay_input), bool(soft_reset), parametric=True)
     return _DISCRETE[key](**dict({"w": -math.log(init_tau - 1.0)}, **values))
+
+
+# -- spike sources that need a state or a dead time (rand(): snnkit.modeling.expressions) ------
+
+@library_model
+def SpikeSourcePoissonRefractory() -> EquationModel:
+    """Poisson spikes with a dead time (PyNN SpikeSourcePoissonRefractory, NEST
+    poisson_generator_ps with dead_time): no spike for tau_refrac after one, and the
+    hazard rate / (1 - rate tau_refrac) keeps the mean rate at ``rate``. Fires only for
+    start <= t < stop. t_last: the time of the last spike (ms)."""
+    return EquationModel(
+        "t_last : ms",
+        threshold="t >= start and t < stop and rand() < rate*dt/(1 - rate*tau_refrac)",
+        reset="t_last = t", refractory="tau_refrac", refractory_convention="brian2",
+        parameters={"rate": (1.0, "Hz", "nonnegative"), "tau_refrac": (0.1, "ms", "nonnegative"),
+                    "start": (0.0, "ms", "nonnegative"), "stop": (float("inf"), "ms", "positive_or_inf")},
+        initial={"t_last": -1e9}, method="discrete", update="t_last = t_last",
+        name="SpikeSourcePoissonRefractory")
+
+
+@library_model
+def SpikeSourceGamma() -> EquationModel:
+    """Gamma-process spikes (PyNN SpikeSourceGamma, NEST gamma_sup_generator): every
+    alpha-th event of a Poisson process of rate beta, so the intervals are Gamma(alpha,
+    beta) distributed (alpha a whole number; events at most one a step, so beta dt << 1).
+    Fires only for start <= t < stop. count: the events since the last spike."""
+    return EquationModel(
+        "count : 1", update="count = count + int(t >= start and t < stop and rand() < beta*dt)",
+        threshold="count >= alpha", reset="count = 0",
+        parameters={"alpha": (2.0, "1", "positive"), "beta": (1.0, "Hz", "nonnegative"),
+                    "start": (0.0, "ms", "nonnegative"), "stop": (float("inf"), "ms", "positive_or_inf")},
+        method="discrete", name="SpikeSourceGamma")

@@ -177,10 +177,11 @@ class EquationModel:
             raise ModelError(str(where), "must be a condition such as `v >= v_thresh`")
         unit_of(condition, units, where)
         condition = strip_units(condition)
-        if condition in (sympy.true, sympy.false) or not condition.free_symbols & {
-                sympy.Symbol(x, real=True) for x in self.state_variables + tuple(self.equations.subexpressions)}:
+        from .expressions import RandSymbol
+        if condition in (sympy.true, sympy.false) or not (condition.atoms(RandSymbol) or condition.free_symbols & {
+                sympy.Symbol(x, real=True) for x in self.state_variables + tuple(self.equations.subexpressions)}):
             raise ModelError(str(where), "never changes (always true or always false): it must depend "
-                                         "on a state variable")
+                                         "on a state variable (or on rand())")
         return condition
 
     def _refractory(self, refractory):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 from ..distributions import Distribution
-from ..rng import NOISE, draw, split_seed, standard_normal
+from ..rng import NOISE, UNIFORM, draw, split_seed, standard_normal, uniform01
 from ..validation import broadcast_per_neuron
 from .codegen_numpy import numpy_function
 from .program import Program
@@ -100,9 +100,12 @@ def _namespace(arrays: dict, state: dict, t: float, dtype) -> dict:
     return values
 
 
-def receive(compiled: CompiledModel, receptor: int, arrays: dict, state: dict, weight, t: float, dtype) -> None:
-    """Weights (B, n) arriving this step at ``receptor`` (its index) enter the state."""
+def receive(compiled: CompiledModel, receptor: int, arrays: dict, state: dict, weight, t: float, dtype,
+            draws: dict | None = None) -> None:
+    """Weights (B, n) arriving this step at ``receptor`` (its index) enter the state;
+    draws: the step's random draws (noise_draws, uniform_draws)."""
     values = _namespace(arrays, state, t, dtype)
+    values.update(draws or {})
     values[compiled.model.weight_symbol] = weight
     for x, new in compiled.receptors[receptor](values).items():
         state[x][...] = new
@@ -119,6 +122,17 @@ def noise_draws(compiled: CompiledModel, k: int, streams: dict, dtype) -> dict:
         words = draw(k, streams["rng_neuron"], streams["instance"], streams["rng_stream"] + NOISE + 2 * (j // 2),
                      streams["key_lo"], streams["key_hi"])
         out[name] = standard_normal(words[2 * (j % 2)], words[2 * (j % 2) + 1], dtype)
+    return out
+
+
+def uniform_draws(compiled: CompiledModel, k: int, streams: dict, dtype) -> dict:
+    """The uniform draws in [0, 1) of step k for every rand() of the model: four a Philox
+    counter, streams UNIFORM, UNIFORM + 2, ... of the population (noise_draws' are odd)."""
+    out = {}
+    for j, name in enumerate(compiled.program.uniform_inputs):
+        words = draw(k, streams["rng_neuron"], streams["instance"], streams["rng_stream"] + UNIFORM + 2 * (j // 4),
+                     streams["key_lo"], streams["key_hi"])
+        out[name] = uniform01(words[j % 4], dtype)
     return out
 
 
@@ -189,11 +203,13 @@ class NumpyEquationGroup:
         """Weights (B, n; in the receptor's unit) arriving this step enter the state."""
         weight = np.broadcast_to(np.asarray(weight, self.dtype), (self.batch, self.n))
         receive(self.compiled, list(self.model.receptors).index(receptor), self.arrays, self.state, weight,
-                self.step_count * self.dt, self.dtype)
+                self.step_count * self.dt, self.dtype,
+                uniform_draws(self.compiled, self.step_count, self.streams, self.dtype))
 
     def step(self) -> np.ndarray:
         """Advance one step; returns the (B, n) mask of neurons that spiked."""
         noise = noise_draws(self.compiled, self.step_count, self.streams, self.dtype)
+        noise.update(uniform_draws(self.compiled, self.step_count, self.streams, self.dtype))
         spiked = step(self.compiled, self.arrays, self.state, self.refrac, self.refrac_steps,
                       self.step_count * self.dt, self.dtype, noise)
         self.step_count += 1

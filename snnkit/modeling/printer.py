@@ -33,6 +33,7 @@ class Target:
     def maximum(self, a: str, b: str) -> str: ...
     def logical(self, op: str, args: list) -> str: ...       # op: "and", "or", "not"
     def phi1(self, argument: str) -> str: ...
+    def select(self, condition: str, a: str, b: str) -> str: ...
 
 
 class Printer:
@@ -76,6 +77,14 @@ class Printer:
             out = args[0]
             for a in args[1:]:
                 out = (t.minimum if isinstance(e, sympy.Min) else t.maximum)(out, a)
+            return out
+        if isinstance(e, sympy.Piecewise):
+            out = None
+            for value, condition in reversed(e.args):
+                if out is None:
+                    out = self.p(value)                      # the last branch: otherwise
+                else:
+                    out = t.select(self.p(condition), self.p(value), out)
             return out
         if isinstance(e, sympy.Abs):
             return t.absolute(self.p(e.args[0]))
@@ -168,6 +177,9 @@ class NumpyTarget(Target):
     def phi1(self, argument: str) -> str:
         return f"_phi1({argument})"
 
+    def select(self, condition: str, a: str, b: str) -> str:
+        return f"_where({condition}, {a}, {b}, t)"          # in t's type, as C's (real) branches
+
 
 class CTarget(Target):
     """The kernel dialect: every literal has the type ``real`` (hexadecimal, exact),
@@ -204,3 +216,6 @@ class CTarget(Target):
 
     def phi1(self, argument: str) -> str:
         return f"phi1({argument})"
+
+    def select(self, condition: str, a: str, b: str) -> str:
+        return f"({condition} ? {a} : {b})"

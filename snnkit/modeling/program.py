@@ -59,6 +59,13 @@ class Program:
             self.threshold = Block([("_spiked", substitute(model.threshold))], {"spiked": "_spiked"})
         self.reset = statements_block(model.reset, substitute)
         self.noise_inputs = list(model.update.noise_inputs)
+        # every rand() of the model: one uniform draw each per neuron and step
+        from .expressions import RandSymbol
+        draws = set()
+        for block in self.blocks():
+            for _, expr in block.steps:
+                draws |= {s.name for s in expr.atoms(RandSymbol)}
+        self.uniform_inputs = sorted(draws, key=lambda name: int(name.rsplit("_", 1)[1]))
         self.held = tuple(model.held)
         self.state_variables = tuple(model.state_variables)
 
