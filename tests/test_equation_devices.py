@@ -133,6 +133,8 @@ def plain_device(request):
 def test_library_models_on_device_equal_numpy(plain_device, name, dtype, batch):
     """Poisson input on both receptors, a current step, per-neuron and per-instance
     parameters; every state variable recorded."""
+    if dtype == "float64" and batch == 1:
+        pytest.skip("float64 runs at batch 3 (float32 at both)")
     make_model, weight, current = LIBRARY[name]
     base = make_model()
     rng = np.random.default_rng(4)
@@ -151,12 +153,12 @@ def test_library_models_on_device_equal_numpy(plain_device, name, dtype, batch):
         net.connect(exc, pop, sk.FixedProbability(0.4), weight=weight, delay=sk.Uniform(0.1, 2.0))
         w_inh = -weight if name in ("IF_curr_alpha", "Izhikevich") else weight     # conductances: positive
         net.connect(inh, pop, sk.FixedProbability(0.4), weight=w_inh, receptor="inhibitory", delay=1.0)
-        net.inject(sk.StepCurrent([40.0, 120.0], [current, 0.0]), pop, indices=range(0, n, 2))
+        net.inject(sk.StepCurrent([40.0, 110.0], [current, 0.0]), pop, indices=range(0, n, 2))
         net.record(pop, "spikes")
         for var in model.state_variables:
             net.record(pop, var, every=2)
         return net
-    ours, spec = run(plain_device, build, 200.0, dtype, batch), run("numpy", build, 200.0, dtype, batch)
+    ours, spec = run(plain_device, build, 150.0, dtype, batch), run("numpy", build, 150.0, dtype, batch)
     assert spec.results.spikes["pop"].times.size > 5 * batch, name
     assert_same_spikes(ours, spec, "pop")
     ulps = FLOAT64_ULPS if dtype == "float64" and name in TRANSCENDENTAL else 0

@@ -79,9 +79,9 @@ def test_if_cond_alpha_matches_nest_iaf_cond_alpha():
 
 def test_adex_against_nest_aeif_cond_exp():
     """rk4 at 0.1 ms: the same 12 spikes; the first five within one step, the rest drift by
-    up to 2.6 ms (0.48 ms at dt 0.02). NEST resets inside the step in which v reaches
-    v_spike and integrates on; snnkit resets at the step's end (issue 18 left: within-step
-    reset, so that AdEx and HH meet 0.2 ms)."""
+    up to 2.6 ms (0.48 ms at dt 0.02, 0.17 ms at dt 0.01: there it meets 0.2 ms). NEST
+    resets inside the step in which v reaches v_spike and integrates on; snnkit resets at
+    the step's end, so the error is first order in dt."""
     ref = REF["models"]["aeif_cond_exp"]
     p = ref["params"]
     model = library.EIF_cond_exp_isfa_ista(**conductance_params(p), delta_T=p["Delta_T"], v_spike=p["V_peak"],
@@ -138,8 +138,9 @@ def hh_from_nest(ref):
 
 
 def test_hh_cond_exp_against_nest_hh_cond_exp_traub():
-    """rk4 in two substeps at dt 0.1: every one of NEST's 102 spikes in 1 s, in NEST's step
-    or the next (within 0.1 ms; rk4 at dt 0.05: within 0.05 ms, measured). NEST starts the gates at their steady state for the absolute V_m (not
+    """rk4 in two substeps at dt 0.1: NEST's spikes in NEST's step or the next (within
+    0.1 ms; measured for all 102 in 1 s, tested on the first 400 ms; rk4 at dt 0.05: within
+    0.05 ms). NEST starts the gates at their steady state for the absolute V_m (not
     V_m - V_T, as its dynamics use), so the test starts from NEST's initial values; the
     library's default is the steady state of the model's own rates."""
     ref = REF["models"]["hh_cond_exp_traub"]
@@ -153,9 +154,11 @@ def test_hh_cond_exp_against_nest_hh_cond_exp_traub():
     net.inject(sk.StepCurrent([ref["dc_start_ms"] + 1.0, ref["dc_stop_ms"] + 1.0], [ref["dc_pA"] / 1000.0, 0.0]),
                cell)
     net.record(cell, "spikes")
-    spikes = sk.Simulator(net, dtype="float64", seed=1).run(REF["t_stop_ms"]).results.spikes["cell"].times + DT
-    assert len(spikes) == len(ref["spikes_ms"]) == 102
-    assert np.max(np.abs(spikes - ref["spikes_ms"])) <= DT + 1e-9
+    spikes = sk.Simulator(net, dtype="float64", seed=1).run(400.0).results.spikes["cell"].times + DT
+    want = np.array(ref["spikes_ms"])
+    want = want[want < 400.0]
+    assert len(spikes) == len(want) > 40 and len(ref["spikes_ms"]) == 102
+    assert np.max(np.abs(spikes - want)) <= DT + 1e-9
 
 
 def test_hh_gates_start_at_their_steady_state():

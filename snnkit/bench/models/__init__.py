@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-NAMES = ("cuba", "coba", "brunel", "stdp", "microcircuit")
+NAMES = ("cuba", "coba", "brunel", "stdp", "microcircuit", "izhikevich", "adex")
 
 
 def get(name: str):

@@ -18,11 +18,16 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import main, mean_cv  # noqa: E402
+from equation_models import brian2_adex, brian2_izhikevich  # noqa: E402
 
 
 def build(b2, model: str, n: int):
     ms, mV, nS = b2.ms, b2.mV, b2.nS
     n_exc = int(round(0.8 * n))
+    if model in ("izhikevich", "adex"):
+        P, objects, n_exc = (brian2_izhikevich if model == "izhikevich" else brian2_adex)(b2, n)
+        mon = b2.SpikeMonitor(P)
+        return b2.Network(*objects, mon), _outcome(b2, mon, n, n_exc)
     if model == "cuba":
         eqs = """dv/dt = (ge + gi - (v - El)) / taum : volt (unless refractory)
                  dge/dt = -ge / taue : volt
@@ -63,7 +68,10 @@ def build(b2, model: str, n: int):
         Ci.connect(i=pre_i, j=np.repeat(np.arange(n), 250))
         Ce.delay = Ci.delay = 1.5 * ms
     mon = b2.SpikeMonitor(P)
+    return b2.Network(P, Ce, Ci, mon), _outcome(b2, mon, n, n_exc)
 
+
+def _outcome(b2, mon, n: int, n_exc: int):
     def outcome(seconds: float) -> dict:
         trains = mon.spike_trains()
         counts = [len(trains[i]) for i in range(n)]
@@ -71,7 +79,7 @@ def build(b2, model: str, n: int):
         cv = dict(exc=mean_cv([trains[i] / b2.ms for i in range(n_exc)]),
                   inh=mean_cv([trains[i] / b2.ms for i in range(n_exc, n)]))
         return dict(rates=rates, cv=cv)
-    return b2.Network(P, Ce, Ci, mon), outcome
+    return outcome
 
 
 def build_stdp(b2, n: int):
@@ -136,4 +144,4 @@ def run(model: str, n: int, duration_ms: float, seed: int, target: str) -> dict:
 
 
 if __name__ == "__main__":
-    main(run, ["cuba", "coba", "brunel", "stdp"], targets=["cython", "numpy", "cpp_standalone"])
+    main(run, ["cuba", "coba", "brunel", "stdp", "izhikevich", "adex"], targets=["cython", "numpy", "cpp_standalone"])

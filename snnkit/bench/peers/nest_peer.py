@@ -21,10 +21,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import main, mean_cv  # noqa: E402
+from equation_models import nest_adex, nest_izhikevich  # noqa: E402
 
 
 def build(nest, model: str, n: int):
     n_exc = int(round(0.8 * n))
+    if model in ("izhikevich", "adex"):
+        return (nest_izhikevich if model == "izhikevich" else nest_adex)(nest, n)
     if model == "cuba":
         cell = dict(C_m=200.0, tau_m=20.0, E_L=-49.0, V_th=-50.0, V_reset=-60.0, t_ref=5.0,
                     tau_syn_ex=5.0, tau_syn_in=10.0, I_e=0.0)
@@ -86,4 +89,4 @@ def run(model: str, n: int, duration_ms: float, seed: int) -> dict:
 
 
 if __name__ == "__main__":
-    main(run, ["cuba", "coba", "brunel"])
+    main(run, ["cuba", "coba", "brunel", "izhikevich", "adex"])
