@@ -9,8 +9,6 @@ NEST's aeif_cond_exp integrates with adaptive RKF45. The check: 1-100 Hz.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ...connectivity import FixedProbability
 from ...examples import Example
 from ...model import Network
@@ -24,8 +22,10 @@ W_EXC, W_INH = 0.006, 0.067        # uS
 IN_DEGREE = 80.0
 
 
-def drive(n: int, seed: int = 1) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(0.6, 0.9, n)           # nA
+def drive(n: int, seed: int = 1):
+    """i_offset (nA) of every neuron, as the peers draw it (snnkit/bench/peers/equation_models.py)."""
+    from ..peers.equation_models import adex_drive
+    return adex_drive(n, seed)
 
 
 def build(n: int = 4000) -> Example:

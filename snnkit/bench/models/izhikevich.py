@@ -11,8 +11,6 @@ The network shows the paper's rhythms; the check is a mean rate of 2-60 Hz.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ...connectivity import AllToAll
 from ...examples import Example
 from ...model import Network
@@ -35,17 +33,10 @@ def model():
 
 
 def parameters(n: int, seed: int = 1) -> dict:
-    """The paper's heterogeneous parameters and weights (one draw, shared by every simulator)."""
-    rng = np.random.default_rng(seed)
-    n_exc = int(round(0.8 * n))
-    re, ri = rng.random(n_exc), rng.random(n - n_exc)
-    return dict(n_exc=n_exc,
-                a=np.concatenate([np.full(n_exc, 0.02), 0.02 + 0.08 * ri]),
-                b=np.concatenate([np.full(n_exc, 0.2), 0.25 - 0.05 * ri]),
-                c=np.concatenate([-65.0 + 15.0 * re ** 2, np.full(n - n_exc, -65.0)]),
-                d=np.concatenate([8.0 - 6.0 * re ** 2, np.full(n - n_exc, 2.0)]),
-                sigma=np.concatenate([np.full(n_exc, 5.0), np.full(n - n_exc, 2.0)]),
-                w_exc=0.5 * rng.random((n_exc, n)), w_inh=-rng.random((n - n_exc, n)))
+    """The paper's heterogeneous parameters and weights (one draw, shared by every
+    simulator: the peers' module holds it, as they run without snnkit)."""
+    from ..peers.equation_models import izhikevich_parameters
+    return izhikevich_parameters(n, seed)
 
 
 def build(n: int = 1000) -> Example:

@@ -40,9 +40,9 @@ def brian2_izhikevich(b2, n: int):
     P.v = -65 * mV
     P.u = "b*v"
     S = b2.Synapses(P, P, "w : volt", on_pre="v += w", delay=1 * ms)
-    S.connect()
-    weights = np.concatenate([p["w_exc"], p["w_inh"]])               # (pre, post)
-    S.w = weights[np.asarray(S.i), np.asarray(S.j)] * mV
+    pre, post = np.divmod(np.arange(n * n), n)                       # pre-major, as the weights
+    S.connect(i=pre, j=post)
+    S.w = np.concatenate([p["w_exc"], p["w_inh"]]).ravel() * mV    # (pre, post)
     return P, [P, S], p["n_exc"]
 
 
