@@ -53,3 +53,13 @@ def device(request):
     if reason:
         pytest.skip(f"{name} unavailable: {reason}")
     return (lambda dtype: BACKENDS[name](dtype=dtype, **options)) if options else name
+
+
+@pytest.fixture(params=DEVICE_BACKENDS)
+def plain_device(request):
+    """each device backend in its default configuration (``device`` adds the variants
+    that walk rows and read the step clock otherwise)"""
+    reason = BACKENDS[request.param].unavailable_reason()
+    if reason:
+        pytest.skip(f"{request.param} unavailable: {reason}")
+    return request.param

@@ -36,9 +36,9 @@ def test_every_kernel_is_in_the_manifest_and_back():
 
 def generated_models():
     """(generated code, switches) of the generic neuron kernel for models that use each
-    integrator and printed construct: exact (alpha synapses), euler with a power,
-    rk4 with exp and minimum, exponential Euler (phi1), noise; one with compiled-in
-    parameters."""
+    integrator and printed construct: exact (alpha synapses), rk4 with exp and minimum,
+    exponential Euler (phi1), noise with rand() and int(), a discrete map; one with
+    compiled-in parameters."""
     from snnkit.modeling import EquationModel, library
     from snnkit.modeling.codegen_c import ModelSource
     gates = EquationModel("""
@@ -52,9 +52,10 @@ def generated_models():
                                           "v_b": (-23.0, "mV"), "s_b": (5.0, "mV")},
         method="exponential_euler", name="gates")
     noisy = EquationModel("dv/dt = -v/tau + sigma*xi/sqrt(tau) + sigma*xi_2/sqrt(tau) : mV",
-                          threshold="v > sigma", reset="v = 0*sigma",
+                          threshold="v > sigma and rand() < 0.5", reset="v = 0*mV + int(rand() < 0.1)*sigma",
                           parameters={"tau": (10.0, "ms"), "sigma": (1.0, "mV")}, name="noisy")
-    models = [library.IF_curr_alpha(), library.Izhikevich(), library.EIF_cond_exp_isfa_ista(), gates, noisy]
+    models = [library.IF_curr_alpha(), library.EIF_cond_exp_isfa_ista(), gates, noisy,
+              library.SpikingJellyLIF()]
     out = [(ModelSource.standalone(m, 0.1).text, ()) for m in models]
     shared = ModelSource.standalone(library.IF_curr_alpha(), 0.1)
     out.append((shared.text, kernels.shared_switches({f"MP_{p}": 1.5 for p in shared.parameters}, 3, "float")))

@@ -25,7 +25,7 @@ def run_sources(backend, duration=2000.0, batch=1, n=400):
 
 
 def test_sources_have_their_processes_statistics():
-    res = run_sources("numpy", 1200.0)
+    res = run_sources("numpy", 800.0)
     dead = res.spikes["dead"]
     isi = intervals(dead, 400)
     assert isi.min() >= 5.0 - 1e-9                                       # the dead time
@@ -37,7 +37,7 @@ def test_sources_have_their_processes_statistics():
     assert np.mean(isi) == pytest.approx(3 / 0.150, rel=0.03)           # alpha / beta
     assert np.std(isi) / np.mean(isi) == pytest.approx(1 / np.sqrt(3), abs=0.03)
     t = res.spikes["steps"].times
-    for (a, b), rate in zip(((0, 200), (200, 500), (500, 1200)), (10.0, 80.0, 0.0)):
+    for (a, b), rate in zip(((0, 200), (200, 500), (500, 800)), (10.0, 80.0, 0.0)):
         got = np.sum((t >= a) & (t < b)) / 400 / ((b - a) / 1000.0)
         assert got == pytest.approx(rate, abs=max(1.0, 0.05 * rate))
 
