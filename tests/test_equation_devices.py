@@ -234,3 +234,21 @@ def test_a_second_simulator_of_the_same_model_compiles_nothing(tmp_path, monkeyp
     net = build()
     sk.Simulator(net, backend=backend, dt=0.05).run(5.0, progress=False)
     assert len(backend._programs) == built + 1
+
+
+def test_heun_with_multiplicative_noise_on_device_equals_numpy(plain_device):
+    gbm = EquationModel("dx/dt = mu*x + s*x*xi/sqrt(tau) : 1", threshold="x > 3", reset="x = 1",
+                        parameters={"mu": (0.01, "1/ms"), "s": (0.3, "1"), "tau": (1.0, "ms")},
+                        initial={"x": 1.0}, method="heun", name="gbm")
+
+    def build():
+        net = sk.Network(seed=5)
+        pop = net.population(64, gbm, name="pop")
+        net.record(pop, "x")
+        net.record(pop, "spikes")
+        return net
+    for dtype in ("float32", "float64"):
+        ours, spec = run(plain_device, build, 30.0, dtype, 2), run("numpy", build, 30.0, dtype, 2)
+        assert spec.results.spikes["pop"].times.size > 0
+        assert_same_spikes(ours, spec, "pop")
+        assert_same_traces(ours, spec, "pop", ["x"], FLOAT64_ULPS if dtype == "float64" else 0)

@@ -232,9 +232,25 @@ def test_noise_draws_what_the_hand_written_lif_draws():
     assert np.max(np.abs(ours.traces["n"]["v"].data - hand.traces["n"]["v"].data)) < 1e-9
 
 
-def test_noise_must_be_additive_and_euler():
-    with pytest.raises(ModelError, match="must be additive"):
+def test_multiplicative_noise_needs_heun_and_heun_is_stratonovich():
+    """geometric Brownian motion dx = mu x dt + s x o dW (Stratonovich): log x_T is normal
+    with mean mu T and variance s^2 T; Ito's Euler-Maruyama would give mean (mu - s^2/2) T."""
+    with pytest.raises(ModelError, match="multiplicative .*method='heun'"):
         EquationModel("dv/dt = -v/tau + v*xi/sqrt(tau) : mV", parameters={"tau": (10.0, "ms")})
+    with pytest.raises(ModelError, match="'heun' is for stochastic equations"):
+        EquationModel("dv/dt = -v/tau : mV", parameters={"tau": (10.0, "ms")}, method="heun")
+    gbm = EquationModel("dx/dt = mu*x + s*x*xi/sqrt(tau) : 1",
+                        parameters={"mu": (0.01, "1/ms"), "s": (0.3, "1"), "tau": (1.0, "ms")},
+                        initial={"x": 1.0}, method="heun")
+    group = NumpyEquationGroup(gbm, 20000, dt=0.05, seed=3)
+    for _ in range(400):                                             # T = 20 ms
+        group.step()
+    log_x = np.log(group.state["x"])
+    assert np.mean(log_x) == pytest.approx(0.01 * 20.0, abs=0.03)   # 3 standard errors; Ito: -0.7
+    assert np.var(log_x) == pytest.approx(0.09 * 20.0, rel=0.05)
+
+
+def test_noise_must_be_additive_and_euler():
     with pytest.raises(ModelError, match="method='euler'"):
         EquationModel("dv/dt = -v/tau + sigma*xi/sqrt(tau) : mV", parameters={"tau": (10.0, "ms"),
                                                                             "sigma": (1.0, "mV")}, method="rk4")

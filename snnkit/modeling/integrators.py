@@ -26,7 +26,7 @@ import sympy
 
 from .expressions import ModelError
 
-METHODS = ("exact", "exponential_euler", "euler", "rk2", "rk4")
+METHODS = ("exact", "exponential_euler", "euler", "rk2", "rk4", "heun")
 INPUTS = ("I_inject",)       # built-in inputs written between steps (held over a step)
 DT = sympy.Symbol("dt", real=True, positive=True)
 T = sympy.Symbol("t", real=True)
@@ -260,15 +260,8 @@ def noise_symbols(derivatives: dict) -> list:
     return out
 
 
-def euler_maruyama(derivatives: dict, state: list, method: str, where: str) -> Update:
-    """Additive white noise: ``dx/dt = f(x) + sum_k g_k xi_k`` with each g_k free of the
-    state. The drift takes an Euler step, the noise ``sqrt(dt) sum_k g_k n_k``, with
-    n_k ~ N(0, 1) an input of the step (``noise_inputs``: one per noise symbol, drawn
-    from the Philox streams; a symbol used by several equations is one draw for all)."""
-    if method not in ("auto", "euler"):
-        raise ModelError(where, f"stochastic equations (with {NOISE_SYMBOL}) integrate with method='euler' "
-                                f"(Euler-Maruyama), not {method!r}")
-    noises = noise_symbols(derivatives)
+def _split_noise(derivatives: dict, state: list, noises: list, where: str, additive: bool):
+    """drift[x] and diffusion[x] = [(xi, g)] of ``dx/dt = f + sum_k g_k xi_k``."""
     states = {_symbol(y) for y in state}
     drift, diffusion = {}, {}
     for x in state:
@@ -276,22 +269,62 @@ def euler_maruyama(derivatives: dict, state: list, method: str, where: str) -> U
         terms = []
         for xi in noises:
             g = sympy.diff(f, xi)
-            if set(noises) & g.free_symbols or g.free_symbols & states:
-                raise ModelError(where, f"the noise of d{x}/dt must be additive ({xi} times a factor free "
-                                        f"of the state); multiplicative noise is not supported")
+            if set(noises) & g.free_symbols:
+                raise ModelError(where, f"the noise of d{x}/dt must enter linearly ({xi} times a factor)")
+            if additive and g.free_symbols & states:
+                raise ModelError(where, f"the noise of d{x}/dt is multiplicative ({xi} times a function of the "
+                                        f"state): integrate it with method='heun' (Stratonovich), not "
+                                        f"Euler-Maruyama")
             if g != 0:
                 terms.append((xi, g))
         drift[x] = sympy.simplify(f.subs({xi: 0 for xi in noises}))
         if terms:
             diffusion[x] = terms
+    return drift, diffusion
+
+
+def euler_maruyama(derivatives: dict, state: list, method: str, where: str) -> Update:
+    """Additive white noise: ``dx/dt = f(x) + sum_k g_k xi_k`` with each g_k free of the
+    state. The drift takes an Euler step, the noise ``sqrt(dt) sum_k g_k n_k``, with
+    n_k ~ N(0, 1) an input of the step (``noise_inputs``: one per noise symbol, drawn
+    from the Philox streams; a symbol used by several equations is one draw for all).
+    method="heun": stochastic Heun (Brian2's 'heun'), which also takes multiplicative
+    noise, in the Stratonovich sense: a predictor by Euler-Maruyama, then the mean of
+    drift and diffusion at the start and at the predictor, with the same draws."""
+    if method not in ("auto", "euler", "heun"):
+        raise ModelError(where, f"stochastic equations (with {NOISE_SYMBOL}) integrate with method='euler' "
+                                f"(Euler-Maruyama) or 'heun', not {method!r}")
+    noises = noise_symbols(derivatives)
+    drift, diffusion = _split_noise(derivatives, state, noises, where, additive=method != "heun")
+    used = [xi for xi in noises if any(xi == s for terms in diffusion.values() for s, _ in terms)]
+    inputs = {xi: _symbol(f"_n_{xi.name}") for xi in used}
+
+    def kick(x, at=None):
+        terms = sum((g * inputs[xi] for xi, g in diffusion.get(x, [])), sympy.Integer(0))
+        return terms.xreplace(at) if at else terms
+    if method == "heun":
+        update = Update("heun")
+        xs = {x: _symbol(x) for x in state}
+        for x in state:                         # drift and diffusion at the start, the predictor
+            update.steps.append((f"_f0_{x}", drift[x]))
+            update.steps.append((f"_g0_{x}", kick(x)))
+        for x in state:
+            update.steps.append((f"_p_{x}", xs[x] + DT * _symbol(f"_f0_{x}") + sympy.sqrt(DT) * _symbol(f"_g0_{x}")))
+        at = {xs[x]: _symbol(f"_p_{x}") for x in state}
+        for x in state:
+            update.steps.append((f"_f1_{x}", drift[x].xreplace(at)))
+            update.steps.append((f"_g1_{x}", kick(x, at)))
+            update.steps.append((f"_new_{x}", xs[x] + DT / 2 * (_symbol(f"_f0_{x}") + _symbol(f"_f1_{x}"))
+                                 + sympy.sqrt(DT) / 2 * (_symbol(f"_g0_{x}") + _symbol(f"_g1_{x}"))))
+            update.outputs[x] = f"_new_{x}"
+        update.noise_inputs = [inputs[xi].name for xi in used]
+        return update
     update = runge_kutta(drift, state, "euler")
     update.method = "euler_maruyama"
-    used = [xi for xi in noises if any(xi == s for terms in diffusion.values() for s, _ in terms)]
-    update.noise_inputs = [f"_n_{xi.name}" for xi in used]
-    for x, terms in diffusion.items():
+    update.noise_inputs = [inputs[xi].name for xi in used]
+    for x in diffusion:
         deterministic = _symbol(update.outputs[x])
-        kick = sum((g * _symbol(f"_n_{xi.name}") for xi, g in terms), sympy.Integer(0))
-        update.steps.append((f"_noisy_{x}", deterministic + sympy.sqrt(DT) * kick))
+        update.steps.append((f"_noisy_{x}", deterministic + sympy.sqrt(DT) * kick(x)))
         update.outputs[x] = f"_noisy_{x}"
     return update
 
@@ -313,6 +346,8 @@ def integrate(derivatives: dict, state: list, method: str, where: str = "equatio
         raise ModelError("method", f"{method!r} is not an integrator; known: auto, {', '.join(METHODS)}")
     if method == "exact":
         return exact(derivatives, state, where)
+    if method == "heun":
+        raise ModelError(where, "method='heun' is for stochastic equations (with xi); use rk2 or rk4")
     if method == "exponential_euler":
         return exponential_euler(derivatives, state, where)
     return runge_kutta(derivatives, state, method, substeps)
