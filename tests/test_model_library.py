@@ -77,16 +77,19 @@ def test_if_cond_alpha_matches_nest_iaf_cond_alpha():
     assert np.max(np.abs(v[:before] - np.array(ref["v_mV"])[:before])) < 0.01
 
 
+def adex_from_nest(make, p: dict):
+    """An AdEx library model with the parameters of a NEST aeif reference."""
+    return make(**conductance_params(p), delta_T=p["Delta_T"], v_spike=p["V_peak"], a=p["a"], b=p["b"] / 1000.0,
+                tau_w=p["tau_w"])
+
+
 def test_adex_against_nest_aeif_cond_exp():
     """rk4 at 0.1 ms: the same 12 spikes; the first five within one step, the rest drift by
     up to 2.6 ms (0.48 ms at dt 0.02, 0.17 ms at dt 0.01: there it meets 0.2 ms). NEST
     resets inside the step in which v reaches v_spike and integrates on; snnkit resets at
     the step's end, so the error is first order in dt."""
     ref = REF["models"]["aeif_cond_exp"]
-    p = ref["params"]
-    model = library.EIF_cond_exp_isfa_ista(**conductance_params(p), delta_T=p["Delta_T"], v_spike=p["V_peak"],
-                                             a=p["a"], b=p["b"] / 1000.0, tau_w=p["tau_w"])
-    spikes, _ = drive(model, ref, 1e-3, conductance=True)
+    spikes, _ = drive(adex_from_nest(library.EIF_cond_exp_isfa_ista, ref["params"]), ref, 1e-3, conductance=True)
     assert len(spikes) == len(ref["spikes_ms"]) == 12
     error = np.abs(spikes - ref["spikes_ms"])
     assert np.all(error[:5] <= DT + 1e-9) and np.all(error < 3.0)
@@ -106,10 +109,7 @@ def test_library_models_are_copies_with_pynn_names():
 def test_adex_alpha_against_nest_aeif_cond_alpha():
     """rk4: the same 13 spikes, within 0.5 ms at dt 0.1 (0.06 ms at dt 0.01, measured)."""
     ref = REF["models"]["aeif_cond_alpha"]
-    p = ref["params"]
-    model = library.EIF_cond_alpha_isfa_ista(**conductance_params(p), delta_T=p["Delta_T"], v_spike=p["V_peak"],
-                                               a=p["a"], b=p["b"] / 1000.0, tau_w=p["tau_w"])
-    spikes, v = drive(model, ref, 1e-3, conductance=True)
+    spikes, v = drive(adex_from_nest(library.EIF_cond_alpha_isfa_ista, ref["params"]), ref, 1e-3, conductance=True)
     assert len(spikes) == len(ref["spikes_ms"]) == 13
     assert np.max(np.abs(spikes - ref["spikes_ms"])) <= 0.5 + 1e-9
     before = int(ref["spikes_ms"][0] / DT) - 2
