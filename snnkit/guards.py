@@ -173,20 +173,17 @@ class ModelSnapshot:
                     fail(f"population {pop.name!r}: {key}", shown, "changed after the Simulator was built, "
                          "which would have no effect on it (initial values and the method are fixed when "
                          "the Simulator is built); build a new Simulator")
-            changed = {k: v for k, v in self._parameters(pop).items() if not self._same(parameters.get(k), v)}
+            from .parameters import current_values
+            held = current_values(pop.model)
+            changed = {k: held[k] for k, v in self._as_values(held, copy=False).items()
+                       if not self._same(parameters.get(k), v)}
             if changed:
-                out[pop.name] = {k: _original(pop.model, k) for k in changed}
+                out[pop.name] = changed
         return out
 
     def accept(self, pop) -> None:
         """The Simulator now holds ``pop``'s current parameters."""
         self.taken[pop.name] = self._take(pop)
-
-
-def _original(model, name):
-    """A parameter's value as the model holds it (not converted for comparison)."""
-    from .parameters import current_values
-    return current_values(model, raw=True)[name]
 
 
 def same_kind(a, b) -> bool:

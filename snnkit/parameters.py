@@ -34,12 +34,13 @@ from .sources import Poisson, SpikeTimes
 from .validation import broadcast_per_neuron, check_nonnegative, fail
 
 
-def current_values(model, raw: bool = False) -> dict:
-    """name -> value of what a run may change in ``model`` (raw: as the model holds it)."""
+def current_values(model) -> dict:
+    """name -> value of what a run may change in ``model``, as the model holds it (a
+    SpikeTimes' times: its list of trains, which a change replaces)."""
     if isinstance(model, Poisson):
         return {"rate": model.rate}
     if isinstance(model, SpikeTimes):
-        return {"times": model.times if raw else list(model.times)}
+        return {"times": model.times}
     if isinstance(model, NeuronModel) or getattr(model, "is_equation_model", False):
         return dict(model.params)
     return {}
