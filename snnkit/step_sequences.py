@@ -46,11 +46,12 @@ class StepSequences:
             self.steps = min([SEQUENCE_STEPS] + [r.steps_per_pull for r in spike_records])
         self.why_not = why_not
 
-    def can_run(self, first: int, n_steps: int) -> bool:
-        """Whether steps first .. first + n_steps - 1 can be one sequence: n_steps is the
-        sequence length, and a step has already run one by one (every kernel is bound,
-        every buffer allocated: nothing may be allocated while capturing)."""
-        return self.steps > 0 and n_steps >= self.steps and first > 0 and self.warm
+    def can_run(self, n_steps: int) -> bool:
+        """Whether the next n_steps steps can be one sequence: n_steps is the sequence
+        length, and a step has run one by one since a kernel was last bound (``warm``:
+        every kernel is bound, every buffer allocated; nothing may be allocated while
+        capturing)."""
+        return self.steps > 0 and n_steps >= self.steps and self.warm
 
     def invalidate(self) -> None:
         """A kernel was bound again (snnkit.parameters): capture anew, after a step op by op."""

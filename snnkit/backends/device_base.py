@@ -252,6 +252,41 @@ class DeviceBackend(DeviceEquationOps, DeviceLearningOps, Backend):
                          ("syn_E", out["syn"][0]), ("syn_I", out["syn"][1]))}
         return out
 
+    def set_parameters(self, g: dict, host: dict) -> bool:
+        """New parameter values (snnkit.parameters) written over the group's device arrays;
+        True when a kernel must be bound again (the layout or the compiled variant changed:
+        the first change leaves compiled-in constants for loaded parameters in the full
+        (batch, N) layout, which every later change fits)."""
+        kind, batch, n = host["kind"], host["batch"], host["size"]
+        if kind == "poisson":
+            probability = np.ascontiguousarray(np.broadcast_to(host["spike_probability"], (batch, n)), self.dtype)
+            if tuple(g["spike_probability"].shape) == probability.shape:
+                self.assign(g["spike_probability"], probability)
+                return False
+            g["spike_probability"], g["param_stride"] = self.to_device(probability), n if batch > 1 else 0
+            g.pop("_poisson", None)
+            return True
+        if kind == "spike_times":
+            g["event_neuron"] = self.to_device(np.ascontiguousarray(host["event_neuron"], np.uint32))
+            g.pop("_times", None)
+            return True
+        if kind == "lif":
+            packed, switches, bound = pack_lif(host, self.dtype, full=True), kernels.lif_switches(host), "_lif"
+        else:
+            planes = [np.asarray(host["arrays"][k], np.float64) for k in g["parameter_rows"]]
+            packed = pack_planes(planes, np.asarray(host["refrac_steps"]), batch, n, self.dtype, full=True)
+            packed.pop("uniform")
+            switches, bound = (), "_neuron"
+        if (tuple(g["params"].shape) == packed["params"].shape and tuple(g["switches"]) == switches
+                and g["param_plane"] == packed["param_plane"]):
+            self.assign(g["params"], packed["params"])
+            self.assign(g["refrac_steps"], packed["refrac_steps"])
+            return False
+        g.update(packed, params=self.to_device(packed["params"]),
+                 refrac_steps=self.to_device(packed["refrac_steps"]), switches=switches)
+        g.pop(bound, None)
+        return True
+
     def new_spikes(self, batch: int, size: int) -> DeviceSpikes:
         return DeviceSpikes(self, batch * size)
 

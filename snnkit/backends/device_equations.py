@@ -1,9 +1,8 @@
 """Equation-defined models on a device backend: the generic neuron kernel
 (kernels/neuron.c) with the model's generated code (snnkit/modeling/codegen_c.py).
 
-A group's device arrays: ``state`` (n_state, plane) with one (B, N) view per
-variable in ``views`` (and ``state``: variable -> view, as the NumPy group has
-it), ``ring`` (depth, receptors, plane), ``refrac`` and ``i_inject`` (plane),
+A group's device arrays: ``state_planes`` (n_state, plane), with ``state``:
+variable -> its (B, N) view (as the NumPy group has it), ``ring`` (depth, receptors, plane), ``refrac`` and ``i_inject`` (plane),
 the parameters and host constants the kernel reads packed into ``params``
 (pack_planes), compiled in as constants when every neuron and instance shares
 them. The kernel is compiled once per model, dt, type and switches: the text is
@@ -76,42 +75,6 @@ class DeviceEquationOps:
                    generated=source.text, n_receptors=int(host["ring"].shape[1]), model=model,
                    parameter_rows=source.parameters)
         return out
-
-    def set_parameters(self, g: dict, host: dict) -> bool:
-        """New parameter values (snnkit.parameters) written over the group's device arrays;
-        True when a kernel must be bound again (the layout or the compiled variant changed:
-        the first change leaves compiled-in constants for loaded parameters in the full
-        (batch, N) layout, which every later change fits)."""
-        from .device_base import pack_lif
-        kind, batch, n = host["kind"], host["batch"], host["size"]
-        if kind == "poisson":
-            probability = np.ascontiguousarray(np.broadcast_to(host["spike_probability"], (batch, n)), self.dtype)
-            if tuple(g["spike_probability"].shape) == probability.shape:
-                self.assign(g["spike_probability"], probability)
-                return False
-            g["spike_probability"], g["param_stride"] = self.to_device(probability), n if batch > 1 else 0
-            g.pop("_poisson", None)
-            return True
-        if kind == "spike_times":
-            g["event_neuron"] = self.to_device(np.ascontiguousarray(host["event_neuron"], np.uint32))
-            g.pop("_times", None)
-            return True
-        if kind == "lif":
-            packed, switches, bound = pack_lif(host, self.dtype, full=True), kernels.lif_switches(host), "_lif"
-        else:
-            planes = [np.asarray(host["arrays"][k], np.float64) for k in g["parameter_rows"]]
-            packed = pack_planes(planes, np.asarray(host["refrac_steps"]), batch, n, self.dtype, full=True)
-            packed.pop("uniform")
-            switches, bound = (), "_neuron"
-        if (tuple(g["params"].shape) == packed["params"].shape and tuple(g["switches"]) == switches
-                and g["param_plane"] == packed["param_plane"]):
-            self.assign(g["params"], packed["params"])
-            self.assign(g["refrac_steps"], packed["refrac_steps"])
-            return False
-        g.update(packed, params=self.to_device(packed["params"]),
-                 refrac_steps=self.to_device(packed["refrac_steps"]), switches=switches)
-        g.pop(bound, None)
-        return True
 
     def equation_step(self, g: dict, spikes, step: int) -> None:
         if g["batch"] * g["size"] == 0:
