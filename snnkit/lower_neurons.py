@@ -31,19 +31,28 @@ def rng_identity(pops, indices) -> dict:
                                            for p, i in zip(pops, indices)] or [np.zeros(0, np.uint32)]))
 
 
-def model_parameters(pops, batch: int, rng) -> dict:
-    """name -> (1|B, N) float64 over the group's populations; distributions drawn per neuron."""
+def sample_parameters(model, label: str, values: list, sizes: list, batch: int, rng) -> dict:
+    """name -> (1|B, N) float64 of ``model``'s parameters over populations (``values``: each
+    one's parameter dict, ``sizes``: its size), in the model's units; distributions drawn
+    per neuron and checked. label: the model's name in error messages."""
     out = {}
-    for name in pops[0].model.defaults:
+    for name in model.defaults:
         parts = []
-        for pop in pops:
-            value = pop.model.params[name]
+        for params, n in zip(values, sizes):
+            value = params[name]
             if isinstance(value, Distribution):
-                value = value.sample(rng, (pop.size,))
-                pop.model._check(name, value)
-            parts.append(broadcast_per_neuron(f"{type(pop.model).__name__}.{name}", value, pop.size, batch))
+                value = value.sample(rng, (n,))
+                model._check(name, value)
+            parts.append(broadcast_per_neuron(f"{label}.{name}", value, n, batch))
         out[name] = concat_neurons(parts, batch)
     return out
+
+
+def model_parameters(pops, batch: int, rng) -> dict:
+    """name -> (1|B, N) float64 over the group's populations; distributions drawn per neuron."""
+    model = pops[0].model
+    return sample_parameters(model, type(model).__name__, [p.model.params for p in pops], [p.size for p in pops],
+                             batch, rng)
 
 
 def refractory_steps(tau_refrac: np.ndarray, dt: float, convention: str) -> np.ndarray:

@@ -18,35 +18,25 @@ from __future__ import annotations
 
 import numpy as np
 import sympy
+
 from ..distributions import Distribution
+from ..lower_neurons import refractory_steps as lif_refractory_steps, sample_parameters
 from ..rng import NOISE, UNIFORM, draw, split_seed, standard_normal, uniform01
-from ..validation import broadcast_per_neuron
 from .codegen_numpy import numpy_function
 from .program import Program
 
 
 def parameter_arrays(model, pops_values: list, sizes: list, batch: int, rng) -> dict:
     """name -> (1|B, N) float64 in coherent units, over populations (their ``params``)."""
-    out = {}
-    for name in model.defaults:
-        parts = []
-        for values, n in zip(pops_values, sizes):
-            value = values[name]
-            if isinstance(value, Distribution):
-                value = value.sample(rng, (n,))
-                model._check(name, value)
-            parts.append(broadcast_per_neuron(f"{model.name}.{name}", value, n, batch))
-        rows = max(p.shape[0] for p in parts)
-        parts = [np.broadcast_to(p, (rows, p.shape[1])) for p in parts]
-        out[name] = np.concatenate(parts, axis=1) * model.units[name].scale
-    return out
+    sampled = sample_parameters(model, model.name, pops_values, sizes, batch, rng)
+    return {name: value * model.units[name].scale for name, value in sampled.items()}
 
 
 def refractory_steps(model, params: dict, dt: float, n: int) -> np.ndarray:
+    """The refractory steps of the model's neurons (snnkit.lower_neurons.refractory_steps)."""
     refractory = model.refractory
     tau = params[refractory] if isinstance(refractory, str) else np.full((1, n), refractory or 0.0)
-    steps = np.round(tau / dt).astype(np.int32)
-    return np.maximum(steps - 1, 0) if model.refractory_convention == "brian2" else steps
+    return lif_refractory_steps(tau, dt, model.refractory_convention)
 
 
 def host_constants(model, params: dict, dt: float, batch: int, n: int) -> dict:
