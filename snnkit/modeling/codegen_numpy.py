@@ -46,13 +46,11 @@ def expression_source(expr) -> str:
 
 def numpy_function(block, name: str = "update"):
     """A Block as ``fn(values) -> {state variable: new value}``; returns (fn, source)."""
-    lines = [f"def {name}(values):"]
+    body = [f"    {target} = {expression_source(expr)}" for target, expr in block.steps]
     inputs = block.inputs
-    source_text = " ".join(expression_source(e) for _, e in block.steps)
-    if "_where(" in source_text and "t" not in inputs:
+    if any("_where(" in line for line in body) and "t" not in inputs:
         inputs = inputs + ["t"]                              # _where takes the working type from t
-    lines += [f"    {v} = values[{v!r}]" for v in inputs]
-    lines += [f"    {target} = {expression_source(expr)}" for target, expr in block.steps]
+    lines = [f"def {name}(values):"] + [f"    {v} = values[{v!r}]" for v in inputs] + body
     lines.append("    return {" + ", ".join(f"{k!r}: {v}" for k, v in block.outputs.items()) + "}")
     source = "\n".join(lines) + "\n"
     namespace = dict(NAMESPACE)
