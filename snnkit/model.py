@@ -161,7 +161,9 @@ class Monitor:
     ----------
     target : Population
     variable : str
-        "spikes", or one of the model's state variables.
+        "spikes", or one of the model's state variables; for an EquationModel also a
+        subexpression that draws no noise (``model.recordable``), evaluated from the
+        recorded state on the host.
     indices : array of int, optional
         Which neurons (default None: all; rates are per recorded neuron).
     every : int
@@ -172,9 +174,10 @@ class Monitor:
     def __init__(self, target: Population, variable: str = "spikes", indices=None, every: int = 1):
         if not isinstance(target, Population):
             fail("Monitor.target", target, "must be a Population")
-        if variable != "spikes" and variable not in target.model.state_variables:
+        recordable = getattr(target.model, "recordable", target.model.state_variables)
+        if variable != "spikes" and variable not in recordable:
             fail("Monitor.variable", variable, "must be 'spikes' or one of "
-                 f"{', '.join(target.model.state_variables) or '(none: a source only has spikes)'}")
+                 f"{', '.join(recordable) or '(none: a source only has spikes)'}")
         indices = check_indices("Monitor.indices", indices, target.size)
         self.target, self.variable = target, variable
         self.indices = indices

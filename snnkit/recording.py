@@ -20,6 +20,46 @@ def state_array(group: dict, variable: str):
     return group[variable]
 
 
+class Subexpression:
+    """A recorded subexpression of an EquationModel: the state variables it reads are
+    recorded like any other, and it is evaluated from them on the host when drained
+    (the same generated NumPy on every backend, in the recorded dtype), with the
+    parameters the group holds then (a parameter changed during the run applies to the
+    samples drained after the change)."""
+
+    def __init__(self, model, name: str, group: str, columns: np.ndarray, dt: float):
+        from .modeling.codegen_numpy import numpy_function
+        block = model.subexpression_block(name)
+        self.function = numpy_function(block, f"record_{name}")[0]
+        self.inputs = block.inputs
+        self.recorded = [x for x in self.inputs if x in model.state_variables]
+        if "I_inject" in self.inputs:
+            self.recorded.append("i_inject")
+        if not self.recorded:                # parameters only: one variable gives the sample count
+            self.recorded.append(model.state_variables[0])
+        self.name, self.group, self.columns, self.dt = name, group, columns, dt
+
+    def evaluate(self, recorded: dict, times: np.ndarray, host_groups: dict, batch: int) -> np.ndarray:
+        """recorded: state variable -> (samples, B, n) block; times: the samples' times (ms)."""
+        rows = len(times)
+        dtype = next(iter(recorded.values())).dtype
+        shape = (rows, batch, self.columns.size)
+        if rows == 0:
+            return np.zeros(shape, dtype)
+        params = host_groups[self.group]["params"]
+        values = {}
+        for x in self.inputs:
+            if x in recorded or x == "I_inject":
+                values[x] = recorded["i_inject" if x == "I_inject" else x][:rows]
+            elif x == "t":
+                values[x] = times.astype(dtype)[:, None, None]
+            elif x == "dt":
+                values[x] = dtype.type(self.dt)
+            else:
+                values[x] = np.asarray(params[x])[:, self.columns].astype(dtype)[None]
+        return np.broadcast_to(self.function(values)[self.name], shape).astype(dtype)
+
+
 class Recorder:
     """Owns the record buffers of every monitor and the host copy of what was drained.
 
@@ -29,12 +69,15 @@ class Recorder:
     """
 
     def __init__(self, monitors, placement: dict, group_sizes: dict, backend, dt: float, batch: int,
-                 min_intervals: dict | None = None, keep: bool = True):
+                 min_intervals: dict | None = None, keep: bool = True, host_groups: dict | None = None):
         """min_intervals: group -> fewest steps between two spikes of one neuron (1 + its
         refractory steps; default 1), which bounds how fast a spike buffer fills.
         keep: hold every drained chunk in memory for results() (False when the chunks
-        go to a file and results are read back from it: memory stays bounded)."""
+        go to a file and results are read back from it: memory stays bounded).
+        host_groups: the lowered groups (their ``params``, read when a recorded
+        subexpression is evaluated)."""
         self.backend, self.dt, self.batch, self.keep = backend, dt, batch, keep
+        self.host_groups = host_groups or {}
         min_intervals = min_intervals or {}
         self.placement = placement
         self.group_sizes = group_sizes
@@ -58,9 +101,15 @@ class Recorder:
             else:
                 group, offset, _ = placement[pop]
                 indices = mon.neuron_indices()
-                record = backend.new_state_record(indices + offset, batch)
-                self.state_monitors[key] = dict(indices=indices, every=mon.every, record=record,
-                                                unit=mon.target.model.unit(mon.variable))
+                model = mon.target.model
+                entry = dict(indices=indices, every=mon.every, unit=model.unit(mon.variable))
+                if mon.variable in model.state_variables:
+                    entry["record"] = backend.new_state_record(indices + offset, batch)
+                else:                                # a subexpression (EquationModel.recordable)
+                    entry["derived"] = Subexpression(model, mon.variable, group, offset + indices, dt)
+                    entry["records"] = {x: backend.new_state_record(indices + offset, batch)
+                                        for x in entry["derived"].recorded}
+                self.state_monitors[key] = entry
         self.spike_chunks = {pop: [] for pop in self.spike_monitors}
         self.state_chunks = {key: [] for key in self.state_monitors}
         self.state_rows = {key: 0 for key in self.state_monitors}     # samples drained so far
@@ -72,15 +121,18 @@ class Recorder:
             self.backend.attach_spike_record(spikes[group], buffer)
             ops.append(lambda k, s=spikes[group], b=buffer: self.backend.record_spikes(s, b, k))
         for (pop, var), mon in self.state_monitors.items():
-            array = state_array(groups[self.placement[pop][0]], var)
-            ops.append(lambda k, a=array, e=mon["every"], r=mon["record"]:
-                       (k + 1) % e == 0 and self.backend.record_state(a, r))
+            group = groups[self.placement[pop][0]]
+            records = mon["records"] if "derived" in mon else {var: mon["record"]}
+            for x, record in records.items():
+                ops.append(lambda k, a=state_array(group, x), e=mon["every"], r=record:
+                           (k + 1) % e == 0 and self.backend.record_state(a, r))
         return ops
 
     def state_bytes_per_step(self) -> int:
         """Bytes of state samples recorded per step, on average (host buffer growth)."""
         item = self.backend.dtype.itemsize
-        return int(sum(self.batch * m["indices"].size * item / m["every"] for m in self.state_monitors.values()))
+        return int(sum(self.batch * m["indices"].size * item / m["every"] * len(m.get("records", (0,)))
+                       for m in self.state_monitors.values()))
 
     def report_info(self) -> dict:
         return {key: dict(node_ids=m["indices"], unit=m["unit"], interval=m["every"] * self.dt)
@@ -107,8 +159,14 @@ class Recorder:
             if self.keep:
                 self.spike_chunks[pop].append(new_spikes[pop])
         for key, mon in self.state_monitors.items():
-            block = self.backend.drain_state(mon["record"])
-            block = block[:max(0, completed_steps // mon["every"] - self.state_rows[key])]
+            wanted = max(0, completed_steps // mon["every"] - self.state_rows[key])
+            if "derived" in mon:
+                first = self.state_rows[key]
+                recorded = {x: self.backend.drain_state(r)[:wanted] for x, r in mon["records"].items()}
+                times = (first + 1 + np.arange(min(len(b) for b in recorded.values()))) * mon["every"] * self.dt
+                block = mon["derived"].evaluate(recorded, times, self.host_groups, self.batch)
+            else:
+                block = self.backend.drain_state(mon["record"])[:wanted]
             self.state_rows[key] += block.shape[0]
             if block.size:
                 new_states[key] = block

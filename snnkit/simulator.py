@@ -108,7 +108,7 @@ class Simulator:
                                  {name: g["size"] for name, g in self.plan.groups.items()},
                                  self.backend, self.dt, self.batch,
                                  {name: min_spike_interval(g) for name, g in self.plan.groups.items()},
-                                 keep=output is None)
+                                 keep=output is None, host_groups=self.plan.groups)
         # spike counters (Network.count_spikes): one per group, (B * N) u32
         self.counters = {}
         for pop in network.counted:

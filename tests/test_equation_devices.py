@@ -27,7 +27,7 @@ LIF_EQUATIONS = EquationModel(
 
 # models whose step calls a transcendental function (exp; the noise's log and cos); in
 # float64 those may differ in the last bit between NumPy's libm and the device's
-TRANSCENDENTAL = {"EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista", "HH_cond_exp", "noisy"}
+TRANSCENDENTAL = {"EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista", "HH_cond_exp", "GIF_cond_exp", "noisy"}
 FLOAT64_ULPS = 64            # the bound on such a difference after a run, in units of the last place
 # (of the variable's largest value); HH's upstroke amplifies a last-bit difference of exp
 # a thousandfold (measured 1385 ulps, 2e-11 mV, in 200 ms): its bound is 1e5 ulps
@@ -116,6 +116,7 @@ LIBRARY = {
     "EIF_cond_alpha_isfa_ista": (lambda: library.EIF_cond_alpha_isfa_ista(tau_refrac=1.0), 0.01, 0.6),
     "HH_cond_exp": (lambda: library.HH_cond_exp(), 0.02, 0.3),
     "IF_cond_exp_gsfa_grr": (lambda: library.IF_cond_exp_gsfa_grr(tau_refrac=1.0), 0.01, 1.5),
+    "GIF_cond_exp": (lambda: library.GIF_cond_exp(a_eta1=0.05, a_eta2=0.02, a_eta3=0.01, tau_refrac=2.0), 0.01, 1.0),
 }
 
 
@@ -123,7 +124,8 @@ LIBRARY = {
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_library_models_on_device_equal_numpy(plain_device, name, dtype, batch):
     """Poisson input on both receptors, a current step, per-neuron and per-instance
-    parameters; every state variable recorded."""
+    parameters; every state variable and subexpression recorded (the subexpressions
+    evaluated on the host from the recorded state: snnkit.recording.Subexpression)."""
     if batch == 1 and (dtype == "float64" or name not in BATCH1_CHECKED):
         pytest.skip("batch 1: float32, one model of each integrator (batch 3: every model)")
     if dtype == "float64" and name not in FLOAT64_CHECKED:
@@ -148,7 +150,7 @@ def test_library_models_on_device_equal_numpy(plain_device, name, dtype, batch):
         net.connect(inh, pop, sk.FixedProbability(0.4), weight=w_inh, receptor="inhibitory", delay=1.0)
         net.inject(sk.StepCurrent([40.0, 110.0], [current, 0.0]), pop, indices=range(0, n, 2))
         net.record(pop, "spikes")
-        for var in model.state_variables:
+        for var in model.recordable:
             net.record(pop, var, every=2)
         return net
     ours, spec = run(plain_device, build, 150.0, dtype, batch), run("numpy", build, 150.0, dtype, batch)
@@ -156,7 +158,7 @@ def test_library_models_on_device_equal_numpy(plain_device, name, dtype, batch):
     assert_same_spikes(ours, spec, "pop")
     ulps = FLOAT64_ULPS if dtype == "float64" and name in TRANSCENDENTAL else 0
     ulps = HH_FLOAT64_ULPS if ulps and name == "HH_cond_exp" else ulps
-    assert_same_traces(ours, spec, "pop", model.state_variables, ulps)
+    assert_same_traces(ours, spec, "pop", model.recordable, ulps)
 
 
 def test_noise_is_drawn_alike_on_device_and_numpy(plain_device, batch):

@@ -42,7 +42,9 @@ class ModelSource:
         self.parameters = parameter_rows(program, parameter_names)
         names = {x: f"s[{j}]" for j, x in enumerate(program.state_variables)}
         names.update({name: f"MODEL_PARAM(MP_{name})" for name in self.parameters})
-        names.update({"dt": "MODEL_DT", "t": "t", "I_inject": "I_inject", model.weight_symbol: "w_in"})
+        names.update({"dt": "MODEL_DT", "t": "t", "I_inject": "I_inject"})
+        if model.receptors:              # (a model without receptors may have a variable named w)
+            names[model.weight_symbol] = "w_in"
         names.update({name: f"noise[{j}]" for j, name in enumerate(program.noise_inputs)})
         names.update({name: f"uniform[{j}]" for j, name in enumerate(program.uniform_inputs)})
         for block in program.blocks():

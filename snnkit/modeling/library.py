@@ -199,6 +199,45 @@ def IF_cond_exp_gsfa_grr() -> EquationModel:
         method="rk4", name="IF_cond_exp_gsfa_grr")
 
 
+GIF_KERNELS = 3          # PyNN's GIF_cond_exp: three eta and three gamma kernels
+
+
+@library_model
+def GIF_cond_exp() -> EquationModel:
+    """Generalized integrate-and-fire with escape noise (Mensi et al. 2012, Pozzorini et
+    al. 2015; PyNN GIF_cond_exp, NEST gif_cond_exp) and exponential conductances. Three
+    spike-triggered currents eta_k (nA; i_eta their sum) and three threshold increments
+    gamma_k (mV; the moving threshold v_t = v_t_star + their sum) jump by a_eta_k and
+    a_gamma_k at each spike and decay with tau_eta_k and tau_gamma_k. A neuron spikes in a
+    step with probability ``1 - exp(-lambda0 exp((v - v_t)/delta_v) dt)`` (one draw per
+    neuron and step from the Philox streams); v is reset and held at v_reset for
+    tau_refrac. PyNN's array parameters tau_eta, a_eta, tau_gamma, a_gamma are
+    tau_eta1..3 and so on here. Integrated by exponential Euler (NEST: adaptive RKF45,
+    with the adaptation held over the step)."""
+    k = range(1, GIF_KERNELS + 1)
+    eta = "\n".join(f"deta{i}/dt = -eta{i}/tau_eta{i} : nA" for i in k)
+    gamma = "\n".join(f"dgamma{i}/dt = -gamma{i}/tau_gamma{i} : mV" for i in k)
+    parameters = {**lif_parameters(tau_refrac=4.0), "e_rev_E": (0.0, "mV"), "e_rev_I": (-70.0, "mV"),
+                  "delta_v": (0.5, "mV", "positive"), "v_t_star": (-48.0, "mV"),
+                  "lambda0": (1.0, "Hz", "nonnegative")}
+    del parameters["v_thresh"]
+    for i, tau in zip(k, (1.0, 10.0, 100.0)):
+        parameters.update({f"tau_eta{i}": (tau, "ms", "positive"), f"a_eta{i}": (1.0, "nA"),
+                           f"tau_gamma{i}": (tau, "ms", "positive"), f"a_gamma{i}": (1.0, "mV")})
+    return EquationModel(f"""
+        dv/dt = ((v_rest - v)*cm/tau_m + g_E*(e_rev_E - v) + g_I*(e_rev_I - v) - i_eta + i_offset + I_inject)/cm : mV (unless refractory)
+        i_eta = {" + ".join(f"eta{i}" for i in k)} : nA
+        v_t = v_t_star + {" + ".join(f"gamma{i}" for i in k)} : mV
+        dg_E/dt = -g_E/tau_syn_E : uS
+        dg_I/dt = -g_I/tau_syn_I : uS
+    """ + eta + "\n" + gamma,
+        threshold="rand() < 1 - exp(-lambda0*exp((v - v_t)/delta_v)*dt)",
+        reset="v = v_reset; " + "; ".join(f"eta{i} += a_eta{i}; gamma{i} += a_gamma{i}" for i in k),
+        refractory="tau_refrac", parameters=parameters, initial={"v": "v_rest"},
+        receptors={"excitatory": "g_E += w", "inhibitory": "g_I += w"},
+        method="exponential_euler", name="GIF_cond_exp")
+
+
 # -- SpikingJelly's discrete-time neurons (spikingjelly.activation_based.neuron) ---------------
 # One step of the map is one simulation step; x is the input of the step (the weights
 # arriving through the receptor "input"), v the membrane; both dimensionless, as there.

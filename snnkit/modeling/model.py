@@ -258,6 +258,25 @@ class EquationModel:
     def unit(self, variable: str) -> str:
         return str(self.all_units.get(variable, ""))
 
+    @property
+    def recordable(self) -> tuple:
+        """What a Monitor may record: the state variables, and the subexpressions that
+        draw no noise or rand() (evaluated on the host from recorded state: subexpression_block)."""
+        from .expressions import RandSymbol
+        out = list(self.state_variables)
+        for name in self.equations.subexpressions:
+            expr = self.equations.substitute(sympy.Symbol(name, real=True))
+            if not expr.atoms(RandSymbol) and not any(is_noise(s.name) for s in expr.free_symbols):
+                out.append(name)
+        return tuple(out)
+
+    def subexpression_block(self, name: str):
+        """The Block (snnkit.modeling.program) computing subexpression ``name`` from the
+        state, parameters and built-ins, its output ``name``."""
+        from .program import Block
+        expr = self.equations.substitute(sympy.Symbol(name, real=True))
+        return Block([("_value", expr)], {name: "_value"})
+
     def __repr__(self) -> str:
         return (f"{self.name}(state {', '.join(self.state_variables)}; method {self.method!r}; "
                 f"parameters {self.params!r})")
