@@ -119,13 +119,17 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
     for k, (proj, w) in enumerate(zip(net.projections, wiring)):
         pre_group, pre_offset, _ = plan.placement[proj.pre.name]
         post_group, post_offset, _ = plan.placement[proj.post.name]
-        key = (pre_group, post_group) if proj.plasticity is None else ("plastic", k)
+        key = (pre_group, post_group) if proj.plasticity is None and proj.synapse is None else ("own", k)
         tables.setdefault(key, []).append((k, proj, w, pre_offset, post_offset))
         plan.table_of[k] = key
     keys = list(tables)
     for entries in tables.values():
         proj = entries[0][1]
-        plan.synapses.append(lower_table(entries, plan.groups[plan.placement[proj.pre.name][0]],
-                                         plan.groups[plan.placement[proj.post.name][0]], dt, batch))
+        pre_group, post_group = (plan.groups[plan.placement[p.name][0]] for p in (proj.pre, proj.post))
+        if proj.synapse is not None:
+            from .lower_synapse_models import lower_synapse_model      # (imports sympy)
+            plan.synapses.append(lower_synapse_model(entries, pre_group, post_group, dt, batch, seeds.structure))
+        else:
+            plan.synapses.append(lower_table(entries, pre_group, post_group, dt, batch))
     plan.table_of = {k: keys.index(key) for k, key in plan.table_of.items()}
     return plan

@@ -113,11 +113,21 @@ class Projection:
         ``receptors`` (default: its first).
     plasticity : STDP, optional
         Makes the weights plastic (one copy per batch instance).
+    synapse : snnkit.modeling.SynapseModel, optional
+        A synapse model with its own variables and event code (short-term plasticity,
+        STDP families ...); the weight is its ``w``. Not with ``plasticity``.
+    axonal_delay : float, array or Distribution
+        The part of ``delay`` (ms) before the synapse, for a synapse model's events
+        (NEST's semantics): its on_pre runs ``axonal_delay`` after the presynaptic
+        spike, the value it delivers reaches the target ``delay - axonal_delay``
+        later (at least one step), and a postsynaptic spike reaches the synapse
+        ``delay - axonal_delay`` after it happened. Default 0: ``delay`` is all
+        dendritic, as a PyNN or NEST delay is.
     """
 
     def __init__(self, pre: Population, post: Population, connector: Connector, weight=1.0,
                  delay=None, receptor: str | None = None, plasticity: STDP | None = None,
-                 name: str | None = None):
+                 name: str | None = None, synapse=None, axonal_delay=0.0):
         for label, pop in (("pre", pre), ("post", post)):
             if not isinstance(pop, Population):
                 fail(f"Projection.{label}", pop, "must be a Population")
@@ -148,6 +158,22 @@ class Projection:
         self.weight, self.delay = weight, delay
         self.receptor = names.index(receptor) if names is not None else RECEPTORS[receptor]
         self.plasticity = plasticity
+        self.synapse, self.synapse_bound, self.axonal_delay = None, None, axonal_delay
+        if synapse is not None:
+            if not getattr(synapse, "is_synapse_model", False):
+                fail("Projection.synapse", synapse, "must be None or a snnkit.modeling.SynapseModel")
+            if plasticity is not None:
+                fail("Projection.plasticity", plasticity, "must be None with a synapse model (write the rule "
+                     "in the synapse model: snnkit.modeling.synapse_library)")
+            from .modeling.synapse_units import neuron_units, weight_unit
+            self.synapse = synapse
+            self.synapse_bound = synapse.bind(weight_unit(post.model, self.receptor), neuron_units(pre.model),
+                                              neuron_units(post.model))
+        if not isinstance(axonal_delay, Distribution):
+            check_nonnegative("Projection.axonal_delay", axonal_delay)
+            if synapse is None and axonal_delay:
+                fail("Projection.axonal_delay", axonal_delay, "must be 0 without a synapse model (a static or "
+                     "sk.STDP projection has one delay)")
         self.name = name
 
     def __repr__(self) -> str:

@@ -22,6 +22,7 @@ SHIFT32 = np.uint64(32)
 
 POISSON, NOISE, UNIFORM = 0, 1, 2    # streams: Poisson; noise 1, 3, ...; rand() 2, 4, ...
 STREAMS_PER_POPULATION = 16
+SYNAPSE_STREAMS = 0x80000000         # synapse models' rand(): this + 16 x projection index + 2 j
 
 
 def philox4x32_10(c0, c1, c2, c3, k0, k1):

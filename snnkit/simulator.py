@@ -99,6 +99,10 @@ class Simulator:
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))
+        if self.backend.name != "numpy" and any(s.get("kind") == "synapse_model" for s in self.plan.synapses):
+            name = next(s["name"] for s in self.plan.synapses if s.get("kind") == "synapse_model")
+            fail("backend", self.backend.name, f"must be 'numpy' for a projection with a synapse model ({name}): "
+                 "the device template for synapse models is not written yet")
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
         self.backend.prepare(self.groups, self.synapses)
@@ -143,7 +147,11 @@ class Simulator:
                     g, np.searchsorted(h["event_step"], k, "left"), np.searchsorted(h["event_step"], k, "right"),
                     s, k))
         for syn in self.synapses:
-            ops.append(lambda k, s=syn: be.propagate(s, spikes[s["pre"]], groups[s["post"]], k))
+            if syn.get("kind") == "synapse_model":
+                ops.append(lambda k, s=syn: be.synapse_model_step(s, spikes[s["pre"]], spikes[s["post"]],
+                                                                  groups[s["pre"]], groups[s["post"]], k))
+            else:
+                ops.append(lambda k, s=syn: be.propagate(s, spikes[s["pre"]], groups[s["post"]], k))
         for syn in self.synapses:
             if syn["plastic"]:
                 ops.append(lambda k, s=syn: be.stdp_step(s, spikes[s["pre"]], spikes[s["post"]], k))
@@ -339,6 +347,11 @@ class Simulator:
             if syn["plastic"]:
                 be.fill(syn["trace_pre"], 0.0)
                 be.fill(syn["trace_post"], 0.0)
+            if syn.get("kind") == "synapse_model":
+                for x, initial in syn["initial_state"].items():
+                    syn["state"][x][...] = initial
+                syn["pre_history"][...] = False
+                syn["post_history"][...] = False
         for counts in self.counters.values():
             be.fill(counts, 0)
 
@@ -353,3 +366,19 @@ class Simulator:
         post_offset = self.plan.placement[projection.post.name][1]
         weight = np.array(self.backend.to_host(self.synapses[table]["weight"]))[..., mine]
         return host["pre_global"][mine] - pre_offset, host["post_index"][mine] - post_offset, weight
+
+    def synapse_values(self, projection: Projection, variable: str) -> np.ndarray:
+        """A synapse model's variable (or ``w``, or ``lastupdate``) for a projection's
+        synapses, host copy (batch, S), in the order of ``weights``' (pre, post)."""
+        index = next((i for i, p in enumerate(self.network.projections) if p is projection), None)
+        if index is None:
+            fail("projection", projection, "must be a Projection of this network")
+        table = self.synapses[self.plan.table_of[index]]
+        if table.get("kind") != "synapse_model":
+            fail("projection", projection, "must have a synapse model (Projection(synapse=...))")
+        if variable == "w":
+            return np.broadcast_to(np.array(self.backend.to_host(table["weight"])),
+                                   (self.batch, table["n_synapses"])).copy()
+        if variable not in table["state"]:
+            fail("variable", variable, f"must be one of {', '.join(list(table['state']) + ['w'])}")
+        return np.array(self.backend.to_host(table["state"][variable]))

@@ -15,6 +15,7 @@ from ..connectivity import gather_rows
 from ..rng import NOISE, POISSON, draw, standard_normal, uniform01
 from .base import Backend
 from .numpy_learning import NumpyLearningOps
+from .numpy_synapses import NumpySynapseOps
 
 
 class NumpySpikes:
@@ -35,7 +36,7 @@ class NumpySpikes:
         self.flat = np.flatnonzero(mask)
 
 
-class NumpyBackend(NumpyLearningOps, Backend):
+class NumpyBackend(NumpyLearningOps, NumpySynapseOps, Backend):
     """Runs on the host CPU with NumPy (float32 by default, float64 on request)."""
 
     name = "numpy"

@@ -11,10 +11,16 @@ EquationModel (model) is the description a Population takes (snnkit.lower_equati
 lowers it; the NumPy backend steps it through numpy_group, the device backends
 through snnkit/backends/device_equations.py); NumpyEquationGroup runs one population
 on its own. library: the standard models.
+
+SynapseModel (synapse_model) is the synapse side: per-synapse variables, event-driven
+equations solved exactly between events, on_pre / on_post code
+(snnkit/backends/numpy_synapses.py runs it); synapse_library: short-term plasticity,
+STDP rules, stochastic release.
 """
 
 from .expressions import ModelError
 from .model import EquationModel
+from .synapse_model import SynapseModel
 from .units import Unit, parse_unit
 
-__all__ = ["EquationModel", "ModelError", "Unit", "parse_unit"]
+__all__ = ["EquationModel", "ModelError", "SynapseModel", "Unit", "parse_unit"]

@@ -16,7 +16,8 @@ a subexpression (substituted where it is used); ``x : unit`` a state variable th
 only statements change (receptors, reset, a discrete model's ``update``), as
 Brian2's per-neuron variables. Flags in parentheses after the
 unit: ``unless refractory`` (x is held during the refractory period, Brian2's
-semantics). ``#`` starts a comment.
+semantics); ``event-driven`` (a synapse model's variable, advanced exactly from
+one event to the next: snnkit.modeling.synapse_model). ``#`` starts a comment.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .units import MS, NA, Unit, parse_unit
 # target the neuron (nA; 0 where none does): snnkit.currents, Network.inject
 # xi: Gaussian white noise (ms**-1/2), as Brian2 writes it: dv/dt = ... + sigma*sqrt(2/tau)*xi
 BUILTINS = {"t": MS, "dt": MS, "I_inject": NA, "xi": MS ** Fraction(-1, 2)}
-FLAGS = ("unless refractory",)
+FLAGS = ("unless refractory", "event-driven")      # event-driven: synapse models only
 _DIFFERENTIAL = re.compile(r"^d\s*([A-Za-z_]\w*)\s*/\s*dt\s*=(.*)$")
 _SUBEXPRESSION = re.compile(r"^([A-Za-z_]\w*)\s*=(.*)$")
 _VARIABLE = re.compile(r"^([A-Za-z_]\w*)\s*(:.*)$")

@@ -104,7 +104,7 @@ def parse_expression(text: str, where: Where, known: set) -> sympy.Expr:
                                      f"and the units {', '.join(n for n in NAMED if n != '1')}")
     symbols = {name: sympy.Symbol(name, real=True) for name in names - calls - units}
     symbols.update({name: UnitSymbol(name, positive=True) for name in units})
-    namespace = dict(FUNCTIONS)
+    namespace = dict(FUNCTIONS, _Eq=sympy.Eq, _Ne=sympy.Ne)
     namespace.update(symbols)
     source = ast.unparse(_translate(tree))
     try:
@@ -113,8 +113,18 @@ def parse_expression(text: str, where: Where, known: set) -> sympy.Expr:
         raise ModelError(str(where), f"cannot be read as an expression ({err})") from None
 
 
+def _comparison(left, op, right):
+    """One comparison; == and != as sympy's Eq and Ne (Python's would compare the
+    expressions' structure, to False, at once)."""
+    if isinstance(op, (ast.Eq, ast.NotEq)):
+        name = "_Eq" if isinstance(op, ast.Eq) else "_Ne"
+        return ast.Call(ast.Name(name, ast.Load()), [left, right], [])
+    return ast.Compare(left, [op], [right])
+
+
 def _translate(tree):
-    """and/or/not -> sympy's &, |, ~ (Python's would evaluate the truth of a Symbol)."""
+    """and/or/not -> sympy's &, |, ~ (Python's would evaluate the truth of a Symbol);
+    == and != -> sympy's Eq and Ne."""
     class Rewrite(ast.NodeTransformer):
         def visit_BoolOp(self, node):
             self.generic_visit(node)
@@ -132,9 +142,7 @@ def _translate(tree):
 
         def visit_Compare(self, node):
             self.generic_visit(node)
-            if len(node.ops) == 1:
-                return node
-            parts = [ast.Compare(left, [op], [right]) for left, op, right in
+            parts = [_comparison(left, op, right) for left, op, right in
                      zip([node.left] + node.comparators[:-1], node.ops, node.comparators)]
             out = parts[0]
             for part in parts[1:]:

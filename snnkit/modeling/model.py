@@ -100,6 +100,10 @@ class EquationModel:
             self._declare(pname, spec)
         self.equations = parse_equations(equations, self.units)
         self.state_variables = tuple(self.equations.state_variables)
+        for eq in self.equations.equations:
+            if "event-driven" in eq.flags:
+                raise ModelError(str(eq.where), "(event-driven) is for synapse models (SynapseModel); a "
+                                                "neuron's equations are integrated every step")
         units = dict(BUILTINS)
         units.update(self.units)
         units.update({eq.name: eq.unit for eq in self.equations.equations})

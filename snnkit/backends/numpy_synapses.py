@@ -1,0 +1,117 @@
+"""Synapse models on the NumPy backend: the specification of their events.
+
+One step of a synapse-model table (snnkit.lower_synapse_models), after the neurons'
+step, in place of propagation:
+
+1. this step's spikes enter the presynaptic and postsynaptic spike histories;
+2. presynaptic events: the synapses whose presynaptic neuron spiked ``axonal``
+   steps ago; their on_pre block runs (event-driven variables advanced from
+   ``lastupdate`` to t, the statements, lastupdate = t), and what it delivers is
+   added to the target's ring slot ``dendritic`` steps ahead;
+3. postsynaptic events: the synapses whose postsynaptic neuron spiked ``dendritic``
+   steps ago; their on_post block runs (before 2. for event_order "post_pre").
+
+t is the step's time k dt; neuron variables (``v_post``) are read after the
+neurons' update of the step. A synapse has at most one event of each kind a step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..connectivity import gather_rows
+from ..recording import state_array
+from ..rng import philox4x32_10, uniform01
+
+
+def _compiled(s: dict):
+    if "_compiled" not in s:
+        from ..modeling.codegen_numpy import numpy_function
+        bound = s["model"]
+        s["_compiled"] = (numpy_function(bound.on_pre, "on_pre")[0],
+                          numpy_function(bound.on_post, "on_post")[0] if bound.on_post is not None else None)
+    return s["_compiled"]
+
+
+class NumpySynapseOps:
+    """The synapse-model step of NumpyBackend."""
+
+    def synapse_model_step(self, s: dict, pre_spikes, post_spikes, pre_group: dict, post_group: dict,
+                           step: int) -> None:
+        on_pre, on_post = _compiled(s)
+        s["pre_history"][step % s["pre_history"].shape[0]] = pre_spikes.mask
+        s["post_history"][step % s["post_history"].shape[0]] = post_spikes.mask
+        t = self.dtype.type(step * s["dt"])
+        sides = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for side in sides:
+                if side == "post" and on_post is None:
+                    continue
+                b, syn = self._events(s, side, step)
+                if not syn.size:
+                    continue
+                draws = self._uniform_draws(s, side, b, syn, step)
+                out = self._run(on_pre if side == "pre" else on_post, s, b, syn, t, pre_group, post_group, draws)
+                if side == "pre":
+                    ring = post_group["ring"]                # (D, receptors, B * N_post)
+                    depth, receptors = ring.shape[0], ring.shape[1]
+                    slot = (step + s["dendritic"][syn]) % depth
+                    target = b * s["n_post"] + s["post_index"][syn]
+                    np.add.at(ring.reshape(-1), (slot * receptors + s["receptor"][syn]) * ring.shape[2] + target,
+                              out["delivered"])
+
+    def _events(self, s: dict, side: str, step: int):
+        """(instance, synapse) of the events of this step on ``side`` ("pre" or "post")."""
+        history = s[f"{side}_history"]
+        delays = s["axonal" if side == "pre" else "dendritic"]
+        n = s["n_pre"] if side == "pre" else s["n_post"]
+        parts_b, parts_syn = [], []
+        for d in (s["axonal_values"] if side == "pre" else s["dendritic_values"]):
+            flat = np.flatnonzero(history[(step - int(d)) % history.shape[0]])
+            if not flat.size:
+                continue
+            b, neuron = np.divmod(flat, n)
+            if side == "pre":
+                syn, owner = gather_rows(s["row_ptr"], neuron)
+            else:
+                k, owner = gather_rows(s["col_ptr"], neuron)
+                syn = s["col_syn"][k]
+            b = b[owner]
+            keep = delays[syn] == d
+            parts_b.append(b[keep])
+            parts_syn.append(syn[keep])
+        if not parts_syn:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(parts_b), np.concatenate(parts_syn)
+
+    def _uniform_draws(self, s: dict, side: str, b, syn, step: int) -> dict:
+        """The rand() draws of the events (b, syn): four a Philox counter (step, synapse,
+        instance, stream), streams rng_stream + 2 j (pre) and + 2 j + 1 (post)."""
+        out = {}
+        for j, name in enumerate(s["model"].uniform_inputs[side]):
+            stream = np.uint32(s["rng_stream"] + 2 * (j // 4) + (side == "post"))
+            words = philox4x32_10(step, syn.astype(np.uint32), s["instance"][b], stream, s["key_lo"][b],
+                                  s["key_hi"][b])
+            out[name] = uniform01(words[j % 4], self.dtype)
+        return out
+
+    def _run(self, function, s: dict, b, syn, t, pre_group: dict, post_group: dict, draws: dict) -> dict:
+        """Gather what the block reads for the events (b, syn), run it, write back."""
+        bound, state = s["model"], s["state"]
+        values = {x: state[x][b, syn] for x in state}
+        values.update(draws)
+        values["w"] = s["weight"][b, syn] if s["plastic_weight"] else s["weight"][syn]
+        values.update({p: s["params"][p][syn] for p in s["params"]})
+        for x in bound.reads_pre:
+            values[f"{x}_pre"] = state_array(pre_group, x)[b, s["pre_index"][syn]]
+        for x in bound.reads_post:
+            values[f"{x}_post"] = state_array(post_group, x)[b, s["post_index"][syn]]
+        values["t"], values["dt"] = t, self.dtype.type(s["dt"])
+        out = function(values)
+        for x, new in out.items():
+            if x == "w":
+                if s["plastic_weight"]:
+                    s["weight"][b, syn] = new
+            elif x in state:
+                state[x][b, syn] = new
+        return out

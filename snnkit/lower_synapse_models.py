@@ -1,0 +1,82 @@
+"""Lower a projection with a synapse model (snnkit.modeling.synapse_model) to a table.
+
+Besides the CSR rows and their transpose (on_post walks it), the table holds, in
+table order: the parameters (S,) in snnkit's coherent units, the synapse
+variables and ``lastupdate`` (B, S) (each instance's events differ), the weight
+((B, S) when the event code changes it), the axonal and dendritic delays in steps
+(S,), and spike histories of the presynaptic and postsynaptic groups deep enough
+for those delays ((depth, B, N) bool; slot k % depth holds step k's spikes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from .connectivity import build_table
+from .distributions import Distribution, realize
+from .lower_synapses import per_synapse
+from .validation import fail
+
+
+def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: float, batch: int, rng) -> dict:
+    """members: [(projection index, Projection, wiring, pre offset, post offset)], one projection."""
+    (index, proj, (pre, post, weight, delay), pre_offset, post_offset), = members
+    bound, model = proj.synapse_bound, proj.synapse
+    n_pre, n_post = pre_group["size"], post_group["size"]
+    where = f"projection {proj.pre.name} -> {proj.post.name}"
+    axonal = _axonal_steps(proj, pre.size, dt, rng)
+    dendritic = delay - axonal
+    if dendritic.size and dendritic.min() < 1:
+        k = int(np.argmin(dendritic))
+        fail("Projection.axonal_delay", float(axonal[k] * dt), f"must leave at least one step (dt = {dt} ms) of "
+             f"the delay {float(delay[k] * dt)} ms for the dendrite; {where}")
+    table = build_table(n_pre, n_post, pre + pre_offset, post + post_offset, weight, delay, transpose=True)
+    order, n = table.order, table.size
+    params = {}
+    for pname in model.specs:
+        value = model.params[pname]
+        values = per_synapse(f"{model.name}.{pname}", value, n, rng)[order] if n else np.zeros(0)
+        if isinstance(value, Distribution):
+            model.check(pname, values)
+        params[pname] = values * model.unit(pname, bound.weight_unit).scale
+    state = {}
+    for x, value in bound.initial.items():
+        if isinstance(value, str):
+            column = params[value]
+        elif isinstance(value, sympy.Basic):             # an expression of the parameters
+            names = sorted(s.name for s in value.free_symbols)
+            column = np.broadcast_to(sympy.lambdify(names, value, "numpy")(*[params[p] for p in names]), (n,))
+        else:
+            column = np.asarray(realize(value, rng, (n,)), dtype=float)
+            column = np.broadcast_to(column, (n,))[order] if column.ndim else np.full(n, float(column))
+        state[x] = np.tile(column, (batch, 1))
+    if bound.event_driven:
+        state["lastupdate"] = np.zeros((batch, n))
+    receptors = post_group["ring"].shape[1]
+    weights = np.tile(table.weight, (batch, 1)) if bound.plastic_weight else table.weight
+    axonal_sorted, dendritic_sorted = axonal[order], dendritic[order]
+    from .rng import STREAMS_PER_POPULATION, SYNAPSE_STREAMS
+    return dict(kind="synapse_model", model=bound, name=model.name, dt=dt,
+                rng_stream=SYNAPSE_STREAMS + STREAMS_PER_POPULATION * index, instance=pre_group["instance"],
+                key_lo=pre_group["key_lo"], key_hi=pre_group["key_hi"], pre=pre_group["name"], post=post_group["name"],
+                n_pre=n_pre, n_post=n_post, n_synapses=n, row_ptr=table.row_ptr, post_index=table.post,
+                pre_index=table.pre, pre_global=table.pre, col_ptr=table.col_ptr, col_syn=table.col_syn,
+                delay=table.delay, weight=weights, plastic=False, plastic_weight=bound.plastic_weight,
+                receptor=np.full(n, proj.receptor, np.int64), uniform_receptor=proj.receptor,
+                receptors=receptors, projection=np.full(n, index, np.int64), params=params, state=state,
+                initial_state={x: a.copy() for x, a in state.items()},
+                axonal=axonal_sorted, dendritic=dendritic_sorted,
+                axonal_values=np.unique(axonal_sorted), dendritic_values=np.unique(dendritic_sorted),
+                pre_history=np.zeros((int(axonal.max(initial=0)) + 1, batch, n_pre), bool),
+                post_history=np.zeros((int(dendritic.max(initial=1)) + 1, batch, n_post), bool))
+
+
+def _axonal_steps(proj, n: int, dt: float, rng) -> np.ndarray:
+    value = proj.axonal_delay
+    if not isinstance(value, Distribution) and np.ndim(value) == 0 and float(value) == 0.0:
+        return np.zeros(n, np.int64)
+    ms = per_synapse("Projection.axonal_delay", value, n, rng)
+    if n and ms.min() < 0:
+        fail("Projection.axonal_delay", float(ms.min()), "must be >= 0 ms")
+    return np.round(ms / dt).astype(np.int64)
