@@ -382,3 +382,20 @@ class Simulator:
         if variable not in table["state"]:
             fail("variable", variable, f"must be one of {', '.join(list(table['state']) + ['w'])}")
         return np.array(self.backend.to_host(table["state"][variable]))
+
+    def set_synapse_values(self, projection: Projection, variable: str, values) -> None:
+        """Set a synapse model's variable (or its weight ``w``) for a projection's
+        synapses between runs: a scalar, one value per synapse (S,), or per instance
+        (batch, S), in the order of ``weights``' (pre, post). A weight the event code
+        never changes is shared by the instances: it takes a scalar or (S,)."""
+        current = self.synapse_values(projection, variable)          # checks the names
+        table = self.synapses[self.plan.table_of[next(i for i, p in enumerate(self.network.projections)
+                                                      if p is projection)]]
+        array = np.asarray(values, dtype=float)
+        shared = variable == "w" and not table["plastic_weight"]
+        allowed = [(), (current.shape[1],)] + ([] if shared else [current.shape])
+        if array.shape not in allowed or not np.all(np.isfinite(array)):
+            fail(f"{variable} values", values, f"must be finite, a scalar or {current.shape[1]} values"
+                 + ("" if shared else f" or ({current.shape[0]}, {current.shape[1]})"))
+        target = table["weight"] if variable == "w" else table["state"][variable]
+        self.backend.assign(target, np.broadcast_to(array, target.shape).astype(float))

@@ -270,3 +270,32 @@ def test_the_readme_rule_runs_and_learns():
     w = sim.synapse_values(proj, "w")[0]
     assert sim.results.spikes["cell"].times.size > 10
     assert np.all((w >= 0) & (w <= 3.0)) and np.std(w) > 0.01
+
+
+def test_several_synapses_between_one_pair_keep_their_own_state_and_can_be_set():
+    """FromList with a repeated pair: two synapses, each its own weight and variables;
+    set_synapse_values between runs (scalar, per synapse, per instance)."""
+    net = sk.Network()
+    source = net.population(1, sk.SpikeTimes([[5.0, 10.0, 15.0]]), name="source")
+    cell = net.population(1, COUNTER, name="cell")
+    proj = net.connect(source, cell, sk.FromList([0, 0], [0, 0]), weight=np.array([1.0, 3.0]),
+                       synapse=Tsodyks2Synapse(U=0.5, u0=0.5, tau_rec=50.0))
+    sim = sk.Simulator(net, batch=2, dtype="float64").run(20.0)
+    x = sim.synapse_values(proj, "x")
+    assert x.shape == (2, 2) and np.allclose(x[:, 0], x[:, 1])          # the same train: the same x
+    pre, post, w = sim.weights(proj)
+    assert pre.tolist() == [0, 0] and post.tolist() == [0, 0] and w.tolist() == [1.0, 3.0]
+    released, x_left = [], 1.0                           # tsodyks2 with tau_fac = 0: u = U at every spike
+    for h in (None, 5.0, 5.0):
+        x_now = 1.0 if h is None else 1 + (x_left - 1) * np.exp(-h / 50.0)
+        released.append(0.5 * x_now)
+        x_left = x_now - 0.5 * x_now
+    assert sim.state("cell", "v")[0, 0] == pytest.approx((1.0 + 3.0) * sum(released), rel=1e-12)
+    sim.set_synapse_values(proj, "x", np.array([[0.2, 0.4], [0.6, 0.8]]))
+    sim.set_synapse_values(proj, "w", [2.0, 2.0])
+    assert sim.synapse_values(proj, "x").tolist() == [[0.2, 0.4], [0.6, 0.8]]
+    assert sim.weights(proj)[2].tolist() == [2.0, 2.0]
+    with pytest.raises(sk.SnnkitValueError, match="w values"):
+        sim.set_synapse_values(proj, "w", np.ones((2, 2)))              # w is shared: not per instance
+    with pytest.raises(sk.SnnkitValueError, match="variable"):
+        sim.set_synapse_values(proj, "nope", 1.0)
