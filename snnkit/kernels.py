@@ -85,6 +85,20 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("trace_pre", "ptr"), ("weight", "ptr")]),
     "trace_jump": ("stdp.c", [*CLOCK, ("nearest", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
                               ("trace", "ptr")]),
+    # synapse models (kernels/synapse.c with the model's generated code)
+    "synapse_history": ("synapse.c", [("n_all", "u32"), ("depth", "u32"), *CLOCK, ("spike_list", "ptr"),
+                                      ("spike_count", "ptr"), ("history", "ptr")]),
+    "synapse_pre": ("synapse.c", [
+        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK,
+        ("history_depth", "u32"), ("ring_depth", "u32"), ("n_receptors", "u32"), ("weight_per_instance", "u32"),
+        ("rng_stream", "u32"), ("history", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"), ("receptor", "ptr"),
+        ("axonal", "ptr"), ("dendritic", "ptr"), ("weight", "ptr"), ("state", "ptr"), ("params", "ptr"),
+        ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr"), ("ring", "ptr")]),
+    "synapse_post": ("synapse.c", [
+        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK,
+        ("history_depth", "u32"), ("weight_per_instance", "u32"), ("rng_stream", "u32"), ("history", "ptr"),
+        ("col_ptr", "ptr"), ("col_syn", "ptr"), ("dendritic", "ptr"), ("weight", "ptr"), ("state", "ptr"),
+        ("params", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr")]),
     # resetting state between samples, counting spikes, batch learning (snnkit.learning)
     "fill_real": ("fill.c", [("n_values", "u32"), ("value", "real"), ("values", "ptr")]),
     "fill_u32": ("fill.c", [("n_values", "u32"), ("value", "u32"), ("values", "ptr")]),

@@ -99,10 +99,11 @@ class Simulator:
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))
-        if self.backend.name != "numpy" and any(s.get("kind") == "synapse_model" for s in self.plan.synapses):
-            name = next(s["name"] for s in self.plan.synapses if s.get("kind") == "synapse_model")
-            fail("backend", self.backend.name, f"must be 'numpy' for a projection with a synapse model ({name}): "
-                 "the device template for synapse models is not written yet")
+        for table in self.plan.synapses:
+            bound = table.get("model") if table.get("kind") == "synapse_model" else None
+            if bound is not None and self.backend.name != "numpy" and (bound.reads_pre or bound.reads_post):
+                fail("backend", self.backend.name, f"must be 'numpy' for the synapse model {table['name']}: its "
+                     "event code reads neuron variables, which the device kernels do not yet")
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
         self.backend.prepare(self.groups, self.synapses)
@@ -348,10 +349,11 @@ class Simulator:
                 be.fill(syn["trace_pre"], 0.0)
                 be.fill(syn["trace_post"], 0.0)
             if syn.get("kind") == "synapse_model":
-                for x, initial in syn["initial_state"].items():
-                    syn["state"][x][...] = initial
-                syn["pre_history"][...] = False
-                syn["post_history"][...] = False
+                host = self.plan.synapses[self.synapses.index(syn)]
+                for x, initial in host["initial_state"].items():
+                    be.assign(syn["state"][x], initial)
+                for side in ("pre_history", "post_history"):
+                    be.fill(syn[side], 0)
         for counts in self.counters.values():
             be.fill(counts, 0)
 

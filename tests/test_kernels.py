@@ -62,6 +62,20 @@ def generated_models():
     return out
 
 
+def generated_synapses():
+    """The generated event code of synapse models that use each construct: coupled
+    event-driven variables (Tsodyks), on_post with pow and int(==) (STDP), rand()
+    (stochastic release)."""
+    from snnkit.modeling import synapse_library as lib
+    from snnkit.modeling.codegen_synapse_c import SynapseSource
+    out = []
+    for model in (lib.TsodyksSynapse(), lib.STDPSynapse(), lib.SimpleStochasticSynapse()):
+        bound = model.bind("nA", {}, {})
+        names = list(bound.variables) + (["lastupdate"] if bound.event_driven else [])
+        out.append(SynapseSource(bound, 0.1, names, sorted(model.specs)).text)
+    return out
+
+
 def variants(backend_switches=()):
     """Every kernel with each tested set of switches, plus a backend's own (the CUDA
     backend compiles with DEVICE_CLOCK: kernels/clock.h), and the generated code of a
@@ -70,6 +84,10 @@ def variants(backend_switches=()):
         if file == "neuron.c":
             for generated, switches in generated_models():
                 yield name, file, tuple(switches) + tuple(backend_switches), generated
+            continue
+        if file == "synapse.c":
+            for generated in generated_synapses():
+                yield name, file, tuple(backend_switches), generated
             continue
         for switches in (LIF_VARIANTS if file == "lif.c" else [()]):
             yield name, file, tuple(switches) + tuple(backend_switches), ""

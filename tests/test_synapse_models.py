@@ -1,7 +1,7 @@
-"""Synapse models from equations (snnkit.modeling.synapse_model) on the NumPy backend:
-the short-term plasticity library against NEST 3.10 (tests/data/nest_synapses.py made
-the reference), the event semantics (axonal and dendritic delays, event-driven
-variables, neuron variables read by the event code) and the errors."""
+"""Synapse models from equations (snnkit.modeling.synapse_model): the library against
+NEST 3.10 (tests/data/nest_synapses.py made the reference), the event semantics (axonal
+and dendritic delays, event-driven variables, neuron variables read by the event code),
+the errors, and the device kernels (kernels/synapse.c) against the NumPy specification."""
 
 import json
 from pathlib import Path
@@ -147,12 +147,12 @@ def test_bad_projections_with_a_synapse_model_are_refused_before_any_work():
         sk.Simulator(net)
 
 
-def test_device_backends_refuse_synapse_models_clearly(plain_device):
+def test_device_backends_refuse_event_code_that_reads_neuron_variables(plain_device):
     net = sk.Network()
-    pre = net.population(2, sk.Poisson(rate=10.0), name="pre")
-    cell = net.population(2, sk.LIFCurrExp(), name="cell")
-    net.connect(pre, cell, sk.OneToOne(), synapse=Tsodyks2Synapse())
-    with pytest.raises(sk.SnnkitValueError, match="backend.*synapse model"):
+    pre = net.population(1, sk.SpikeTimes([[10.0]]), name="pre")
+    cell = net.population(1, sk.LIF(), name="cell")
+    net.connect(pre, cell, sk.OneToOne(), weight=0.2, delay=3.0, synapse=SEEN)          # SEEN reads v_post
+    with pytest.raises(sk.SnnkitValueError, match="backend.*reads neuron variables"):
         sk.Simulator(net, backend=plain_device)
 
 
@@ -299,3 +299,65 @@ def test_several_synapses_between_one_pair_keep_their_own_state_and_can_be_set()
         sim.set_synapse_values(proj, "w", np.ones((2, 2)))              # w is shared: not per instance
     with pytest.raises(sk.SnnkitValueError, match="variable"):
         sim.set_synapse_values(proj, "nope", 1.0)
+
+
+
+def device_library():
+    from snnkit.modeling import synapse_library as lib
+    return {"TsodyksSynapse": (lib.TsodyksSynapse(U=0.3, tau_fac=100.0, u0=0.1), 1.0),
+            "Tsodyks2Synapse": (lib.Tsodyks2Synapse(U=0.2, tau_rec=100.0, tau_fac=50.0), 1.0),
+            "STDPSynapse": (lib.STDPSynapse(mu_plus=1.0, mu_minus=1.0), 50.0),
+            "VogelsSprekelerSynapse": (lib.VogelsSprekelerSynapse(eta=0.05), 0.5),
+            "TripletSTDPSynapse": (lib.TripletSTDPSynapse(A_plus=0.5, A3_plus=0.6, A_minus=0.7, A3_minus=0.2), 50.0),
+            "SimpleStochasticSynapse": (lib.SimpleStochasticSynapse(p=0.4), 1.0)}
+
+
+@pytest.mark.parametrize("name", sorted(device_library()))
+def test_library_synapses_on_device_equal_numpy(device, name, batch):
+    """kernels/synapse.c with the generated event code against the NumPy specification,
+    float32, per-instance Poisson input, random delays (0.5-3 ms, all dendritic), the
+    postsynaptic neurons driven to spike: what arrives (the target's accumulated input),
+    every synapse variable and the weights, bit for bit; then reset_state and a second run."""
+    if batch == 1 and name != "STDPSynapse":
+        pytest.skip("batch 1: one model (batch 3: every model)")
+    if callable(device) and name not in ("STDPSynapse", "SimpleStochasticSynapse"):
+        pytest.skip("the device variants (shared rows, device clock): two models")
+    rule, weight = device_library()[name]
+
+    def run(backend):
+        if callable(backend):
+            backend = backend("float32")
+        net = sk.Network(seed=2)
+        rates = np.array([[30.0], [50.0], [80.0]])[:batch]
+        source = net.population(20, sk.Poisson(rate=rates), name="source")
+        drive = net.population(5, sk.Poisson(rate=40.0), name="drive")
+        post = net.population(5, PARROT, name="post")
+        net.connect(drive, post, sk.OneToOne(), weight=1.0, delay=1.0, receptor="drive")
+        proj = net.connect(source, post, sk.FixedProbability(0.5), weight=weight, delay=sk.Uniform(0.5, 3.0),
+                           receptor="plastic", synapse=rule)
+        net.record(post, "y")
+        sim = sk.Simulator(net, backend=backend, batch=batch, seed=5).run(150.0, progress=False)
+        first = {x: sim.synapse_values(proj, x) for x in list(proj.synapse_bound.variables) + ["w"]}
+        sim.reset_state()
+        sim.run(100.0, progress=False)
+        return sim.results.traces["post"]["y"].data, first, sim.synapse_values(proj, "w")
+    ours, spec = run(device), run("numpy")
+    assert spec[0][-1].sum() > 0
+    assert np.array_equal(ours[0], spec[0])
+    for x in spec[1]:
+        assert np.array_equal(ours[1][x], spec[1][x]), x
+    assert np.array_equal(ours[2], spec[2])
+
+
+def test_synapse_values_are_set_on_device(plain_device):
+    net = sk.Network()
+    source = net.population(1, sk.SpikeTimes([[5.0, 10.0]]), name="source")
+    cell = net.population(1, COUNTER, name="cell")
+    proj = net.connect(source, cell, sk.FromList([0, 0], [0, 0]), weight=np.array([1.0, 3.0]),
+                       synapse=Tsodyks2Synapse(tau_rec=50.0))
+    sims = [sk.Simulator(net, backend=b, batch=2).run(7.0) for b in (plain_device, "numpy")]
+    for sim in sims:
+        sim.set_synapse_values(proj, "x", np.array([[0.2, 0.4], [0.6, 0.8]]))
+        sim.run(10.0)
+    assert np.array_equal(sims[0].state("cell", "v"), sims[1].state("cell", "v"))
+    assert np.array_equal(sims[0].synapse_values(proj, "x"), sims[1].synapse_values(proj, "x"))

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import kernels
 from .base import Backend
+from .device_synapses import DeviceSynapseOps
 from .device_equations import DeviceEquationOps, pack_planes
 from .device_learning import DeviceLearningOps
 from .device_records import DeviceSpikeRecord, DeviceStateRecord
@@ -110,7 +111,7 @@ class DeviceSpikes:
         self.record = None
 
 
-class DeviceBackend(DeviceEquationOps, DeviceLearningOps, Backend):
+class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceLearningOps, Backend):
     """The step ops of a device backend, in terms of bound kernels."""
 
     # kernels/propagate.h: whether one work-item walks a spike's whole row (CPU devices)
@@ -207,6 +208,8 @@ class DeviceBackend(DeviceEquationOps, DeviceLearningOps, Backend):
     def upload(self, host: dict) -> dict:
         if host.get("kind") == "equation":
             return self.upload_equation(host)
+        if host.get("kind") == "synapse_model":
+            return self.upload_synapse_model(host)
         skip = HOST_ONLY | (PACKED | LIF_STATE if host.get("kind") == "lif" else set())
         out = {}
         for key, value in host.items():
@@ -294,6 +297,8 @@ class DeviceBackend(DeviceEquationOps, DeviceLearningOps, Backend):
         """Give each spike-producing group its first outgoing table to propagate inline."""
         for s in synapses:
             pre = groups[s["pre"]]
+            if s.get("kind") == "synapse_model":            # its own kernels (kernels/synapse.c)
+                continue
             if self.fuse_propagation and "_out" not in pre and s["n_synapses"]:
                 pre["_out"] = (s, groups[s["post"]])
                 s["_fused"] = True

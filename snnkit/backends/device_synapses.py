@@ -1,0 +1,87 @@
+"""Synapse models on a device backend: kernels/synapse.c with the model's generated
+event code (snnkit/modeling/codegen_synapse_c.py), the same events in the same order
+as the NumPy specification (snnkit/backends/numpy_synapses.py).
+
+A table's device arrays: ``state_planes`` (n_state, batch, S) with ``state``: variable ->
+its (batch, S) view, ``params`` (n_params, S), the weight ((S) or (batch, S)), the CSR
+rows and columns, axonal and dendritic delays (steps) and two spike histories of step
+stamps (depth, batch * N). The kernels compile once per model, dt and type.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SYNAPSE_HOST_ONLY = {"model", "state", "initial_state", "params", "pre_history", "post_history", "projection",
+                     "pre_global", "axonal_values", "dendritic_values", "weight"}
+SYNAPSE_INDEX_KEYS = ("row_ptr", "post_index", "pre_index", "col_ptr", "col_syn", "receptor", "delay", "axonal",
+                      "dendritic", "instance", "key_lo", "key_hi")
+
+
+class DeviceSynapseOps:
+    """Upload and step of synapse-model tables (mixed into DeviceBackend)."""
+
+    def upload_synapse_model(self, host: dict) -> dict:
+        from ..modeling.codegen_synapse_c import SynapseSource
+        bound, batch, n = host["model"], host["pre_history"].shape[1], host["n_synapses"]
+        names, parameters = list(host["state"]), sorted(host["params"])
+        source = SynapseSource(bound, float(host["dt"]), names, parameters)
+        out = {k: v for k, v in host.items() if k not in SYNAPSE_HOST_ONLY and not isinstance(v, np.ndarray)}
+        out["model"] = bound
+        for key in SYNAPSE_INDEX_KEYS:
+            out[key] = self.to_device(np.ascontiguousarray(host[key], np.uint32).reshape(-1) if host[key].size
+                                      else np.zeros(1, np.uint32))
+        state = np.zeros((max(1, len(names)), batch, max(1, n)), self.dtype)
+        for j, x in enumerate(names):
+            state[j, :, :n] = host["state"][x]
+        params = np.zeros((max(1, len(parameters)), max(1, n)), self.dtype)
+        for j, p in enumerate(parameters):
+            params[j, :n] = host["params"][p]
+        out["state_planes"] = self.to_device(state)
+        out["state"] = {x: out["state_planes"][j][:, :n] for j, x in enumerate(names)}
+        out["params_packed"] = self.to_device(params)
+        weight = np.asarray(host["weight"], self.dtype)
+        out["weight"] = self.to_device(np.ascontiguousarray(weight if weight.size else np.zeros(1, self.dtype)))
+        for side in ("pre", "post"):
+            history = host[f"{side}_history"]
+            out[f"{side}_history"] = self.to_device(np.zeros(history.shape[0] * history.shape[1] * history.shape[2]
+                                                             or 1, np.uint32))
+            out[f"{side}_depth"] = history.shape[0]
+        out.update(generated=source.text, batch=batch)
+        return out
+
+    def synapse_model_step(self, s: dict, pre_spikes, post_spikes, pre_group: dict, post_group: dict,
+                           step: int) -> None:
+        if "_synapse" not in s:
+            s["_synapse"] = self._bind_synapse(s, pre_spikes, post_spikes, post_group)
+        offset = self.step_offset(step)
+        for launch in s["_synapse"]:
+            launch(step_offset=offset)
+
+    def _bind_synapse(self, s: dict, pre_spikes, post_spikes, post_group: dict) -> list:
+        from .device_base import receptor_planes
+        a, batch, n = self.kernel_arg, s["batch"], s["n_synapses"]
+        text = s["generated"]
+        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], batch=batch, n_synapses=n, **self.clock_args(),
+                      weight_per_instance=int(s["plastic_weight"]), weight=a(s["weight"]),
+                      state=a(s["state_planes"]), params=a(s["params_packed"]), key_lo=a(s["key_lo"]),
+                      key_hi=a(s["key_hi"]), instance=a(s["instance"]))
+        history = {side: self.bind("synapse_history", max(1, spikes.capacity), (), text, n_all=batch * s[f"n_{side}"],
+                                   depth=s[f"{side}_depth"], **self.clock_args(), spike_list=a(spikes.list),
+                                   spike_count=a(spikes.count), history=a(s[f"{side}_history"]))
+                   for side, spikes in (("pre", pre_spikes), ("post", post_spikes))}
+        pre = self.bind("synapse_pre", max(1, batch * s["n_pre"]), (), text, **common,
+                        history_depth=s["pre_depth"], ring_depth=post_group["ring_depth"],
+                        n_receptors=receptor_planes(post_group), rng_stream=s["rng_stream"],
+                        history=a(s["pre_history"]), row_ptr=a(s["row_ptr"]), post_index=a(s["post_index"]),
+                        receptor=a(s["receptor"]), axonal=a(s["axonal"]), dendritic=a(s["dendritic"]),
+                        ring=a(post_group["ring"]))
+        pathways = {"pre": pre}
+        if s["model"].on_post is not None:
+            pathways["post"] = self.bind("synapse_post", max(1, batch * s["n_post"]), (), text, **common,
+                                         history_depth=s["post_depth"], rng_stream=s["rng_stream"],
+                                         history=a(s["post_history"]), col_ptr=a(s["col_ptr"]),
+                                         col_syn=a(s["col_syn"]), dendritic=a(s["dendritic"]))
+        order = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
+        # both histories take this step's spikes, then the pathways run in the model's order
+        return [history["pre"], history["post"]] + [pathways[side] for side in order if side in pathways]
