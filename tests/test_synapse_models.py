@@ -253,7 +253,7 @@ def test_simple_stochastic_synapse_transmits_with_probability_p():
 
 def test_the_readme_rule_runs_and_learns():
     """The README's Brian2-style STDP (per-synapse traces), 100 Poisson inputs onto a
-    LIF for 2 s: weights stay within [0, w_max] and spread from their common start."""
+    LIF for 1 s: weights stay within [0, w_max] and spread from their common start."""
     stdp = SynapseModel("""
         dapre/dt = -apre/taupre : 1 (event-driven)
         dapost/dt = -apost/taupost : 1 (event-driven)
@@ -266,7 +266,7 @@ def test_the_readme_rule_runs_and_learns():
     cell = net.population(1, sk.LIF(tau_m=10.0, v_thresh=-54.0, v_reset=-60.0, v_rest=-74.0), name="cell")
     proj = net.connect(inputs, cell, sk.AllToAll(), weight=1.5, delay=1.5, synapse=stdp)   # mV
     net.record(cell, "spikes")
-    sim = sk.Simulator(net, seed=1).run(2000.0)
+    sim = sk.Simulator(net, seed=1).run(1000.0)
     w = sim.synapse_values(proj, "w")[0]
     assert sim.results.spikes["cell"].times.size > 10
     assert np.all((w >= 0) & (w <= 3.0)) and np.std(w) > 0.01
