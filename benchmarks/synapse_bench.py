@@ -12,9 +12,9 @@
    connection, 1 s: snnkit on each backend against NEST 3.10 (tsodyks2_synapse).
 
     OMP_NUM_THREADS=1 POCL_MAX_PTHREAD_COUNT=1 python benchmarks/synapse_bench.py \\
-        [--duration 100] [--backends numpy opencl] [--brian2-python P] [--nest-python P]
+        [--duration 100] [--backends numpy opencl] [--brian2-python P] [--nest-python P] [--tag _x]
 
-Writes benchmarks/results/synapse_bench_<host>.json.
+Writes benchmarks/results/synapse_bench_<host><tag>.json.
 """
 
 from __future__ import annotations
@@ -205,6 +205,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["numpy", "opencl"])
     parser.add_argument("--brian2-python", default=None)
     parser.add_argument("--nest-python", default=None)
+    parser.add_argument("--tag", default="", help="appended to the results file's name")
     args = parser.parse_args()
     rows = {"song_miller_abbott": [], "tsodyks_network": []}
     for backend in args.backends:
@@ -220,7 +221,7 @@ def main() -> None:
     if args.nest_python:
         rows["tsodyks_network"].append(nest_tm(args.nest_python))
         print(rows["tsodyks_network"][-1], flush=True)
-    out = Path(__file__).parent / "results" / f"synapse_bench_{platform.node() or 'host'}.json"
+    out = Path(__file__).parent / "results" / f"synapse_bench_{platform.node() or 'host'}{args.tag}.json"
     meta = dict(date=time.strftime("%Y-%m-%d %H:%M"), python=sys.version.split()[0], numpy=np.__version__,
                 duration_s=args.duration)
     out.write_text(json.dumps(dict(meta=meta, **rows), indent=1))

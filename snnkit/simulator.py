@@ -352,7 +352,7 @@ class Simulator:
                 host = self.plan.synapses[self.synapses.index(syn)]
                 for x, initial in host["initial_state"].items():
                     be.assign(syn["state"][x], initial)
-                for side in ("pre_history", "post_history"):
+                for side in ("pre_counts", "post_counts") if "pre_counts" in syn else ("pre_history", "post_history"):
                     be.fill(syn[side], 0)
         for counts in self.counters.values():
             be.fill(counts, 0)

@@ -4,8 +4,10 @@ as the NumPy specification (snnkit/backends/numpy_synapses.py).
 
 A table's device arrays: ``state_planes`` (n_state, batch, S) with ``state``: variable ->
 its (batch, S) view, ``params`` (n_params, S), the weight ((S) or (batch, S)), the CSR
-rows and columns, axonal and dendritic delays (steps) and two spike histories of step
-stamps (depth, batch * N). The kernels compile once per model, dt and type.
+rows and columns, axonal and dendritic delays (steps) and, per side, a ring of the last
+steps' spike lists (depth, batch * N) with their counts (depth). A pathway is a launch
+per distinct delay over the spikes of the step that delay ago (work per event, not
+per synapse). The kernels compile once per model, dt and type.
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ class DeviceSynapseOps:
         out["params_packed"] = self.to_device(params)
         weight = np.asarray(host["weight"], self.dtype)
         out["weight"] = self.to_device(np.ascontiguousarray(weight if weight.size else np.zeros(1, self.dtype)))
-        for side in ("pre", "post"):
-            history = host[f"{side}_history"]
-            out[f"{side}_history"] = self.to_device(np.zeros(history.shape[0] * history.shape[1] * history.shape[2]
-                                                             or 1, np.uint32))
-            out[f"{side}_depth"] = history.shape[0]
-        out.update(generated=source.text, batch=batch)
+        for side in ("pre", "post"):                    # rings of the last steps' spike lists
+            depth, capacity = host[f"{side}_history"].shape[0], batch * host[f"n_{side}"]
+            out[f"{side}_lists"] = self.to_device(np.zeros(max(1, depth * capacity), np.uint32))
+            out[f"{side}_counts"] = self.to_device(np.zeros(depth, np.uint32))
+            out[f"{side}_depth"] = depth
+        out.update(generated=source.text, batch=batch,
+                   pre_delays=[int(d) for d in host["axonal_values"]],
+                   post_delays=[int(d) for d in host["dendritic_values"]])
         return out
 
     def synapse_model_step(self, s: dict, pre_spikes, post_spikes, pre_group: dict, post_group: dict,
@@ -65,23 +69,25 @@ class DeviceSynapseOps:
         common = dict(n_pre=s["n_pre"], n_post=s["n_post"], batch=batch, n_synapses=n, **self.clock_args(),
                       weight_per_instance=int(s["plastic_weight"]), weight=a(s["weight"]),
                       state=a(s["state_planes"]), params=a(s["params_packed"]), key_lo=a(s["key_lo"]),
-                      key_hi=a(s["key_hi"]), instance=a(s["instance"]))
-        history = {side: self.bind("synapse_history", max(1, spikes.capacity), (), text, n_all=batch * s[f"n_{side}"],
-                                   depth=s[f"{side}_depth"], **self.clock_args(), spike_list=a(spikes.list),
-                                   spike_count=a(spikes.count), history=a(s[f"{side}_history"]))
-                   for side, spikes in (("pre", pre_spikes), ("post", post_spikes))}
-        pre = self.bind("synapse_pre", max(1, batch * s["n_pre"]), (), text, **common,
-                        history_depth=s["pre_depth"], ring_depth=post_group["ring_depth"],
-                        n_receptors=receptor_planes(post_group), rng_stream=s["rng_stream"],
-                        history=a(s["pre_history"]), row_ptr=a(s["row_ptr"]), post_index=a(s["post_index"]),
-                        receptor=a(s["receptor"]), axonal=a(s["axonal"]), dendritic=a(s["dendritic"]),
-                        ring=a(post_group["ring"]))
-        pathways = {"pre": pre}
+                      key_hi=a(s["key_hi"]), instance=a(s["instance"]), rng_stream=s["rng_stream"])
+        history = [self.bind("synapse_history", max(1, spikes.capacity), (), text, capacity=batch * s[f"n_{side}"],
+                             depth=s[f"{side}_depth"], **self.clock_args(), spike_list=a(spikes.list),
+                             spike_count=a(spikes.count), list_ring=a(s[f"{side}_lists"]),
+                             count_ring=a(s[f"{side}_counts"]))
+                   for side, spikes in (("pre", pre_spikes), ("post", post_spikes))]
+        pathways = {"pre": [self.bind("synapse_pre", max(1, pre_spikes.capacity), (), text, **common, delay=d,
+                                      history_depth=s["pre_depth"], ring_depth=post_group["ring_depth"],
+                                      n_receptors=receptor_planes(post_group), list_ring=a(s["pre_lists"]),
+                                      count_ring=a(s["pre_counts"]), row_ptr=a(s["row_ptr"]),
+                                      post_index=a(s["post_index"]), receptor=a(s["receptor"]),
+                                      axonal=a(s["axonal"]), dendritic=a(s["dendritic"]), ring=a(post_group["ring"]))
+                            for d in s["pre_delays"]], "post": []}
         if s["model"].on_post is not None:
-            pathways["post"] = self.bind("synapse_post", max(1, batch * s["n_post"]), (), text, **common,
-                                         history_depth=s["post_depth"], rng_stream=s["rng_stream"],
-                                         history=a(s["post_history"]), col_ptr=a(s["col_ptr"]),
-                                         col_syn=a(s["col_syn"]), dendritic=a(s["dendritic"]))
+            pathways["post"] = [self.bind("synapse_post", max(1, post_spikes.capacity), (), text, **common, delay=d,
+                                          history_depth=s["post_depth"], list_ring=a(s["post_lists"]),
+                                          count_ring=a(s["post_counts"]), col_ptr=a(s["col_ptr"]),
+                                          col_syn=a(s["col_syn"]), dendritic=a(s["dendritic"]))
+                                for d in s["post_delays"]]
         order = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
-        # both histories take this step's spikes, then the pathways run in the model's order
-        return [history["pre"], history["post"]] + [pathways[side] for side in order if side in pathways]
+        # both rings take this step's spikes, then the pathways run in the model's order
+        return history + pathways[order[0]] + pathways[order[1]]

@@ -93,7 +93,19 @@ class SynapseModel:
                 check_finite(f"{self.name} initial {x}", value)
         self._bound = {}
         if not _NEURON_NAME.search(" ".join((equations, on_pre, on_post))):
-            self.bind(parse_unit("nA"), {}, {})        # checked now; else when a projection binds it
+            self._check_now()                          # else when a projection binds it
+
+    def _check_now(self) -> None:
+        """The checks that need no neurons, at creation: the model must bind for one of
+        the weight units a receptor has (1, nA, uS, mV); else the first one's error."""
+        errors = []
+        for unit in ("1", "nA", "uS", "mV"):
+            try:
+                self.bind(parse_unit(unit), {}, {})
+                return
+            except ModelError as err:
+                errors.append(err)
+        raise errors[0]
 
     def _declare(self, pname: str, spec) -> None:
         where = f"parameters[{pname!r}]"
