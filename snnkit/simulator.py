@@ -295,6 +295,9 @@ class Simulator:
         group, offset, size = self.plan.placement.get(name, (None, 0, 0))
         if group is None or self.groups[group]["kind"] not in ("lif", "equation"):
             fail("population", name, "must name a neuron population of this network")
+        model = self.plan.groups[group].get("model")
+        if variable in getattr(model, "recordable", ()) and variable not in model.state_variables:
+            return self._subexpression(group, model, variable)[:, offset:offset + size]
         try:
             array = state_array(self.groups[group], variable)
         except KeyError:
@@ -401,3 +404,12 @@ class Simulator:
                  + ("" if shared else f" or ({current.shape[0]}, {current.shape[1]})"))
         target = table["weight"] if variable == "w" else table["state"][variable]
         self.backend.assign(target, np.broadcast_to(array, target.shape).astype(float))
+
+    def _subexpression(self, group: str, model, variable: str) -> np.ndarray:
+        """A recordable subexpression of an equation group now (batch, N), from its state."""
+        from .recording import Subexpression
+        n = self.plan.groups[group]["size"]
+        sub = Subexpression(model, variable, group, np.arange(n), self.dt)
+        recorded = {x: np.asarray(self.backend.to_host(state_array(self.groups[group], x)))[None]
+                    for x in sub.recorded}
+        return sub.evaluate(recorded, np.array([self.t]), self.plan.groups, self.batch)[0]

@@ -361,3 +361,40 @@ def test_synapse_values_are_set_on_device(plain_device):
         sim.run(10.0)
     assert np.array_equal(sims[0].state("cell", "v"), sims[1].state("cell", "v"))
     assert np.array_equal(sims[0].synapse_values(proj, "x"), sims[1].synapse_values(proj, "x"))
+
+
+@pytest.mark.parametrize("dependence, pairing, x_target, a_minus", [
+    ("additive", "all", 0.0, 0.025), ("multiplicative", "all", 0.0, 0.025), ("additive", "nearest", 0.0, 0.025),
+    ("additive", "all", 0.3, 0.025), ("multiplicative", "nearest", 0.4, 0.0)])     # the last: Diehl & Cook's
+def test_pair_stdp_re_expressed_gives_the_hand_written_weights(dependence, pairing, x_target, a_minus):
+    """sk.STDP (the hand-written kernels) against PairSTDPSynapse with delay 2a steps and
+    axonal_delay a (both then pair the same spikes): the same spikes, and in float64 the
+    weights within 1e-9 relative (the traces: a product per step there, exp of the
+    elapsed time here)."""
+    from snnkit.modeling.synapse_library import PairSTDPSynapse
+    rule = sk.STDP(tau_plus=15.0, tau_minus=25.0, A_plus=0.02, A_minus=a_minus, w_max=1.0,
+                   weight_dependence=dependence, pairing=pairing, x_target=x_target)
+
+    def run(generic):
+        net = sk.Network(seed=6)
+        source = net.population(40, sk.Poisson(rate=25.0), name="source")
+        drive = net.population(4, sk.Poisson(rate=60.0), name="drive")
+        cell = net.population(4, sk.LIF(tau_m=10.0, v_rest=-65.0, v_reset=-65.0, v_thresh=-60.0,
+                                        tau_refrac=2.0), name="cell")
+        net.connect(drive, cell, sk.OneToOne(), weight=6.0, delay=0.1)
+        kwargs = dict(synapse=PairSTDPSynapse(rule), axonal_delay=0.3) if generic else dict(plasticity=rule)
+        proj = net.connect(source, cell, sk.AllToAll(), weight=0.5, delay=0.6, **kwargs)
+        net.record(cell, "spikes")
+        sim = sk.Simulator(net, dtype="float64", seed=3).run(500.0)
+        return sim.results.spikes["cell"], sim.weights(proj)[2][0]
+    (spikes_hand, w_hand), (spikes_generic, w_generic) = run(False), run(True)
+    assert spikes_hand.times.size > 25 and np.array_equal(spikes_hand.times, spikes_generic.times)
+    assert np.ptp(w_hand) > 0.05                                      # the rule moved them from 0.5
+    assert np.allclose(w_generic, w_hand, rtol=1e-9, atol=1e-12), np.max(np.abs(w_generic - w_hand))
+
+
+def test_diehl_cook_is_the_pair_rule_without_depression():
+    from snnkit.modeling.synapse_library import DiehlCookSynapse
+    model = DiehlCookSynapse(eta=0.001, x_target=0.3)
+    assert model.params["A_minus"] == 0.0 and model.params["x_target"] == 0.3
+    assert model.name == "PairSTDPSynapse(multiplicative, nearest)"

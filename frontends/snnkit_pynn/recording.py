@@ -13,7 +13,11 @@ import numpy as np
 from pyNN import recording
 
 from . import simulator
-from .simulator import STATE_NAMES
+
+
+def _variable(pop, name: str):
+    from .standardmodels import snnkit_variable
+    return snnkit_variable(pop.celltype, name)
 
 
 class Recorder(recording.Recorder):
@@ -26,8 +30,9 @@ class Recorder(recording.Recorder):
 
     def _record(self, variable, new_ids, sampling_interval=None):
         simulator.state.require_unbuilt("starting to record")
-        if variable.name != "spikes" and variable.name not in STATE_NAMES:
-            raise NotImplementedError(f"snnkit_pynn cannot record {variable.name!r}")
+        if variable.name != "spikes" and _variable(self.population, variable.name) is None:
+            raise NotImplementedError(f"snnkit_pynn cannot record {variable.name!r} of "
+                                      f"{type(self.population.celltype).__name__}")
 
     def _lower(self, net, sk_pops) -> None:
         state = simulator.state
@@ -40,7 +45,7 @@ class Recorder(recording.Recorder):
             which, index = state.population_index(ids)
             for p in np.unique(which):
                 pop = state.populations[p]
-                name = "spikes" if variable.name == "spikes" else STATE_NAMES[variable.name]
+                name = "spikes" if variable.name == "spikes" else _variable(pop, variable.name)
                 if name != "spikes" or not any(m.target is sk_pops[pop] and m.variable == "spikes"
                                                for m in net.monitors):
                     net.record(sk_pops[pop], name, index[which == p] if name != "spikes" else None,
@@ -54,7 +59,7 @@ class Recorder(recording.Recorder):
             if variable == "spikes":
                 continue
             for sk_pop, pop, ids in parts:
-                values = sim.state(sk_pop, STATE_NAMES[variable])[0]
+                values = sim.state(sk_pop, _variable(pop, variable))[0]
                 for i, value in zip(ids, values[ids - pop.first_id]):
                     self._initial[(variable, int(i))] = value
 
@@ -87,8 +92,8 @@ class Recorder(recording.Recorder):
             return np.zeros((0, len(ids))), None
         results = sim.results
         columns = {}
-        for sk_pop, _, rec_ids in self._monitors.get(variable.name, []):
-            trace = results.traces[sk_pop.name][STATE_NAMES[variable.name]]
+        for sk_pop, pop, rec_ids in self._monitors.get(variable.name, []):
+            trace = results.traces[sk_pop.name][_variable(pop, variable.name)]
             data = np.asarray(trace.data)[:, 0, :]              # (samples, batch, neurons) -> instance 0
             for col, i in enumerate(rec_ids):
                 columns[int(i)] = np.concatenate([[self._initial[(variable.name, int(i))]], data[:, col]])

@@ -82,7 +82,10 @@ class State(common.control.BaseState):
         for index, pop in enumerate(self.populations):
             sk_pops[pop] = net.population(pop.size, pop.celltype.snnkit_model(pop, self.dt),
                                           name=f"{index}:{pop.label}")
-            initial = {STATE_NAMES[k]: v for k, v in pop._initial.items() if k in STATE_NAMES}
+            from .standardmodels import snnkit_variable
+            settable = set(getattr(sk_pops[pop].model, "state_variables", ()))   # (not GIF's v_t, a subexpression)
+            initial = {snnkit_variable(pop.celltype, k): v for k, v in pop._initial.items()
+                       if snnkit_variable(pop.celltype, k) in settable}
             if initial and not sk_pops[pop].is_source:
                 sk_pops[pop].initialize(**initial)
         for proj in self.projections:

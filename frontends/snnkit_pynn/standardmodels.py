@@ -12,7 +12,7 @@ import logging
 import math
 
 import numpy as np
-from pyNN.parameters import ParameterSpace, Sequence
+from pyNN.parameters import ArrayParameter, ParameterSpace, Sequence
 from pyNN.standardmodels import build_translations, cells, electrodes, synapses
 from pyNN.standardmodels.base import StandardCurrentSource
 
@@ -91,16 +91,77 @@ def unsupported(base, why: str):
     return Unsupported
 
 
-ALPHA = "snnkit's synapses are exponential (or delta); use the _exp variant (IF_curr_exp, IF_cond_exp)"
-IF_curr_alpha = unsupported(cells.IF_curr_alpha, ALPHA)
-IF_cond_alpha = unsupported(cells.IF_cond_alpha, ALPHA)
-HH_cond_exp = unsupported(cells.HH_cond_exp, "snnkit simulates integrate-and-fire neurons only")
-EIF_cond_alpha_isfa_ista = unsupported(cells.EIF_cond_alpha_isfa_ista, "no adaptive exponential IF yet")
-EIF_cond_exp_isfa_ista = unsupported(cells.EIF_cond_exp_isfa_ista, "no adaptive exponential IF yet")
-Izhikevich = unsupported(cells.Izhikevich, "no Izhikevich neuron yet")
-SpikeSourceGamma = unsupported(cells.SpikeSourceGamma, "only Poisson and spike-array sources")
-SpikeSourcePoissonRefractory = unsupported(cells.SpikeSourcePoissonRefractory,
-                                           "only Poisson and spike-array sources")
+# -- the cell types of snnkit's equation library (snnkit.modeling.library), PyNN's names and units --
+
+def _library_values(pop, names) -> dict:
+    """native() for the library models: PyNN's array parameters (GIF's tau_eta ...) become
+    one parameter per element (tau_eta1, tau_eta2, ...), one value per neuron each."""
+    out = {}
+    for name in names:
+        value = pop._parameters[name]
+        arrays = (ArrayParameter, Sequence)
+        items = value if isinstance(value, np.ndarray) and value.dtype == object else None
+        if isinstance(value, arrays) or (items is not None and len(items) and isinstance(items[0], arrays)):
+            rows = [np.asarray(v.value, float) for v in (items if items is not None else [value] * pop.size)]
+            table = np.vstack(rows) * np.ones((pop.size, 1))
+            for k in range(table.shape[1]):
+                out[f"{name}{k + 1}"] = table[:, k]
+        else:
+            out[name] = np.asarray(value, dtype=float) * np.ones(pop.size)
+    return out
+
+
+def _library_cell(base, make, variables: dict, rename: dict | None = None):
+    """A PyNN cell type simulated by the library model ``make``; variables: PyNN's
+    recordable name -> the model's; rename: PyNN parameter -> the model's."""
+    rename = rename or {}
+
+    class LibraryCell(base):
+        __doc__ = base.__doc__
+        translations = identity(base.default_parameters)
+        snnkit_variables = dict(variables)
+
+        def snnkit_model(self, pop, dt):
+            values = _library_values(pop, self.default_parameters)
+            if "duration" in values:                      # the sources' PyNN window
+                stop = values["start"] + values.pop("duration")
+                values["stop"] = np.where(stop >= 1e9, math.inf, stop)
+            return make()(**{rename.get(k, k): v for k, v in values.items()})
+    LibraryCell.__name__ = LibraryCell.__qualname__ = base.__name__
+    return LibraryCell
+
+
+def _library(name):
+    from snnkit.modeling import library
+    return getattr(library, name)
+
+
+def _lazy(name):
+    return lambda: _library(name)
+
+
+CURRENT = {"v": "v", "isyn_exc": "I_E", "isyn_inh": "I_I"}
+CONDUCTANCE = {"v": "v", "gsyn_exc": "g_E", "gsyn_inh": "g_I"}
+IF_curr_alpha = _library_cell(cells.IF_curr_alpha, _lazy("IF_curr_alpha"), CURRENT)
+IF_cond_alpha = _library_cell(cells.IF_cond_alpha, _lazy("IF_cond_alpha"), CONDUCTANCE)
+EIF_cond_exp_isfa_ista = _library_cell(cells.EIF_cond_exp_isfa_ista, _lazy("EIF_cond_exp_isfa_ista"),
+                                       dict(CONDUCTANCE, w="w"))
+EIF_cond_alpha_isfa_ista = _library_cell(cells.EIF_cond_alpha_isfa_ista, _lazy("EIF_cond_alpha_isfa_ista"),
+                                         dict(CONDUCTANCE, w="w"))
+HH_cond_exp = _library_cell(cells.HH_cond_exp, _lazy("HH_cond_exp"), dict(CONDUCTANCE, m="m", h="h", n="n"))
+Izhikevich = _library_cell(cells.Izhikevich, _lazy("Izhikevich"), {"v": "v", "u": "u"})
+IF_cond_exp_gsfa_grr = _library_cell(cells.IF_cond_exp_gsfa_grr, _lazy("IF_cond_exp_gsfa_grr"),
+                                     dict(CONDUCTANCE, g_r="g_r", g_s="g_s"))
+GIF_cond_exp = _library_cell(cells.GIF_cond_exp, _lazy("GIF_cond_exp"), dict(CONDUCTANCE, i_eta="i_eta", v_t="v_t"))
+SpikeSourceGamma = _library_cell(cells.SpikeSourceGamma, _lazy("SpikeSourceGamma"), {})
+SpikeSourcePoissonRefractory = _library_cell(cells.SpikeSourcePoissonRefractory,
+                                             _lazy("SpikeSourcePoissonRefractory"), {})
+
+
+def snnkit_variable(celltype, name: str):
+    """The snnkit variable a PyNN recordable of ``celltype`` is (None: not recordable)."""
+    from .simulator import STATE_NAMES
+    return getattr(celltype, "snnkit_variables", STATE_NAMES).get(name)
 
 
 # -- synapses -----------------------------------------------------------------------

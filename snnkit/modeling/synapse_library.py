@@ -163,3 +163,63 @@ def TripletSTDPSynapse() -> SynapseModel:
                      "A_minus": (7e-3, "weight", "nonnegative"), "A3_minus": (2.3e-4, "weight", "nonnegative"),
                      "w_max": (100.0, "weight", "positive")},
         initial={"lastpost": -1e9}, event_order="post_pre", name="TripletSTDPSynapse")
+
+
+def PairSTDPSynapse(rule=None, **values) -> SynapseModel:
+    """sk.STDP (snnkit.plasticity: the hand-written kernels' rule) re-expressed as a
+    SynapseModel: traces x (tau_plus) and y (tau_minus) jump by 1 (pairing "all") or to 1
+    ("nearest"); a presynaptic spike depresses by ``A_minus y`` (times ``w - w_min`` when
+    multiplicative), a postsynaptic one potentiates by ``A_plus (x - x_target)`` (times
+    ``w_max - w``), w clipped to [w_min, w_max]; spikes in the same step do not pair, and
+    the depression comes first, as there; the weight a spike transmits is the one before
+    its own update. ``rule``: an sk.STDP whose parameters to take. sk.STDP times the
+    spikes where they are emitted; this model where they reach the synapse, so with a
+    delay of 2a steps and axonal_delay = a steps the two see the same pairs (the traces
+    differ only by rounding: a per-step product there, exp of the elapsed time here)."""
+    from ..plasticity import STDP
+    rule = rule or STDP()
+    model = _pair_stdp(rule.weight_dependence == "multiplicative", rule.pairing == "nearest")
+    params = dict(tau_plus=rule.tau_plus, tau_minus=rule.tau_minus, A_plus=rule.A_plus, A_minus=rule.A_minus,
+                  w_min=rule.w_min, w_max=rule.w_max, x_target=rule.x_target)
+    params.update(values)
+    return model(**params)
+
+
+def DiehlCookSynapse(eta: float = 0.0001, x_target: float = 0.4, tau_pre: float = 20.0, w_max: float = 1.0,
+                     weight_dependence: str = "multiplicative", pairing: str = "nearest") -> SynapseModel:
+    """Diehl & Cook (2015)'s postsynaptic-trace rule, as snnkit.learning uses it: at a
+    postsynaptic spike ``w += eta (x - x_target)`` (times ``w_max - w`` when
+    multiplicative), x the presynaptic trace (tau_pre; "nearest": it jumps to 1), and no
+    presynaptic update: PairSTDPSynapse with A_minus = 0."""
+    from ..plasticity import STDP
+    return PairSTDPSynapse(STDP(tau_plus=tau_pre, tau_minus=tau_pre, A_plus=eta, A_minus=0.0, w_min=0.0,
+                                w_max=w_max, weight_dependence=weight_dependence, pairing=pairing,
+                                x_target=x_target))
+
+
+@lru_cache(maxsize=None)
+def _pair_stdp(multiplicative: bool, nearest: bool) -> SynapseModel:
+    jump = "x = 1" if nearest else "x += 1"
+    dep = "A_minus*(w - w_min)" if multiplicative else "A_minus"
+    pot = "A_plus*(w_max - w)" if multiplicative else "A_plus"
+    amplitude = "1" if multiplicative else "weight"         # (as sk.STDP's A_plus, A_minus)
+    return SynapseModel("""
+        dx/dt = -x/tau_plus : 1 (event-driven)
+        dy/dt = -y/tau_minus : 1 (event-driven)
+        x_before : 1
+        lastpre : ms
+    """, on_pre=f"""
+        delivered = w
+        w = clip(w - {dep}*y, w_min, w_max)
+        x_before = x
+        {jump}
+        lastpre = t
+    """, on_post=f"""
+        w = clip(w + {pot}*(x + int(lastpre == t)*(x_before - x) - x_target), w_min, w_max)
+        {"y = 1" if nearest else "y += 1"}
+    """, parameters={"tau_plus": (20.0, "ms", "positive"), "tau_minus": (20.0, "ms", "positive"),
+                     "A_plus": (0.01, amplitude, "nonnegative"), "A_minus": (0.012, amplitude, "nonnegative"),
+                     "w_min": (0.0, "weight"), "w_max": (1.0, "weight"), "x_target": (0.0, "1")},
+        initial={"lastpre": -1e9}, event_order="pre_post",
+        name=f"PairSTDPSynapse({'multiplicative' if multiplicative else 'additive'}, "
+             f"{'nearest' if nearest else 'all'})")
