@@ -88,8 +88,9 @@ def test_one_spike_pair_changes_the_weight_by_the_rule(lag_ms):
 def test_unsupported_models_say_so():
     sim.setup()
     sim.IF_cond_alpha()                                # (from the equation library: tests/test_pynn_cells.py)
-    with pytest.raises(NotImplementedError, match="TsodyksMarkramSynapse"):
-        sim.TsodyksMarkramSynapse()
+    sim.TsodyksMarkramSynapse()
+    with pytest.raises(NotImplementedError, match="GutigWeightDependence"):
+        sim.GutigWeightDependence()
 
 
 def test_structure_after_the_first_run_is_refused_and_reset_rebuilds():

@@ -49,9 +49,14 @@ class Projection(common.Projection):
         n = pre.size
         w = np.broadcast_to(np.asarray(connection_parameters.get("weight", 0.0), float), (n,))
         d = np.broadcast_to(np.asarray(connection_parameters.get("delay", simulator.state.dt), float), (n,))
-        self._chunks.append((pre, int(self.post.all_cells[postsynaptic_index]), w.copy(), d.copy()))
+        others = {k: np.broadcast_to(np.asarray(v, float), (n,)).copy() for k, v in connection_parameters.items()
+                  if k not in ("weight", "delay")}
+        self._chunks.append((pre, int(self.post.all_cells[postsynaptic_index]), w.copy(), d.copy(), others))
 
     def _concatenate(self):
+        """(pre ids, post ids, weights, delays) in connection order; the synapse type's other
+        parameters (U, tau_rec, p ...) go to ``_synapse_values``."""
+        self._synapse_values = {}
         if not self._chunks:
             empty = np.zeros(0)
             return empty.astype(np.int64), empty.astype(np.int64), empty, empty
@@ -59,6 +64,7 @@ class Projection(common.Projection):
         post = np.concatenate([np.full(c[0].size, c[1], np.int64) for c in self._chunks])
         w = np.concatenate([c[2] for c in self._chunks])
         d = np.concatenate([c[3] for c in self._chunks])
+        self._synapse_values = {k: np.concatenate([c[4][k] for c in self._chunks]) for k in self._chunks[0][4]}
         self._chunks = []
         return pre, post, w, d
 
@@ -84,10 +90,23 @@ class Projection(common.Projection):
                 # in the order snnkit stores synapses (by pre, then post), so that weights read
                 # back line up with connection order through ``mine``
                 mine = mine[np.lexsort((post_idx[mine], pre_idx[mine]))]
+                synapse = None
+                if hasattr(self.synapse_type, "snnkit_synapse"):           # short-term plasticity, release
+                    values = {k: v[mine] for k, v in self._synapse_values.items()}
+                    synapse = self.synapse_type.snnkit_synapse(values, self._tau_psc(state.populations[b],
+                                                                                     post_idx[mine]))
                 proj = net.connect(sk_pops[state.populations[a]], sk_pops[state.populations[b]],
                                    sk.FromList(pre_idx[mine], post_idx[mine]), weight=w[mine], delay=d[mine],
-                                   receptor=self.receptor_type, plasticity=rule)
+                                   receptor=self.receptor_type, plasticity=rule, synapse=synapse)
                 self._parts.append((proj, mine))
+
+    def _tau_psc(self, population, index: np.ndarray) -> np.ndarray:
+        """The targets' synaptic time constants for the receptor, one per connection
+        (pyNN.nest gives tsodyks_synapse these as tau_psc); 1 ms where the type has none."""
+        name = "tau_syn_E" if self.receptor_type == "excitatory" else "tau_syn_I"
+        if name not in population._parameters:
+            return np.ones(index.size)
+        return (np.asarray(population._parameters[name], float) * np.ones(population.size))[index]
 
     # -- reading connections back ---------------------------------------------------
     def _current_weights(self) -> np.ndarray:
@@ -112,8 +131,11 @@ class Projection(common.Projection):
                 columns.append(self._current_weights())
             elif name == "delay":
                 columns.append(self._delays)
+            elif name in self._synapse_values:                            # a synapse type's parameter
+                columns.append(self._synapse_values[name])
             else:
-                raise NotImplementedError(f"snnkit_pynn: Projection.get({name!r}): weight and delay only")
+                raise NotImplementedError(f"snnkit_pynn: Projection.get({name!r}): weight, delay and "
+                                          f"{', '.join(self._synapse_values) or 'no other parameter'}")
         pre = self.pre.id_to_index(self._pre_ids) if len(self) else np.zeros(0, int)
         post = self.post.id_to_index(self._post_ids) if len(self) else np.zeros(0, int)
         if format == "list":

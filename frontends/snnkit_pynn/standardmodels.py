@@ -231,7 +231,30 @@ class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
     possible_models = {"stdp"}
 
 
-TsodyksMarkramSynapse = unsupported(synapses.TsodyksMarkramSynapse, "no short-term plasticity yet")
+class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
+    """As pyNN.nest: NEST's tsodyks_synapse, whose PSC time constant is the target's
+    synaptic one (tau_syn_E or tau_syn_I by receptor): snnkit.modeling.synapse_library's
+    TsodyksSynapse, its parameters one value per connection."""
+    __doc__ = synapses.TsodyksMarkramSynapse.__doc__
+    translations = identity(["weight", "delay", "U", "tau_rec", "tau_facil"])
+    _get_minimum_delay = _minimum_delay
+
+    def snnkit_synapse(self, values: dict, tau_psc: np.ndarray):
+        from snnkit.modeling.synapse_library import TsodyksSynapse
+        return TsodyksSynapse(U=values["U"], tau_rec=values["tau_rec"], tau_fac=values["tau_facil"],
+                              tau_psc=tau_psc, u0=0.0)
+
+
+class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
+    """Each spike transmitted with probability p (NEST bernoulli_synapse):
+    snnkit.modeling.synapse_library's SimpleStochasticSynapse, p per connection."""
+    __doc__ = synapses.SimpleStochasticSynapse.__doc__
+    translations = identity(["weight", "delay", "p"])
+    _get_minimum_delay = _minimum_delay
+
+    def snnkit_synapse(self, values: dict, tau_psc: np.ndarray):
+        from snnkit.modeling.synapse_library import SimpleStochasticSynapse as Stochastic
+        return Stochastic(p=values["p"])
 AdditivePotentiationMultiplicativeDepression = unsupported(
     synapses.AdditivePotentiationMultiplicativeDepression, "weight dependences: additive, multiplicative")
 GutigWeightDependence = unsupported(synapses.GutigWeightDependence,

@@ -4,6 +4,9 @@ either backend. Two cells: the first gets a DC step (50-450 ms), the second an
 excitatory and an inhibitory spike train through static synapses (delay 1 ms); 500 ms
 at dt 0.1 ms; spikes and the listed variables recorded.
 
+TsodyksMarkramSynapse: a train into a non-spiking IF_curr_alpha, its v (depressing,
+facilitating).
+
     python tests/data/pynn_nest_cells.py tests/data/pynn_nest_cells.json    (PyNN 0.13 + NEST 3.10)
 """
 
@@ -29,6 +32,26 @@ CELLS = {
 # IF_cond_exp_gsfa_grr is not here: pyNN.nest 0.13 cannot create it (its variable_map lacks
 # g_r: KeyError in Population.initialize); tests/test_model_library.py checks the model
 # against NEST's iaf_cond_exp_sfa_rr directly
+
+
+# TsodyksMarkramSynapse into a non-spiking IF_curr_alpha (exact in both: snnkit's IF_curr_exp
+# answers synaptic input 1.7% below NEST's iaf_psc_exp, a difference of its own): (U, tau_rec, tau_facil)
+TSODYKS = {"depressing": (0.5, 800.0, 0.0), "facilitating": (0.04, 100.0, 1000.0)}
+TRAIN_MS = [round(t, 1) for t in list(np.arange(10.0, 200.0, 20.0)) + [450.0]]
+
+
+def tsodyks_scenario(sim, case: str) -> dict:
+    U, tau_rec, tau_facil = TSODYKS[case]
+    sim.setup(timestep=0.1, min_delay=0.1)
+    cell = sim.Population(1, sim.IF_curr_alpha(tau_m=20.0, tau_syn_E=3.0, v_thresh=0.0), label="cell")
+    source = sim.Population(1, sim.SpikeSourceArray(spike_times=TRAIN_MS), label="source")
+    synapse = sim.TsodyksMarkramSynapse(weight=1.0, delay=1.0, U=U, tau_rec=tau_rec, tau_facil=tau_facil)
+    sim.Projection(source, cell, sim.AllToAllConnector(), synapse, receptor_type="excitatory")
+    cell.record("v")
+    sim.run(T_STOP_MS)
+    v = np.asarray(cell.get_data().segments[0].filter(name="v")[0].magnitude[:, 0], float)
+    sim.end()
+    return {"v": v.tolist()}
 
 
 def scenario(sim, name: str) -> dict:
@@ -57,6 +80,7 @@ def scenario(sim, name: str) -> dict:
 
 if __name__ == "__main__":
     import pyNN.nest as nest_sim
-    result = {"exc_ms": EXC_MS, "inh_ms": INH_MS, "cells": {name: scenario(nest_sim, name) for name in CELLS}}
+    result = {"exc_ms": EXC_MS, "inh_ms": INH_MS, "cells": {name: scenario(nest_sim, name) for name in CELLS},
+              "tsodyks": {case: tsodyks_scenario(nest_sim, case) for case in TSODYKS}}
     with open(sys.argv[1], "w") as f:
         json.dump(result, f)
