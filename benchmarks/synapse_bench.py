@@ -54,6 +54,18 @@ BRIAN2_RULE = SynapseModel("""
                 "dApost": (D_APOST, "weight"), "gmax": (GMAX, "weight")}, name="brian2_stdp")
 
 
+def timed_run(net, backend: str, seed: int, duration_ms: float):
+    """(simulator, build s, simulation s): building and the first 10 ms (compilation)
+    apart from the rest of the run."""
+    t0 = time.perf_counter()
+    sim = sk.Simulator(net, backend=backend, seed=seed)
+    sim.run(10.0, progress=False)
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sim.run(duration_ms - 10.0, progress=False)
+    return sim, build, time.perf_counter() - t0
+
+
 def song(backend: str, rule: str, duration_s: float) -> dict:
     net = sk.Network(seed=1)
     inputs = net.population(N_INPUTS, sk.Poisson(rate=RATE_HZ), name="inputs")
@@ -66,14 +78,8 @@ def song(backend: str, rule: str, duration_s: float) -> dict:
                            plasticity=sk.STDP(tau_plus=20.0, tau_minus=20.0, A_plus=D_APRE, A_minus=-D_APOST,
                                               w_min=0.0, w_max=GMAX))
     net.record(neuron, "spikes")
-    t0 = time.perf_counter()
-    sim = sk.Simulator(net, backend=backend, seed=2)
-    sim.run(10.0, progress=False)
-    build = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sim.run(duration_s * 1000.0 - 10.0, progress=False)
+    sim, build, elapsed = timed_run(net, backend, 2, duration_s * 1000.0)
     w = sim.synapse_values(proj, "w")[0] if rule == "generic" else sim.weights(proj)[2][0]
-    elapsed = time.perf_counter() - t0
     return dict(simulator=f"snnkit {backend} {rule}", sim_s=elapsed, build_s=build,
                 rate_hz=sim.results.spikes["neuron"].times.size / duration_s, **bimodality(np.asarray(w)))
 
@@ -147,13 +153,7 @@ def tm_network(backend: str) -> dict:
         net.connect(ext, post, sk.OneToOne(), weight=W_EXT_NA, delay=DELAY_MS)
     net.record(exc, "spikes")
     net.record(inh, "spikes")
-    t0 = time.perf_counter()
-    sim = sk.Simulator(net, backend=backend, seed=4)
-    sim.run(10.0, progress=False)
-    build = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sim.run(990.0, progress=False)
-    elapsed = time.perf_counter() - t0
+    sim, build, elapsed = timed_run(net, backend, 4, 1000.0)
     res = sim.results
     return dict(simulator=f"snnkit {backend}", sim_s=elapsed, build_s=build,
                 exc_hz=res.spikes["exc"].times.size / N_EXC, inh_hz=res.spikes["inh"].times.size / N_INH)

@@ -34,6 +34,21 @@ from .units import parse_unit
 WEIGHT = "w"
 
 
+def copy_with_values(model, values: dict, check):
+    """A copy of ``model`` (an EquationModel or SynapseModel) whose ``params`` take
+    ``values``, each checked by ``check(name, value)``; an unknown name is an error."""
+    unknown = sorted(set(values) - set(model.defaults))
+    if unknown:
+        fail(unknown[0], values[unknown[0]], f"{model.name} has no parameter of that name; known: "
+                                             f"{', '.join(sorted(model.defaults)) or 'none'}")
+    for pname, value in values.items():
+        check(pname, value)
+    copy = object.__new__(type(model))
+    copy.__dict__.update(model.__dict__)
+    copy.params = dict(model.params, **values)
+    return copy
+
+
 class EquationModel:
     """A neuron model from equations, threshold, reset, refractoriness and receptors.
 
@@ -248,16 +263,7 @@ class EquationModel:
 
     def __call__(self, **values) -> "EquationModel":
         """A copy of the model with new parameter values (checked like the defaults)."""
-        unknown = sorted(set(values) - set(self.defaults))
-        if unknown:
-            fail(unknown[0], values[unknown[0]], f"{self.name} has no parameter of that name; known: "
-                                                 f"{', '.join(sorted(self.defaults))}")
-        for pname, value in values.items():
-            self._check(pname, value)
-        copy = object.__new__(type(self))
-        copy.__dict__.update(self.__dict__)
-        copy.params = dict(self.params, **values)
-        return copy
+        return copy_with_values(self, values, self._check)
 
     def unit(self, variable: str) -> str:
         return str(self.all_units.get(variable, ""))

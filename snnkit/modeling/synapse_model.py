@@ -132,17 +132,8 @@ class SynapseModel:
 
     def __call__(self, **values) -> "SynapseModel":
         """A copy with new parameter values."""
-        unknown = sorted(set(values) - set(self.defaults))
-        if unknown:
-            from ..validation import fail
-            fail(unknown[0], values[unknown[0]], f"{self.name} has no parameter of that name; known: "
-                                                 f"{', '.join(sorted(self.defaults)) or 'none'}")
-        for pname, value in values.items():
-            self.check(pname, value)
-        copy = object.__new__(type(self))
-        copy.__dict__.update(self.__dict__)
-        copy.params = dict(self.params, **values)
-        return copy
+        from .model import copy_with_values
+        return copy_with_values(self, values, self.check)
 
     def unit(self, pname: str, weight_unit) -> object:
         text = self.specs[pname][0]
