@@ -61,8 +61,11 @@ def test_spike_source_arrives_after_the_delay():
 
 @pytest.mark.parametrize("lag_ms", [5.0, -7.0])
 def test_one_spike_pair_changes_the_weight_by_the_rule(lag_ms):
-    """Additive SpikePairRule: w changes by A_plus w_max exp(-lag / tau_plus) (post after
-    pre) or -A_minus w_max exp(lag / tau_minus) (post before pre)."""
+    """Additive SpikePairRule as NEST's stdp_synapse: the postsynaptic spike reaches the
+    synapse after the (dendritic) delay, 0.1 ms, so the lag at the synapse is lag + 0.1:
+    w changes by A_plus w_max exp(-(lag + 0.1) / tau_plus) (post after pre) or
+    -A_minus w_max exp((lag + 0.1) / tau_minus) (post before pre). (pyNN.nest reads the
+    potentiation only after the next presynaptic spike; snnkit applies it at once.)"""
     sim.setup(timestep=0.1, dtype="float64")
     pre = sim.Population(1, sim.SpikeSourceArray(spike_times=[20.0]))
     post_driver = sim.Population(1, sim.SpikeSourceArray(spike_times=[20.0 + lag_ms - 0.1]))
@@ -78,10 +81,11 @@ def test_one_spike_pair_changes_the_weight_by_the_rule(lag_ms):
     t_post = post.get_data().segments[0].spiketrains[0].magnitude
     assert t_post == pytest.approx([20.0 + lag_ms + 0.1])       # NEST's stamp: the end of the step
     w = proj.get("weight", format="list", with_address=False)[0]
+    at_synapse = lag_ms + 0.1
     if lag_ms > 0:
-        expected = 0.25 + 0.01 * 0.5 * math.exp(-lag_ms / 20.0)
+        expected = 0.25 + 0.01 * 0.5 * math.exp(-at_synapse / 20.0)
     else:
-        expected = 0.25 - 0.012 * 0.5 * math.exp(lag_ms / 15.0)
+        expected = 0.25 - 0.012 * 0.5 * math.exp(at_synapse / 15.0)
     assert w == pytest.approx(expected, rel=1e-9)
 
 
@@ -89,8 +93,11 @@ def test_unsupported_models_say_so():
     sim.setup()
     sim.IF_cond_alpha()                                # (from the equation library: tests/test_pynn_cells.py)
     sim.TsodyksMarkramSynapse()
-    with pytest.raises(NotImplementedError, match="GutigWeightDependence"):
-        sim.GutigWeightDependence()
+    sim.GutigWeightDependence()
+    with pytest.raises(NotImplementedError, match="StochasticTsodyksMarkramSynapse is not available"):
+        sim.StochasticTsodyksMarkramSynapse()
+    with pytest.raises(NotImplementedError, match="PointNeuron is not available"):
+        sim.PointNeuron(sim.IF_cond_exp())
 
 
 def test_structure_after_the_first_run_is_refused_and_reset_rebuilds():
@@ -191,14 +198,17 @@ def test_current_injection_traces_match_nest(nest):
 
 
 def test_simple_stdp_weight_changes_match_nest(nest):
-    """Same sign for >= 90 % of the 60 synapses and similar size. The curves are offset by
-    the 3 ms delay: NEST pairs the post spike delayed by it (dendritic delay), snnkit
-    pairs emission times."""
+    """STDP as NEST's stdp_synapse (the 3 ms delay dendritic): the same sign for all 60
+    synapses; the depressed ones within 1% of NEST's (measured 0.06%); the potentiated ones
+    about 10/9 of NEST's (measured 1.117): of each synapse's 10 pairs NEST's readout holds 9
+    potentiations, as NEST applies one only at the next presynaptic spike and the last
+    pair has none after it, where snnkit applies it when the postsynaptic spike arrives."""
     from snnkit_pynn.compare import simple_stdp
     got = simple_stdp(_examples(), "snnkit")
     ref = nest["simple_STDP"]
     assert got["post_spikes_ms"] == pytest.approx(ref["post_spikes_ms"])
     dw, dw_ref = (np.array(r["final_weights"]) - 5e-8 for r in (got, ref))
-    assert np.mean(np.sign(dw) == np.sign(dw_ref)) >= 0.9
-    assert np.abs(dw).max() == pytest.approx(np.abs(dw_ref).max(), rel=0.15)
-    assert np.abs(dw).mean() == pytest.approx(np.abs(dw_ref).mean(), rel=0.25)
+    assert np.all(np.sign(dw) == np.sign(dw_ref))
+    depressed = dw_ref < 0
+    assert np.allclose(dw[depressed], dw_ref[depressed], rtol=0.01)
+    assert np.all((dw[~depressed] / dw_ref[~depressed] > 1.05) & (dw[~depressed] / dw_ref[~depressed] < 1.2))

@@ -78,9 +78,9 @@ class Projection(common.Projection):
                              f"got {w.min()}")
         plastic = isinstance(self.synapse_type, STDPMechanism)
         rule = self.synapse_type.snnkit_rule() if plastic else None
-        if plastic and self.synapse_type.dendritic_delay_fraction not in (0, 1) or plastic and np.any(d > state.dt):
-            logger.warning("snnkit_pynn: STDP pairs spikes at their emission times (the synaptic delay, %s ms, "
-                           "does not enter the timing rule)", np.unique(d)[:3])
+        stdp_model = rule if getattr(rule, "is_synapse_model", False) else None
+        fraction = float(getattr(self.synapse_type, "dendritic_delay_fraction", 1.0)) if plastic else 1.0
+        axonal = np.round(d * (1.0 - fraction) / state.dt) * state.dt             # NEST: the rest is dendritic
         pre_pop, pre_idx = state.population_index(self._pre_ids)
         post_pop, post_idx = state.population_index(self._post_ids)
         self._parts = []
@@ -95,9 +95,14 @@ class Projection(common.Projection):
                     values = {k: v[mine] for k, v in self._synapse_values.items()}
                     synapse = self.synapse_type.snnkit_synapse(values, self._tau_psc(state.populations[b],
                                                                                      post_idx[mine]))
+                if stdp_model is not None:
+                    synapse, rule_here = stdp_model, None
+                    extra = dict(axonal_delay=np.minimum(axonal[mine], d[mine] - state.dt))
+                else:
+                    rule_here, extra = rule, {}
                 proj = net.connect(sk_pops[state.populations[a]], sk_pops[state.populations[b]],
                                    sk.FromList(pre_idx[mine], post_idx[mine]), weight=w[mine], delay=d[mine],
-                                   receptor=self.receptor_type, plasticity=rule, synapse=synapse)
+                                   receptor=self.receptor_type, plasticity=rule_here, synapse=synapse, **extra)
                 self._parts.append((proj, mine))
 
     def _tau_psc(self, population, index: np.ndarray) -> np.ndarray:

@@ -158,6 +158,22 @@ SpikeSourcePoissonRefractory = _library_cell(cells.SpikeSourcePoissonRefractory,
                                              _lazy("SpikeSourcePoissonRefractory"), {})
 
 
+# PyNN's other standard types: present, so scripts see NotImplementedError with a reason
+IF_facets_hardware1 = unsupported(cells.IF_facets_hardware1, "a hardware model (BrainScaleS) without a "
+                                  "software definition in PyNN")
+SpikeSourceInhGamma = unsupported(cells.SpikeSourceInhGamma, "not yet (issue 20): use SpikeSourceGamma per "
+                                  "interval, or sk.InhomogeneousPoisson")
+PointNeuron = unsupported(cells.PointNeuron, "composed models (several receptor types) are not yet mapped "
+                          "(issue 20)")
+MultiCompartmentNeuron = unsupported(cells.MultiCompartmentNeuron, "snnkit simulates point neurons")
+StochasticTsodyksMarkramSynapse = unsupported(synapses.StochasticTsodyksMarkramSynapse, "not yet (issue 20): "
+                                              "TsodyksMarkramSynapse is available")
+MultiQuantalSynapse = unsupported(synapses.MultiQuantalSynapse, "not yet (issue 20)")
+Vogels2011Rule = unsupported(synapses.Vogels2011Rule, "not yet through PyNN (issue 20); the rule is "
+                             "snnkit.modeling.synapse_library.VogelsSprekelerSynapse")
+ElectricalSynapse = unsupported(synapses.ElectricalSynapse, "gap junctions are not available")
+
+
 def snnkit_variable(celltype, name: str):
     """The snnkit variable a PyNN recordable of ``celltype`` is (None: not recordable)."""
     from .simulator import STATE_NAMES
@@ -181,8 +197,13 @@ class STDPMechanism(synapses.STDPMechanism):
     base_translations = identity(["weight", "delay", "dendritic_delay_fraction"])
     _get_minimum_delay = _minimum_delay
 
-    def snnkit_rule(self) -> sk.STDP:
-        """The snnkit STDP rule: one set of parameters per projection."""
+    def snnkit_rule(self):
+        """The rule as pyNN.nest runs it: NEST's stdp_synapse (snnkit.modeling.synapse_library's
+        STDPSynapse: spikes paired where they reach the synapse, the delay dendritic as
+        ``dendritic_delay_fraction`` says), with pyNN.nest's translation: lambda = A_plus,
+        alpha = A_minus / A_plus, mu by the weight dependence. One set of parameters per
+        projection. A non-zero w_min (which NEST refuses) falls back to the hand-written
+        sk.STDP, whose pairing ignores the delay."""
         td, wd = self.timing_dependence, self.weight_dependence
         if self.voltage_dependence is not None:
             raise NotImplementedError("snnkit_pynn: voltage-dependent STDP is not available")
@@ -199,15 +220,35 @@ class STDPMechanism(synapses.STDPMechanism):
                 if v.size != 1:
                     raise NotImplementedError(f"snnkit_pynn: {name} must be one value per projection")
                 values[name] = float(v[0])
+        mu = {AdditiveWeightDependence: (0.0, 0.0), MultiplicativeWeightDependence: (1.0, 1.0),
+              AdditivePotentiationMultiplicativeDepression: (0.0, 1.0)}.get(type(wd))
+        if isinstance(wd, GutigWeightDependence):
+            mu = (values["mu_plus"], values["mu_minus"])
+        if mu is None:
+            raise NotImplementedError(f"snnkit_pynn: weight dependence {type(wd).__name__} is not available")
+        if values["w_min"] != 0.0:
+            return self._hand_written(values, wd)
+        if values["A_plus"] == 0.0 and values["A_minus"] != 0.0:
+            raise NotImplementedError("snnkit_pynn: A_plus = 0 with A_minus > 0 has no stdp_synapse form "
+                                      "(NEST's alpha = A_minus / A_plus)")
+        from snnkit.modeling.synapse_library import STDPSynapse
+        return STDPSynapse(tau_plus=values["tau_plus"], tau_minus=values["tau_minus"], lambda_=values["A_plus"],
+                           alpha=values["A_minus"] / values["A_plus"] if values["A_plus"] else 0.0,
+                           mu_plus=mu[0], mu_minus=mu[1], w_max=values["w_max"])
+
+    @staticmethod
+    def _hand_written(values: dict, wd) -> sk.STDP:
         if isinstance(wd, AdditiveWeightDependence):
-            # PyNN's A_plus / A_minus are fractions of w_max (NEST's lambda, alpha * lambda)
+            # PyNN's A_plus / A_minus are fractions of w_max
             a_plus, a_minus, dependence = values["A_plus"] * values["w_max"], values["A_minus"] * values["w_max"], \
                 "additive"
         elif isinstance(wd, MultiplicativeWeightDependence):
             a_plus, a_minus, dependence = values["A_plus"], values["A_minus"], "multiplicative"
         else:
-            raise NotImplementedError(f"snnkit_pynn: weight dependence {type(wd).__name__} is not available; "
-                                      "use AdditiveWeightDependence or MultiplicativeWeightDependence")
+            raise NotImplementedError(f"snnkit_pynn: {type(wd).__name__} with w_min != 0 is not available "
+                                      "(NEST's stdp_synapse has no w_min)")
+        logger.warning("snnkit_pynn: w_min != 0: the hand-written STDP, which pairs spikes at their emission "
+                       "times (the delay does not enter the timing rule)")
         return sk.STDP(tau_plus=values["tau_plus"], tau_minus=values["tau_minus"], A_plus=a_plus,
                        A_minus=a_minus, w_min=values["w_min"], w_max=values["w_max"],
                        weight_dependence=dependence, pairing="all")
@@ -255,10 +296,16 @@ class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
     def snnkit_synapse(self, values: dict, tau_psc: np.ndarray):
         from snnkit.modeling.synapse_library import SimpleStochasticSynapse as Stochastic
         return Stochastic(p=values["p"])
-AdditivePotentiationMultiplicativeDepression = unsupported(
-    synapses.AdditivePotentiationMultiplicativeDepression, "weight dependences: additive, multiplicative")
-GutigWeightDependence = unsupported(synapses.GutigWeightDependence,
-                                    "weight dependences: additive, multiplicative")
+class AdditivePotentiationMultiplicativeDepression(synapses.AdditivePotentiationMultiplicativeDepression):
+    __doc__ = synapses.AdditivePotentiationMultiplicativeDepression.__doc__
+    translations = identity(["w_min", "w_max"])
+    possible_models = {"stdp"}
+
+
+class GutigWeightDependence(synapses.GutigWeightDependence):
+    __doc__ = synapses.GutigWeightDependence.__doc__
+    translations = identity(["w_min", "w_max", "mu_plus", "mu_minus"])
+    possible_models = {"stdp"}
 
 
 # -- current sources -----------------------------------------------------------------
