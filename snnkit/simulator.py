@@ -413,3 +413,23 @@ class Simulator:
         recorded = {x: np.asarray(self.backend.to_host(state_array(self.groups[group], x)))[None]
                     for x in sub.recorded}
         return sub.evaluate(recorded, np.array([self.t]), self.plan.groups, self.batch)[0]
+
+    def set_weights(self, projection: Projection, values) -> None:
+        """Set a projection's weights between runs: a scalar or one value per synapse (S,),
+        in the order of ``weights``' (pre, post); a plastic projection's (or a synapse
+        model's that changes its weights) may take (batch, S)."""
+        index = next((i for i, p in enumerate(self.network.projections) if p is projection), None)
+        if index is None:
+            fail("projection", projection, "must be a Projection of this network")
+        table = self.synapses[self.plan.table_of[index]]
+        mine = self.plan.synapses[self.plan.table_of[index]]["projection"] == index
+        current = np.array(self.backend.to_host(table["weight"]))
+        array = np.asarray(values, dtype=float)
+        allowed = [(), (int(mine.sum()),)] + ([(self.batch, int(mine.sum()))] if current.ndim == 2 else [])
+        if array.shape not in allowed or not np.all(np.isfinite(array)):
+            fail("weights", values, "must be finite, a scalar or one value per synapse"
+                 + (" (or per instance and synapse)" if current.ndim == 2 else ""))
+        if getattr(projection.post.model, "synapse", None) == "cond_exp" and array.size and array.min() < 0:
+            fail("weights", float(array.min()), "must be >= 0 for conductance-based synapses (uS)")
+        current[..., mine] = array
+        self.backend.assign(table["weight"], current)

@@ -186,3 +186,27 @@ def test_captured_step_sequences_follow_a_kernel_bound_again():
     spec = sk.Simulator(make(), backend="numpy", seed=2).run(100.0, progress=False)
     a, b = ours.results.spikes["p"], spec.results.spikes["p"]
     assert a.times.size > 20 and np.array_equal(a.times, b.times) and np.array_equal(a.node_ids, b.node_ids)
+
+
+def test_weights_set_between_runs_act_in_the_next_run(backend):
+    """Simulator.set_weights: one projection of a table two static projections share, and a
+    plastic one per instance; the targets' input in the next run follows the new weights."""
+    net = sk.Network()
+    source = net.population(2, sk.SpikeTimes([[10.0, 60.0], [10.0, 60.0]]), name="source")
+    cells = net.population(2, sk.LIF(tau_m=1e9, v_rest=0.0, v_reset=0.0, v_thresh=1e9, tau_refrac=0.1),
+                           name="cells")
+    a = net.connect(source, cells, sk.OneToOne(), weight=1.0)
+    b = net.connect(source, cells, sk.AllToAll(), weight=0.5)                # the same table as a
+    c = net.connect(source, cells, sk.OneToOne(), weight=0.1,
+                    plasticity=sk.STDP(A_plus=0.0, A_minus=0.0, w_max=10.0))
+    sim = sk.Simulator(net, backend=backend, batch=2, dtype="float64").run(40.0)
+    v0 = sim.state(cells, "v").copy()
+    assert np.allclose(v0, 1.0 + 2 * 0.5 + 0.1)
+    sim.set_weights(a, [3.0, 4.0])
+    sim.set_weights(c, np.array([[1.0, 2.0], [5.0, 6.0]]))
+    sim.run(40.0)
+    gained = sim.state(cells, "v") - v0
+    assert np.allclose(gained, np.array([[3.0 + 1.0 + 1.0, 4.0 + 1.0 + 2.0], [3.0 + 1.0 + 5.0, 4.0 + 1.0 + 6.0]]))
+    assert sim.weights(b)[2].tolist() == [0.5] * 4
+    with pytest.raises(sk.SnnkitValueError, match="weights"):
+        sim.set_weights(a, np.ones((2, 2)))                               # a static weight is shared

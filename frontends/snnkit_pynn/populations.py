@@ -5,11 +5,36 @@ from __future__ import annotations
 
 import numpy as np
 from pyNN import common
+
+import snnkit as sk
 from pyNN.parameters import ParameterSpace, simplify
 from pyNN.standardmodels import StandardCellType
 
 from . import simulator
 from .recording import Recorder
+
+
+def _changed_after_build(pop) -> None:
+    """Parameters changed after the network is built go to the snnkit population
+    (sk Population.set: applied at the start of the next run, nothing rebuilt): the
+    values the cell type's snnkit model takes now, where they differ from the built ones."""
+    state = simulator.state
+    sk_pop = state.sk_pops[pop]
+    fresh, built = pop.celltype.snnkit_model(pop, state.dt), sk_pop.model
+    if isinstance(fresh, sk.SpikeTimes):
+        sk_pop.set(times=fresh.times)
+        return
+    if isinstance(fresh, sk.Poisson):
+        if not (np.array_equal(np.asarray(fresh.start), np.asarray(built.start))
+                and np.array_equal(np.asarray(fresh.stop), np.asarray(built.stop))):
+            raise NotImplementedError("snnkit_pynn: a Poisson source's start and duration are fixed once the "
+                                      "network is built; its rate can change")
+        sk_pop.set(rate=fresh.rate)
+        return
+    changed = {k: v for k, v in fresh.params.items()
+               if not np.array_equal(np.asarray(v, dtype=float), np.asarray(built.params[k], dtype=float))}
+    if changed:
+        sk_pop.set(**changed)
 
 
 def _evaluate(value, size):
@@ -29,10 +54,11 @@ class PopulationView(common.PopulationView):
         return _reverse(self.celltype, self.parent._parameters, names, self.mask, self.size)
 
     def _set_parameters(self, parameter_space):
-        simulator.state.require_unbuilt("changing parameters")
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
             self.parent._parameters[name][self.mask] = value
+        if simulator.state.sim is not None:
+            _changed_after_build(self.parent)
 
     def _set_initial_value_array(self, variable, initial_values):
         simulator.state.require_unbuilt("setting initial values")
@@ -97,7 +123,8 @@ class Population(common.Population):
         return _reverse(self.celltype, self._parameters, names, None, self.size)
 
     def _set_parameters(self, parameter_space):
-        simulator.state.require_unbuilt("changing parameters")
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
             self._parameters[name] = value
+        if simulator.state.sim is not None:
+            _changed_after_build(self)

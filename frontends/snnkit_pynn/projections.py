@@ -156,6 +156,32 @@ class Projection(common.Projection):
             return arrays[0] if single else arrays
         raise ValueError(f"format = {format!r} is not allowed: must be 'list' or 'array'")
 
-    def set(self, **attributes):
-        raise NotImplementedError("snnkit_pynn: Projection.set() is not available; give weights and delays "
-                                  "through the synapse type or connector")
+    def _set_attributes(self, parameter_space):
+        """Projection.set (PyNN builds the (n_pre, n_post) parameter space): each connection
+        takes the value of its (pre, post) cell. Before the first run anything; after it the
+        weights (sk Simulator.set_weights / set_synapse_values: no rebuild)."""
+        parameter_space.evaluate(simplify=False)
+        pre = self.pre.id_to_index(self._pre_ids) if len(self) else np.zeros(0, int)
+        post = self.post.id_to_index(self._post_ids) if len(self) else np.zeros(0, int)
+        sim = simulator.state.sim
+        for name, value in parameter_space.items():
+            table = np.broadcast_to(np.asarray(value, dtype=float), (self.pre.size, self.post.size))
+            per_connection = table[np.asarray(pre), np.asarray(post)].copy()
+            if sim is not None and name != "weight":
+                raise NotImplementedError(f"snnkit_pynn: Projection.set({name}=...) after the first run(): only "
+                                          "weights change without a rebuild")
+            if name == "weight":
+                self._weights = per_connection
+            elif name == "delay":
+                self._delays = per_connection
+            elif name in self._synapse_values:
+                self._synapse_values[name] = per_connection
+            else:
+                raise NotImplementedError(f"snnkit_pynn: Projection.set({name}=...): not a parameter of "
+                                          f"{type(self.synapse_type).__name__}")
+        if sim is not None:
+            for proj, mine in self._parts:
+                if proj.synapse is not None and proj.synapse_bound.plastic_weight:
+                    sim.set_synapse_values(proj, "w", self._weights[mine])
+                else:
+                    sim.set_weights(proj, self._weights[mine])
