@@ -61,3 +61,36 @@ def test_projection_set_changes_weights_before_and_after_the_first_run():
         proj.set(delay=2.0)
     assert np.allclose(other.get("weight", format="list", with_address=False), 0.25)
     sim.end()
+
+
+def test_get_data_clear_and_after_end():
+    """get_data(clear=True) clears spikes and signals (the next read starts there), and the
+    recordings stay readable after end(), as on pyNN.nest."""
+    sim.setup(timestep=0.1)
+    cells = sim.Population(2, sim.IF_curr_exp(i_offset=1.0))
+    cells.record(["spikes", "v"])
+    sim.run(100.0)
+    first = cells.get_data(clear=True).segments[0]
+    n_first = sum(len(st) for st in first.spiketrains)
+    assert n_first > 4 and first.filter(name="v")[0].shape == (1001, 2)
+    sim.run(100.0)
+    second = cells.get_data().segments[0]
+    trains = [np.asarray(st.magnitude) for st in second.spiketrains]
+    assert all(t.min() > 100.0 for t in trains) and sum(t.size for t in trains) == pytest.approx(n_first, abs=2)
+    v = second.filter(name="v")[0]
+    assert v.shape == (1001, 2) and float(v.t_start.rescale("ms").magnitude) == pytest.approx(100.0)
+    sim.end()
+    after = cells.get_data().segments[0]
+    assert sum(len(st) for st in after.spiketrains) == sum(t.size for t in trains)
+
+
+def test_get_min_delay_auto_is_the_smallest_delay():
+    sim.setup(timestep=0.1, min_delay="auto")
+    assert sim.get_min_delay() == pytest.approx(0.1)
+    a = sim.Population(2, sim.IF_curr_exp())
+    sim.Projection(a, a, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1, delay=1.5))
+    sim.Projection(a, a, sim.OneToOneConnector(), sim.StaticSynapse(weight=0.1, delay=0.7))
+    assert sim.get_min_delay() == pytest.approx(0.7)
+    sim.setup(timestep=0.1, min_delay=1.0)
+    assert sim.get_min_delay() == pytest.approx(1.0)
+    sim.end()

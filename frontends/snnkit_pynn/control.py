@@ -27,23 +27,35 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, backend="numpy
     state.clear()
     state.dt = timestep
     state.min_delay = timestep if min_delay == "auto" else min_delay
+    state.min_delay_auto = min_delay == "auto"
+    state.spike_precision = extra_params.get("spike_precision", "on_grid")
     state.max_delay = max_delay
     state.backend, state.batch, state.seed, state.dtype, state.output = backend, batch, seed, dtype, output
     return rank()
 
 
 def end(compatible_output=True):
-    """Write what was asked for with write_on_end, and forget the network."""
+    """Write what was asked for with write_on_end. The network and its recordings stay
+    readable (get_data after end(), as on pyNN.nest) until the next setup() forgets them."""
     state = simulator.state
     for population, variables, filename in state.write_on_end:
         population.write_data(get_io(filename), variables)
     state.write_on_end = []
-    state.clear()
 
 
 run, run_until = common.build_run(simulator)
 run_for = run
 reset = common.build_reset(simulator)
 initialize = common.initialize
-get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = \
+get_current_time, get_time_step, _fixed_min_delay, get_max_delay, num_processes, rank = \
     common.build_state_queries(simulator)
+
+
+def get_min_delay():
+    """The minimum delay (ms): setup's, or with min_delay="auto" the smallest delay of the
+    network's connections (as pyNN.nest reports it), the time step while there are none."""
+    state = simulator.state
+    if getattr(state, "min_delay_auto", False):
+        delays = [p._delays.min() for p in state.projections if len(p)]
+        return float(min(delays)) if delays else state.dt
+    return _fixed_min_delay()

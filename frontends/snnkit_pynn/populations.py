@@ -105,6 +105,8 @@ class Population(common.Population):
         space.shape = (self.size,)
         space.evaluate(simplify=False)
         self._parameters = space.as_dict()
+        if hasattr(self.celltype, "check"):
+            self.celltype.check(self)
         self._initial = {}
         for cell in self.all_cells:
             cell.parent = self
@@ -126,5 +128,7 @@ class Population(common.Population):
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
             self._parameters[name] = value
+        if hasattr(self.celltype, "check"):
+            self.celltype.check(self)
         if simulator.state.sim is not None:
             _changed_after_build(self)

@@ -14,14 +14,47 @@ from pyNN.space import Space
 import snnkit as sk
 
 from . import simulator
-from .standardmodels import STDPMechanism
+from .standardmodels import STDPMechanism, StaticSynapse
 
 logger = logging.getLogger("PyNN")
+
+
+class Connection(common.Connection):
+    """One connection of a Projection (Projection.connections): its weight and delay,
+    read and written through the projection."""
+
+    def __init__(self, projection, index: int):
+        self.projection, self.index = projection, index
+        self.presynaptic_index = int(projection.pre.id_to_index(projection._pre_ids[index]))
+        self.postsynaptic_index = int(projection.post.id_to_index(projection._post_ids[index]))
+
+    @property
+    def weight(self) -> float:
+        return float(self.projection._current_weights()[self.index])
+
+    @weight.setter
+    def weight(self, value) -> None:
+        weights = self.projection._current_weights().copy()
+        weights[self.index] = float(value)
+        self.projection._set_weights(weights)
+
+    @property
+    def delay(self) -> float:
+        return float(self.projection._delays[self.index])
+
+    @delay.setter
+    def delay(self, value) -> None:
+        simulator.state.require_unbuilt("changing a delay")
+        self.projection._delays[self.index] = float(value)
+
+    def as_tuple(self, *attribute_names):
+        return tuple(getattr(self, name) for name in attribute_names)
 
 
 class Projection(common.Projection):
     __doc__ = common.Projection.__doc__
     _simulator = simulator
+    _static_synapse_class = StaticSynapse
 
     def __init__(self, presynaptic_population, postsynaptic_population, connector, synapse_type=None,
                  source=None, receptor_type=None, space=None, label=None):
@@ -127,7 +160,7 @@ class Projection(common.Projection):
     def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
         raise NotImplementedError
 
-    def get(self, attribute_names, format, gather=True, with_address=True, multiple_synapses="last"):
+    def get(self, attribute_names, format, gather=True, with_address=True, multiple_synapses="sum"):
         single = isinstance(attribute_names, str)
         names = [attribute_names] if single else list(attribute_names)
         columns = []
@@ -148,11 +181,8 @@ class Projection(common.Projection):
             out = [tuple(r) for r in rows]
             return [r[0] for r in out] if single and not with_address else out
         if format == "array":
-            arrays = []
-            for col in columns:
-                a = np.full((self.pre.size, self.post.size), np.nan)
-                a[np.asarray(pre), np.asarray(post)] = col
-                arrays.append(a)
+            arrays = [_as_array(col, np.asarray(pre), np.asarray(post), (self.pre.size, self.post.size),
+                                multiple_synapses) for col in columns]
             return arrays[0] if single else arrays
         raise ValueError(f"format = {format!r} is not allowed: must be 'list' or 'array'")
 
@@ -180,8 +210,40 @@ class Projection(common.Projection):
                 raise NotImplementedError(f"snnkit_pynn: Projection.set({name}=...): not a parameter of "
                                           f"{type(self.synapse_type).__name__}")
         if sim is not None:
-            for proj, mine in self._parts:
-                if proj.synapse is not None and proj.synapse_bound.plastic_weight:
-                    sim.set_synapse_values(proj, "w", self._weights[mine])
-                else:
-                    sim.set_weights(proj, self._weights[mine])
+            self._set_weights(self._weights)
+
+    @property
+    def connections(self):
+        return (Connection(self, i) for i in range(len(self)))
+
+    def _set_weights(self, weights: np.ndarray) -> None:
+        """New weights in connection order, into the running simulation if there is one."""
+        self._weights = np.asarray(weights, float).copy()
+        sim = simulator.state.sim
+        if sim is None:
+            return
+        for proj, mine in self._parts:
+            if proj.synapse is not None and proj.synapse_bound.plastic_weight:
+                sim.set_synapse_values(proj, "w", self._weights[mine])
+            else:
+                sim.set_weights(proj, self._weights[mine])
+
+
+def _as_array(values, pre, post, shape, multiple_synapses: str) -> np.ndarray:
+    """(n_pre, n_post) of per-connection values, NaN where there is none; several synapses
+    between one pair combine as PyNN's ``multiple_synapses`` says."""
+    reducers = {"sum": np.add, "min": np.fmin, "max": np.fmax}
+    out = np.full(shape, np.nan)
+    if multiple_synapses in ("first", "last"):
+        order = np.arange(len(values))[::-1] if multiple_synapses == "first" else np.arange(len(values))
+        out[pre[order], post[order]] = np.asarray(values)[order]
+        return out
+    if multiple_synapses not in reducers:
+        raise ValueError(f"multiple_synapses = {multiple_synapses!r} is not allowed: must be 'sum', 'min', "
+                         "'max', 'first' or 'last'")
+    filled = np.full(shape, {"sum": 0.0, "min": np.inf, "max": -np.inf}[multiple_synapses])
+    reducers[multiple_synapses].at(filled, (pre, post), np.asarray(values, float))
+    present = np.zeros(shape, bool)
+    present[pre, post] = True
+    out[present] = filled[present]
+    return out

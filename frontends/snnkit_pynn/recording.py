@@ -15,6 +15,19 @@ from pyNN import recording
 from . import simulator
 
 
+def _given_times(pop, nodes: np.ndarray, times: np.ndarray, dt: float) -> np.ndarray:
+    """The spike_times a SpikeSourceArray was given, for its spikes emitted at grid ``times``
+    (each given time falls in one step; with spike_precision="off_grid" NEST reports it)."""
+    trains = pop.celltype.trains(pop)
+    out = times.copy()
+    for j, (node, t) in enumerate(zip(nodes, times)):
+        given = trains[int(node)]
+        near = given[np.abs(np.round(given / dt) * dt - t) < dt / 2]
+        if near.size:
+            out[j] = near[0]
+    return out
+
+
 def _variable(pop, name: str):
     from .standardmodels import snnkit_variable
     return snnkit_variable(pop.celltype, name)
@@ -27,9 +40,12 @@ class Recorder(recording.Recorder):
         super().__init__(population, file)
         self._monitors = {}                 # variable name -> (snnkit population, sampled ids)
         self._initial = {}
+        self._cleared = (None, 0.0)         # (segment, ms): get_data(clear=True) was called then
 
     def _record(self, variable, new_ids, sampling_interval=None):
         simulator.state.require_unbuilt("starting to record")
+        if sampling_interval is not None:
+            self.sampling_interval = sampling_interval
         if variable.name != "spikes" and _variable(self.population, variable.name) is None:
             raise NotImplementedError(f"snnkit_pynn cannot record {variable.name!r} of "
                                       f"{type(self.population.celltype).__name__}")
@@ -64,28 +80,32 @@ class Recorder(recording.Recorder):
                     self._initial[(variable, int(i))] = value
 
     def _get_spiketimes(self, ids, clear=False):
+        """(ids, times) of the recorded spikes of ``ids`` since the last clear (PyNN's fast
+        path: one Neo SpikeTrainList built from arrays, not a train per cell)."""
         sim = simulator.state.sim
-        out = {int(i): np.zeros(0) for i in ids}
-        if sim is None:
-            return out
-        results = sim.results
-        for sk_pop, pop, _ in self._monitors.get("spikes", []):
-            data = results.spikes[sk_pop.name]
-            keep = data.instances == 0
-            times = data.times[keep]
-            if not sk_pop.is_source:          # the end of the spiking step, no later than now
-                times = np.minimum((np.round(times / sim.dt) + 1) * sim.dt, sim.t)
-            nodes = data.node_ids[keep] + pop.first_id
-            order = np.argsort(nodes, kind="stable")
-            nodes, times = nodes[order], times[order]
-            bounds = np.searchsorted(nodes, list(out.keys()), side="left"), \
-                np.searchsorted(nodes, list(out.keys()), side="right")
-            for i, a, b in zip(out.keys(), *bounds):
-                if b > a:
-                    out[i] = times[a:b]
-        return out
+        wanted = np.asarray([int(i) for i in ids], dtype=np.int64)
+        all_ids, all_times = [np.zeros(0, np.int64)], [np.zeros(0)]
+        if sim is not None:
+            results = sim.results
+            for sk_pop, pop, _ in self._monitors.get("spikes", []):
+                data = results.spikes[sk_pop.name]
+                keep = data.instances == 0
+                times = data.times[keep]
+                if not sk_pop.is_source:          # the end of the spiking step, no later than now
+                    times = np.minimum((np.round(times / sim.dt) + 1) * sim.dt, sim.t)
+                elif getattr(simulator.state, "spike_precision", "on_grid") == "off_grid" and \
+                        hasattr(pop.celltype, "trains"):       # a SpikeSourceArray's own times, as NEST's
+                    times = _given_times(pop, data.node_ids[keep], times, sim.dt)
+                nodes = data.node_ids[keep] + pop.first_id
+                mine = np.isin(nodes, wanted) & (times > self._cleared_at if self._cleared_at else True)
+                all_ids.append(nodes[mine])
+                all_times.append(times[mine])
+        ids_out, times_out = np.concatenate(all_ids), np.concatenate(all_times)
+        order = np.lexsort((times_out, ids_out))
+        return ids_out[order], times_out[order].astype(float)
 
     def _get_all_signals(self, variable, ids, clear=False):
+        """Samples of ``ids`` from the last clear on (from t = 0: the initial value first)."""
         sim = simulator.state.sim
         ids = [int(i) for i in ids]
         if sim is None or not ids:
@@ -95,16 +115,29 @@ class Recorder(recording.Recorder):
         for sk_pop, pop, rec_ids in self._monitors.get(variable.name, []):
             trace = results.traces[sk_pop.name][_variable(pop, variable.name)]
             data = np.asarray(trace.data)[:, 0, :]              # (samples, batch, neurons) -> instance 0
+            later = np.round(np.asarray(trace.times), 9) >= round(self._cleared_at, 9)
             for col, i in enumerate(rec_ids):
-                columns[int(i)] = np.concatenate([[self._initial[(variable.name, int(i))]], data[:, col]])
+                first = [self._initial[(variable.name, int(i))]] if not self._cleared_at else []
+                columns[int(i)] = np.concatenate([first, data[later, col]])
         return np.column_stack([columns[i] for i in ids]), None
 
     def _local_count(self, variable, filter_ids=None):
-        spikes = self._get_spiketimes(sorted(self.filter_recorded(variable, filter_ids)))
-        return {i: len(t) for i, t in spikes.items()}
+        wanted = sorted(self.filter_recorded(variable, filter_ids))
+        ids, _ = self._get_spiketimes(wanted)
+        counts = dict.fromkeys((int(i) for i in wanted), 0)
+        for i, n in zip(*np.unique(ids, return_counts=True)):
+            counts[int(i)] = int(n)
+        return counts
 
     def _clear_simulator(self):
-        pass
+        """get_data(clear=True): later reads start here (snnkit keeps the run's records)."""
+        self._cleared = (simulator.state.segment_counter, simulator.state.t)
+
+    @property
+    def _cleared_at(self) -> float:
+        """When get_data(clear=True) was last called in this segment (0: not since reset())."""
+        segment, t = self._cleared
+        return t if segment == simulator.state.segment_counter else 0.0
 
     def _reset(self):
-        pass
+        self._cleared = (None, 0.0)

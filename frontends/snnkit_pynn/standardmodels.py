@@ -72,12 +72,23 @@ class SpikeSourceArray(cells.SpikeSourceArray):
     __doc__ = cells.SpikeSourceArray.__doc__
     translations = identity(cells.SpikeSourceArray.default_parameters)
 
-    def snnkit_model(self, pop, dt):
+    @staticmethod
+    def trains(pop) -> list:
         trains = pop._parameters["spike_times"]
         if isinstance(trains, Sequence):
             trains = [trains] * pop.size
-        return sk.SpikeTimes([np.asarray(t.value if isinstance(t, Sequence) else t, dtype=float)
-                              for t in trains])
+        return [np.asarray(t.value if isinstance(t, Sequence) else t, dtype=float) for t in trains]
+
+    def check(self, pop) -> None:
+        """Unsorted times are refused, as pyNN.nest does (NEST refuses them)."""
+        from pyNN.errors import InvalidParameterValueError
+        for train in self.trains(pop):
+            if np.any(np.diff(train) < 0):
+                raise InvalidParameterValueError("Spike times given to SpikeSourceArray must be in increasing "
+                                                 f"order, got {train.tolist()[:8]}")
+
+    def snnkit_model(self, pop, dt):
+        return sk.SpikeTimes(self.trains(pop))
 
 
 def unsupported(base, why: str):
@@ -324,12 +335,17 @@ class CurrentSource(StandardCurrentSource):
         self.set_native_parameters(self.translate(space))
 
     def get_native_parameters(self):
-        return ParameterSpace(dict(self._native), shape=(1,))
+        """(a step current's times and amplitudes as arrays: ``source.times`` has one element a
+        change, as pyNN.nest's)"""
+        return ParameterSpace(dict(self._native), shape=None)
 
     def set_native_parameters(self, parameters):
         parameters.evaluate(simplify=True)
+        native = dict(self._native)
         for name, value in parameters.items():
-            self._native[name] = value.value if isinstance(value, Sequence) else value
+            native[name] = np.asarray(value.value, float) if isinstance(value, Sequence) else value
+        self.check(native)
+        self._native.update(self.normalized(native))
         for injection in self._injections:                # between runs: the next run uses it
             injection.current = self.step_current(state.dt)
 
@@ -346,6 +362,27 @@ class CurrentSource(StandardCurrentSource):
         for p in np.unique(which):
             pop = state.populations[p]
             self._injections.append(net.inject(current, sk_pops[pop], index[which == p]))
+
+    def record(self):
+        """Record the injected current (get_data: the waveform sampled every step from 0 to
+        now, a value changed at t shown from the sample at t on, as pyNN.nest reports it)."""
+        object.__setattr__(self, "_recorded", True)
+
+    def _get_data(self):
+        dt, now = state.dt, state.t
+        times = np.arange(int(round(now / dt)) + 1) * dt
+        change_times, amplitudes = self.waveform(dt)
+        change_times = np.asarray(change_times, float)
+        index = np.searchsorted(np.round(change_times, 9), np.round(times, 9), side="right") - 1
+        current = np.where(index >= 0, np.asarray(amplitudes, float)[np.maximum(index, 0)], 0.0)
+        return times, current
+
+    def normalized(self, native: dict) -> dict:
+        """The values as kept (a step current's times on the time grid); as given by default."""
+        return native
+
+    def check(self, native: dict) -> None:
+        """Values a source refuses (the step current's times); none by default."""
 
     def step_current(self, dt) -> sk.StepCurrent:
         times, amplitudes = self.waveform(dt)
@@ -378,6 +415,25 @@ class DCSource(CurrentSource, electrodes.DCSource):
 class StepCurrentSource(CurrentSource, electrodes.StepCurrentSource):
     __doc__ = electrodes.StepCurrentSource.__doc__
     translations = identity(electrodes.StepCurrentSource.default_parameters)
+
+    def check(self, native: dict) -> None:
+        times = np.asarray(native.get("times", []), float)
+        amplitudes = np.asarray(native.get("amplitudes", []), float)
+        if times.size != amplitudes.size:
+            raise ValueError(f"StepCurrentSource: {times.size} times but {amplitudes.size} amplitudes")
+        if times.size and (times.min() < 0 or np.any(np.diff(times) <= 0)):
+            raise ValueError(f"StepCurrentSource: times must be >= 0 and increasing, got {times.tolist()}")
+
+    def normalized(self, native: dict) -> dict:
+        """Times on the time grid (the nearest step), of several changes in one step the last,
+        as every PyNN backend keeps them."""
+        times = np.asarray(native.get("times", []), float)
+        if not times.size:
+            return native
+        amplitudes = np.asarray(native["amplitudes"], float)
+        steps = np.round(times / state.dt).astype(np.int64)
+        last = np.append(steps[1:] != steps[:-1], True)
+        return dict(native, times=steps[last] * state.dt, amplitudes=amplitudes[last])
 
     def waveform(self, dt):
         return np.asarray(self._native["times"], float), np.asarray(self._native["amplitudes"], float)
