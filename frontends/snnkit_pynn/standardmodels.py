@@ -271,16 +271,21 @@ class SpikePairRule(synapses.SpikePairRule):
     possible_models = {"stdp"}
 
 
-class AdditiveWeightDependence(synapses.AdditiveWeightDependence):
-    __doc__ = synapses.AdditiveWeightDependence.__doc__
-    translations = identity(["w_min", "w_max"])
-    possible_models = {"stdp"}
+def _weight_dependence(base, names=("w_min", "w_max")):
+    """A PyNN weight dependence of an STDPMechanism (its parameters under PyNN's names)."""
+    class WeightDependence(base):
+        __doc__ = base.__doc__
+        translations = identity(list(names))
+        possible_models = {"stdp"}
+    WeightDependence.__name__ = WeightDependence.__qualname__ = base.__name__
+    return WeightDependence
 
 
-class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
-    __doc__ = synapses.MultiplicativeWeightDependence.__doc__
-    translations = identity(["w_min", "w_max"])
-    possible_models = {"stdp"}
+AdditiveWeightDependence = _weight_dependence(synapses.AdditiveWeightDependence)
+MultiplicativeWeightDependence = _weight_dependence(synapses.MultiplicativeWeightDependence)
+AdditivePotentiationMultiplicativeDepression = _weight_dependence(
+    synapses.AdditivePotentiationMultiplicativeDepression)
+GutigWeightDependence = _weight_dependence(synapses.GutigWeightDependence, ("w_min", "w_max", "mu_plus", "mu_minus"))
 
 
 class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
@@ -307,16 +312,6 @@ class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
     def snnkit_synapse(self, values: dict, tau_psc: np.ndarray):
         from snnkit.modeling.synapse_library import SimpleStochasticSynapse as Stochastic
         return Stochastic(p=values["p"])
-class AdditivePotentiationMultiplicativeDepression(synapses.AdditivePotentiationMultiplicativeDepression):
-    __doc__ = synapses.AdditivePotentiationMultiplicativeDepression.__doc__
-    translations = identity(["w_min", "w_max"])
-    possible_models = {"stdp"}
-
-
-class GutigWeightDependence(synapses.GutigWeightDependence):
-    __doc__ = synapses.GutigWeightDependence.__doc__
-    translations = identity(["w_min", "w_max", "mu_plus", "mu_minus"])
-    possible_models = {"stdp"}
 
 
 # -- current sources -----------------------------------------------------------------
