@@ -94,3 +94,25 @@ def test_get_min_delay_auto_is_the_smallest_delay():
     sim.setup(timestep=0.1, min_delay=1.0)
     assert sim.get_min_delay() == pytest.approx(1.0)
     sim.end()
+
+
+@pytest.mark.parametrize("dependence, mu_plus", [("gutig", 0.3), ("additive_potentiation", 0.0)])
+def test_gutig_and_additive_potentiation_weight_dependences(dependence, mu_plus):
+    """A post-after-pre pair (5 ms, 0.1 ms dendritic delay) potentiates by
+    lambda (1 - w/w_max)^mu_plus exp(-5.1/tau_plus) w_max, NEST's stdp_synapse."""
+    import math
+    sim.setup(timestep=0.1, dtype="float64")
+    pre = sim.Population(1, sim.SpikeSourceArray(spike_times=[20.0]))
+    driver = sim.Population(1, sim.SpikeSourceArray(spike_times=[24.9]))
+    post = sim.Population(1, sim.IF_curr_delta(v_rest=-65.0, v_thresh=-50.0, tau_refrac=2.0))
+    sim.Projection(driver, post, sim.AllToAllConnector(), sim.StaticSynapse(weight=30.0, delay=0.1))
+    wd = sim.GutigWeightDependence(w_min=0.0, w_max=0.5, mu_plus=mu_plus, mu_minus=0.5) if dependence == "gutig" \
+        else sim.AdditivePotentiationMultiplicativeDepression(w_min=0.0, w_max=0.5)
+    stdp = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=15.0, A_plus=0.01,
+                                                                 A_minus=0.012),
+                             weight_dependence=wd, weight=0.25, delay=0.1)
+    proj = sim.Projection(pre, post, sim.AllToAllConnector(), stdp)
+    sim.run(60.0)
+    w = proj.get("weight", format="list", with_address=False)[0]
+    sim.end()
+    assert w == pytest.approx(0.25 + 0.01 * 0.5 ** mu_plus * math.exp(-5.1 / 20.0) * 0.5, rel=1e-9)
