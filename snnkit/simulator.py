@@ -17,10 +17,11 @@ from .io.hdf5 import SonataWriter, check_output_path
 from .guards import ModelSnapshot, check_dtype_range, check_finite_state, warn_unstable_steps
 from .parameters import ParameterChanges
 from .io.reader import load
-from .model import Network, Projection
+from .model import Network
 from .recording import Recorder, state_array
 from .schedule import Schedule
 from .step_sequences import StepSequences
+from .synapse_access import SynapseAccess
 from .validation import check_count, check_dt, check_seeds, fail
 
 CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
@@ -42,7 +43,7 @@ def advance(bar, done_ms: float) -> None:
     bar.update(max(0.0, min(bar.total, round(done_ms, 6)) - bar.n))
 
 
-class Simulator:
+class Simulator(SynapseAccess):
     """Run a Network on a backend, in ``batch`` instances at once.
 
     Parameters
@@ -99,11 +100,6 @@ class Simulator:
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))
-        for table in self.plan.synapses:
-            bound = table.get("model") if table.get("kind") == "synapse_model" else None
-            if bound is not None and self.backend.name != "numpy" and (bound.reads_pre or bound.reads_post):
-                fail("backend", self.backend.name, f"must be 'numpy' for the synapse model {table['name']}: its "
-                     "event code reads neuron variables, which the device kernels do not yet")
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
         self.backend.prepare(self.groups, self.synapses)
@@ -352,58 +348,9 @@ class Simulator:
                 be.fill(syn["trace_pre"], 0.0)
                 be.fill(syn["trace_post"], 0.0)
             if syn.get("kind") == "synapse_model":
-                host = self.plan.synapses[self.synapses.index(syn)]
-                for x, initial in host["initial_state"].items():
-                    be.assign(syn["state"][x], initial)
-                for side in ("pre_counts", "post_counts") if "pre_counts" in syn else ("pre_history", "post_history"):
-                    be.fill(syn[side], 0)
+                be.reset_synapse_model(syn)
         for counts in self.counters.values():
             be.fill(counts, 0)
-
-    def weights(self, projection: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(pre, post, weight) of a projection's synapses; weight is (batch, S) if plastic, else (S,)."""
-        index = next((i for i, p in enumerate(self.network.projections) if p is projection), None)
-        if index is None:
-            fail("projection", projection, "must be a Projection of this network")
-        table = self.plan.table_of[index]
-        host, mine = self.plan.synapses[table], self.plan.synapses[table]["projection"] == index
-        pre_offset = self.plan.placement[projection.pre.name][1]
-        post_offset = self.plan.placement[projection.post.name][1]
-        weight = np.array(self.backend.to_host(self.synapses[table]["weight"]))[..., mine]
-        return host["pre_global"][mine] - pre_offset, host["post_index"][mine] - post_offset, weight
-
-    def synapse_values(self, projection: Projection, variable: str) -> np.ndarray:
-        """A synapse model's variable (or ``w``, or ``lastupdate``) for a projection's
-        synapses, host copy (batch, S), in the order of ``weights``' (pre, post)."""
-        index = next((i for i, p in enumerate(self.network.projections) if p is projection), None)
-        if index is None:
-            fail("projection", projection, "must be a Projection of this network")
-        table = self.synapses[self.plan.table_of[index]]
-        if table.get("kind") != "synapse_model":
-            fail("projection", projection, "must have a synapse model (Projection(synapse=...))")
-        if variable == "w":
-            return np.broadcast_to(np.array(self.backend.to_host(table["weight"])),
-                                   (self.batch, table["n_synapses"])).copy()
-        if variable not in table["state"]:
-            fail("variable", variable, f"must be one of {', '.join(list(table['state']) + ['w'])}")
-        return np.array(self.backend.to_host(table["state"][variable]))
-
-    def set_synapse_values(self, projection: Projection, variable: str, values) -> None:
-        """Set a synapse model's variable (or its weight ``w``) for a projection's
-        synapses between runs: a scalar, one value per synapse (S,), or per instance
-        (batch, S), in the order of ``weights``' (pre, post). A weight the event code
-        never changes is shared by the instances: it takes a scalar or (S,)."""
-        current = self.synapse_values(projection, variable)          # checks the names
-        table = self.synapses[self.plan.table_of[next(i for i, p in enumerate(self.network.projections)
-                                                      if p is projection)]]
-        array = np.asarray(values, dtype=float)
-        shared = variable == "w" and not table["plastic_weight"]
-        allowed = [(), (current.shape[1],)] + ([] if shared else [current.shape])
-        if array.shape not in allowed or not np.all(np.isfinite(array)):
-            fail(f"{variable} values", values, f"must be finite, a scalar or {current.shape[1]} values"
-                 + ("" if shared else f" or ({current.shape[0]}, {current.shape[1]})"))
-        target = table["weight"] if variable == "w" else table["state"][variable]
-        self.backend.assign(target, np.broadcast_to(array, target.shape).astype(float))
 
     def _subexpression(self, group: str, model, variable: str) -> np.ndarray:
         """A recordable subexpression of an equation group now (batch, N), from its state."""
@@ -413,23 +360,3 @@ class Simulator:
         recorded = {x: np.asarray(self.backend.to_host(state_array(self.groups[group], x)))[None]
                     for x in sub.recorded}
         return sub.evaluate(recorded, np.array([self.t]), self.plan.groups, self.batch)[0]
-
-    def set_weights(self, projection: Projection, values) -> None:
-        """Set a projection's weights between runs: a scalar or one value per synapse (S,),
-        in the order of ``weights``' (pre, post); a plastic projection's (or a synapse
-        model's that changes its weights) may take (batch, S)."""
-        index = next((i for i, p in enumerate(self.network.projections) if p is projection), None)
-        if index is None:
-            fail("projection", projection, "must be a Projection of this network")
-        table = self.synapses[self.plan.table_of[index]]
-        mine = self.plan.synapses[self.plan.table_of[index]]["projection"] == index
-        current = np.array(self.backend.to_host(table["weight"]))
-        array = np.asarray(values, dtype=float)
-        allowed = [(), (int(mine.sum()),)] + ([(self.batch, int(mine.sum()))] if current.ndim == 2 else [])
-        if array.shape not in allowed or not np.all(np.isfinite(array)):
-            fail("weights", values, "must be finite, a scalar or one value per synapse"
-                 + (" (or per instance and synapse)" if current.ndim == 2 else ""))
-        if getattr(projection.post.model, "synapse", None) == "cond_exp" and array.size and array.min() < 0:
-            fail("weights", float(array.min()), "must be >= 0 for conductance-based synapses (uS)")
-        current[..., mine] = array
-        self.backend.assign(table["weight"], current)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-SYNAPSE_HOST_ONLY = {"model", "state", "initial_state", "params", "pre_history", "post_history", "projection",
+from ..validation import fail
+
+SYNAPSE_HOST_ONLY = {"model", "state", "params", "pre_history", "post_history", "projection",
                      "pre_global", "axonal_values", "dendritic_values", "weight"}
 SYNAPSE_INDEX_KEYS = ("row_ptr", "post_index", "pre_index", "col_ptr", "col_syn", "receptor", "delay", "axonal",
                       "dendritic", "instance", "key_lo", "key_hi")
@@ -26,6 +28,9 @@ class DeviceSynapseOps:
     def upload_synapse_model(self, host: dict) -> dict:
         from ..modeling.codegen_synapse_c import SynapseSource
         bound, batch, n = host["model"], host["pre_history"].shape[1], host["n_synapses"]
+        if bound.reads_pre or bound.reads_post:
+            fail("backend", self.name, f"must be 'numpy' for the synapse model {host['name']}: its event code "
+                 "reads neuron variables, which the device kernels do not yet")
         names, parameters = list(host["state"]), sorted(host["params"])
         source = SynapseSource(bound, float(host["dt"]), names, parameters)
         out = {k: v for k, v in host.items() if k not in SYNAPSE_HOST_ONLY and not isinstance(v, np.ndarray)}
@@ -53,6 +58,14 @@ class DeviceSynapseOps:
                    pre_delays=[int(d) for d in host["axonal_values"]],
                    post_delays=[int(d) for d in host["dendritic_values"]])
         return out
+
+    def reset_synapse_model(self, s: dict) -> None:
+        """Simulator.reset_state: every synapse variable back to its initial value, the spike
+        lists' counts to 0 (no event in flight)."""
+        for x, initial in s["initial_state"].items():
+            self.assign(s["state"][x], initial)
+        self.fill(s["pre_counts"], 0)
+        self.fill(s["post_counts"], 0)
 
     def synapse_model_step(self, s: dict, pre_spikes, post_spikes, pre_group: dict, post_group: dict,
                            step: int) -> None:

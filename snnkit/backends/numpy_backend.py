@@ -15,6 +15,7 @@ from ..connectivity import gather_rows
 from ..rng import NOISE, POISSON, draw, standard_normal, uniform01
 from .base import Backend
 from .numpy_learning import NumpyLearningOps
+from .numpy_ring import add_to_ring
 from .numpy_synapses import NumpySynapseOps
 
 
@@ -235,7 +236,7 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, Backend):
         depth, receptors = ring.shape[0], ring.shape[1]
         slot = (step + s["uniform_delay"]) % depth if s["uniform_delay"] else (step + s["delay"][syn]) % depth
         receptor = s["uniform_receptor"] if s["uniform_receptor"] < receptors else s["receptor"][syn]
-        np.add.at(ring.reshape(-1), (slot * receptors + receptor) * ring.shape[2] + target_flat, weight)
+        add_to_ring(ring, slot, receptor, target_flat, weight)
 
     # -- 4. plasticity -----------------------------------------------------------
     def stdp_step(self, s: dict, pre_spikes: NumpySpikes, post_spikes: NumpySpikes, step: int) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from ..connectivity import gather_rows
 from ..recording import state_array
 from ..rng import philox4x32_10, uniform01
+from .numpy_ring import add_to_ring
 
 
 def _compiled(s: dict):
@@ -52,13 +53,18 @@ class NumpySynapseOps:
                     continue
                 draws = self._uniform_draws(s, side, b, syn, step)
                 out = self._run(on_pre if side == "pre" else on_post, s, b, syn, t, pre_group, post_group, draws)
-                if side == "pre":
-                    ring = post_group["ring"]                # (D, receptors, B * N_post)
-                    depth, receptors = ring.shape[0], ring.shape[1]
-                    slot = (step + s["dendritic"][syn]) % depth
-                    target = b * s["n_post"] + s["post_index"][syn]
-                    np.add.at(ring.reshape(-1), (slot * receptors + s["receptor"][syn]) * ring.shape[2] + target,
-                              out["delivered"])
+                if side == "pre":                            # delivered: the dendritic delay ahead
+                    ring = post_group["ring"]
+                    add_to_ring(ring, (step + s["dendritic"][syn]) % ring.shape[0], s["receptor"][syn],
+                                b * s["n_post"] + s["post_index"][syn], out["delivered"])
+
+    def reset_synapse_model(self, s: dict) -> None:
+        """Simulator.reset_state: every synapse variable back to its initial value, no spike
+        in the histories."""
+        for x, initial in s["initial_state"].items():
+            s["state"][x][...] = initial
+        s["pre_history"][...] = False
+        s["post_history"][...] = False
 
     def _events(self, s: dict, side: str, step: int):
         """(instance, synapse) of the events of this step on ``side`` ("pre" or "post")."""

@@ -34,6 +34,17 @@ from .units import parse_unit
 WEIGHT = "w"
 
 
+def parameter_spec(where: str, spec) -> tuple:
+    """(default, unit text, rule) of a declared parameter, ``(default, unit)`` or
+    ``(default, unit, rule)`` (rule "any" when left out), the rule checked."""
+    if not isinstance(spec, tuple) or len(spec) not in (2, 3):
+        raise ModelError(where, "must be (default, unit) or (default, unit, rule)")
+    default, unit_text, rule = (spec + ("any",))[:3]
+    if rule not in RULES:
+        raise ModelError(where, f"rule {rule!r} is unknown; known: {', '.join(RULES)}")
+    return default, unit_text, rule
+
+
 def copy_with_values(model, values: dict, check):
     """A copy of ``model`` (an EquationModel or SynapseModel) whose ``params`` take
     ``values``, each checked by ``check(name, value)``; an unknown name is an error."""
@@ -154,11 +165,7 @@ class EquationModel:
         if not pname.isidentifier() or pname in BUILTINS or pname == self.weight_symbol or is_noise(pname):
             raise ModelError(where, f"{pname!r} cannot name a parameter (a Python name other than "
                                     f"{', '.join(list(BUILTINS) + [self.weight_symbol])} and xi_*, the noises)")
-        if not isinstance(spec, tuple) or len(spec) not in (2, 3):
-            raise ModelError(where, "must be (default, unit) or (default, unit, rule)")
-        default, unit_text, rule = (spec + ("any",))[:3]
-        if rule not in RULES:
-            raise ModelError(where, f"rule {rule!r} is unknown; known: {', '.join(RULES)}")
+        default, unit_text, rule = parameter_spec(where, spec)
         try:
             self.units[pname] = parse_unit(unit_text)
         except ValueError as err:

@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 import sympy
 
 from ..distributions import Distribution
-from ..validation import RULES, check_finite, check_rule
+from ..validation import check_finite, check_rule
 from .equations import parse_equations
+from .model import copy_with_values, parameter_spec
 from .expressions import ModelError, Where, parse_expression, parse_statements, strip_units, unit_of
 from .program import Block
 from .units import MS, parse_unit
@@ -112,11 +113,7 @@ class SynapseModel:
         if not pname.isidentifier() or pname in RESERVED or pname.endswith(("_pre", "_post")):
             raise ModelError(where, f"{pname!r} cannot name a parameter (a Python name other than "
                                     f"{', '.join(sorted(RESERVED))}, not ending in _pre or _post)")
-        if not isinstance(spec, tuple) or len(spec) not in (2, 3):
-            raise ModelError(where, "must be (default, unit) or (default, unit, rule)")
-        default, unit_text, rule = (spec + ("any",))[:3]
-        if rule not in RULES:
-            raise ModelError(where, f"rule {rule!r} is unknown; known: {', '.join(RULES)}")
+        default, unit_text, rule = parameter_spec(where, spec)
         if unit_text != "weight":
             try:
                 parse_unit(unit_text)
@@ -132,7 +129,6 @@ class SynapseModel:
 
     def __call__(self, **values) -> "SynapseModel":
         """A copy with new parameter values."""
-        from .model import copy_with_values
         return copy_with_values(self, values, self.check)
 
     def unit(self, pname: str, weight_unit) -> object:
