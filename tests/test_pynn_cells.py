@@ -112,3 +112,9 @@ def test_simple_stochastic_synapse_transmits_a_fraction_p():
     transmitted, n = (v[-1] - v[0]).sum(), 50 * 40              # each transmitted spike: +1 mV
     assert abs(transmitted - 0.25 * n) < 4 * np.sqrt(n * 0.25 * 0.75)
     assert proj.get("p", format="list", with_address=False) == [0.25] * 50
+
+
+def test_list_standard_models_names_the_library_types():
+    names = sim.list_standard_models()
+    assert set(CELLS) | {"IF_curr_exp", "GIF_cond_exp", "SpikeSourceGamma"} <= set(names)
+    assert "PointNeuron" not in names and "MultiCompartmentNeuron" not in names

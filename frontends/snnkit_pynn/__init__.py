@@ -29,15 +29,18 @@ from .populations import Assembly, Population, PopulationView               # no
 from .procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
 from .projections import Projection                                         # noqa: F401
 from .standardmodels import *                                               # noqa: F401,F403
+from .electrodes import *                                                   # noqa: F401,F403
 from .standardmodels import (IF_cond_exp, IF_curr_delta, IF_curr_exp,       # noqa: F401
                              SpikeSourceArray, SpikeSourcePoisson)
 
 
 def list_standard_models():
-    """The StandardCellType classes this backend simulates."""
-    return [obj.__name__ for obj in (IF_curr_exp, IF_cond_exp, IF_curr_delta, SpikeSourcePoisson,
-                                     SpikeSourceArray)
-            if isinstance(obj, type) and issubclass(obj, StandardCellType)]
+    """The StandardCellType classes this backend simulates (those with an snnkit model;
+    the others raise NotImplementedError when made)."""
+    from . import standardmodels
+    return sorted(name for name, obj in vars(standardmodels).items()
+                  if isinstance(obj, type) and issubclass(obj, StandardCellType)
+                  and not getattr(obj, "snnkit_unsupported", False))
 
 
 class NativeRNG(NumpyRNG):
