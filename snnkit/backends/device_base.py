@@ -24,7 +24,8 @@ from .base import Backend
 from .device_synapses import DeviceSynapseOps
 from .device_equations import DeviceEquationOps, pack_planes
 from .device_learning import DeviceLearningOps
-from .device_records import DeviceSpikeRecord, DeviceStateRecord
+from .device_records import DeviceRecordOps
+from .device_stdp import DeviceSTDPOps
 
 INDEX_KEYS = {"row_ptr", "post_index", "receptor", "delay", "col_ptr", "col_syn", "pre_index", "event_neuron",
               "rng_neuron", "rng_stream", "key_lo", "key_hi", "instance"}
@@ -111,7 +112,8 @@ class DeviceSpikes:
         self.record = None
 
 
-class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceLearningOps, Backend):
+class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRecordOps, DeviceLearningOps,
+                    Backend):
     """The step ops of a device backend, in terms of bound kernels."""
 
     # kernels/propagate.h: whether one work-item walks a spike's whole row (CPU devices)
@@ -383,56 +385,3 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceLearningOps, Back
                 post_index=a(s["post_index"]), receptor=a(s["receptor"]), delay=a(s["delay"]),
                 weight=a(s["weight"]), ring=a(target["ring"]))
         s["_propagate"](step_offset=self.step_offset(step))
-
-    def stdp_step(self, s: dict, pre: DeviceSpikes, post: DeviceSpikes, step: int) -> None:
-        if "_stdp" not in s:
-            s["_stdp"] = self._bind_stdp(s, pre, post)
-        for launch, takes_step in s["_stdp"]:
-            launch(step_offset=self.step_offset(step)) if takes_step else launch()
-
-    def _bind_stdp(self, s: dict, pre: DeviceSpikes, post: DeviceSpikes) -> list:
-        """decay both traces, depress on pre, potentiate on post, then the traces jump."""
-        a = self.kernel_arg
-        x, y, w = s["trace_pre"], s["trace_post"], s["weight"]
-        common = dict(n_pre=s["n_pre"], n_post=s["n_post"], n_synapses=s["n_synapses"],
-                      **self.clock_args(), w_min=s["w_min"], w_max=s["w_max"], multiplicative=int(s["multiplicative"]),
-                      weight=a(w))
-        launches = [(self.bind("trace_decay", x.size, n_values=x.size, decay=s["decay_plus"], trace=a(x)), False),
-                    (self.bind("trace_decay", y.size, n_values=y.size, decay=s["decay_minus"], trace=a(y)), False)]
-        if s["n_synapses"] and s["A_minus"]:
-            launches.append(
-                (self.bind("stdp_on_pre", pre.capacity, a_minus=s["A_minus"], spike_list=a(pre.list),
-                           spike_count=a(pre.count), row_ptr=a(s["row_ptr"]), post_index=a(s["post_index"]),
-                           trace_post=a(y), **common), True))
-        if s["n_synapses"]:
-            launches += [
-                (self.bind("stdp_on_post", post.capacity, a_plus=s["A_plus"], x_target=s["x_target"],
-                           spike_list=a(post.list),
-                           spike_count=a(post.count), col_ptr=a(s["col_ptr"]), col_syn=a(s["col_syn"]),
-                           pre_index=a(s["pre_index"]), trace_pre=a(x), **common), True)]
-        launches += [(self.bind("trace_jump", spikes.capacity, **self.clock_args(), nearest=int(s["nearest"]),
-                                spike_list=a(spikes.list), spike_count=a(spikes.count), trace=a(trace)), True)
-                     for trace, spikes in ((x, pre), (y, post))]
-        return launches
-
-    # -- recording -------------------------------------------------------------------
-    def new_spike_record(self, batch: int, size: int, min_interval: int = 1) -> DeviceSpikeRecord:
-        return DeviceSpikeRecord(self, batch * size, min_interval)
-
-    def new_state_record(self, indices, batch: int) -> DeviceStateRecord:
-        return DeviceStateRecord(self, np.asarray(indices), batch)
-
-    def attach_spike_record(self, spikes: DeviceSpikes, record: DeviceSpikeRecord) -> None:
-        spikes.record = record
-
-    def record_spikes(self, spikes: DeviceSpikes, record: DeviceSpikeRecord, step: int) -> None:
-        record.step_done()          # the producer already wrote this step's spikes
-
-    def record_state(self, array, record: DeviceStateRecord) -> None:
-        record.append(array)
-
-    def drain_spikes(self, record: DeviceSpikeRecord, size: int):
-        return record.drain(size)
-
-    def drain_state(self, record: DeviceStateRecord) -> np.ndarray:
-        return record.drain()

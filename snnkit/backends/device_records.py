@@ -112,3 +112,28 @@ class DeviceStateRecord:
         out = np.concatenate(self.chunks) if self.chunks else np.zeros((0, self.batch, self.n_indices))
         self.chunks.clear()
         return out
+
+
+class DeviceRecordOps:
+    """The recording ops of DeviceBackend, over the buffers above."""
+
+    def new_spike_record(self, batch: int, size: int, min_interval: int = 1) -> DeviceSpikeRecord:
+        return DeviceSpikeRecord(self, batch * size, min_interval)
+
+    def new_state_record(self, indices, batch: int) -> DeviceStateRecord:
+        return DeviceStateRecord(self, np.asarray(indices), batch)
+
+    def attach_spike_record(self, spikes, record: DeviceSpikeRecord) -> None:
+        spikes.record = record
+
+    def record_spikes(self, spikes, record: DeviceSpikeRecord, step: int) -> None:
+        record.step_done()          # the producer already wrote this step's spikes
+
+    def record_state(self, array, record: DeviceStateRecord) -> None:
+        record.append(array)
+
+    def drain_spikes(self, record: DeviceSpikeRecord, size: int):
+        return record.drain(size)
+
+    def drain_state(self, record: DeviceStateRecord) -> np.ndarray:
+        return record.drain()
