@@ -87,7 +87,8 @@ class DeviceSynapseOps:
                              depth=s[f"{side}_depth"], **self.clock_args(), spike_list=a(spikes.list),
                              spike_count=a(spikes.count), list_ring=a(s[f"{side}_lists"]),
                              count_ring=a(s[f"{side}_counts"]))
-                   for side, spikes in (("pre", pre_spikes), ("post", post_spikes))]
+                   for side, spikes in (("pre", pre_spikes), ("post", post_spikes))
+                   if side == "pre" or s["model"].on_post is not None]       # (no on_post: no post events)
         pathways = {"pre": [self.bind("synapse_pre", max(1, pre_spikes.capacity), (), text, **common, delay=d,
                                       history_depth=s["pre_depth"], ring_depth=post_group["ring_depth"],
                                       n_receptors=receptor_planes(post_group), list_ring=a(s["pre_lists"]),
@@ -102,5 +103,5 @@ class DeviceSynapseOps:
                                           col_syn=a(s["col_syn"]), dendritic=a(s["dendritic"]))
                                 for d in s["post_delays"]]
         order = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
-        # both rings take this step's spikes, then the pathways run in the model's order
+        # the rings take this step's spikes, then the pathways run in the model's order
         return history + pathways[order[0]] + pathways[order[1]]

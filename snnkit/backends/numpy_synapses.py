@@ -41,7 +41,8 @@ class NumpySynapseOps:
                            step: int) -> None:
         on_pre, on_post = _compiled(s)
         s["pre_history"][step % s["pre_history"].shape[0]] = pre_spikes.mask
-        s["post_history"][step % s["post_history"].shape[0]] = post_spikes.mask
+        if on_post is not None:                             # (no on_post: no post events)
+            s["post_history"][step % s["post_history"].shape[0]] = post_spikes.mask
         t = self.dtype.type(step * s["dt"])
         sides = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
