@@ -3,13 +3,15 @@
 1. Song, Miller & Abbott (2000) as Brian2's example writes it (examples/synapses/STDP.py):
    1000 Poisson inputs at 15 Hz onto one conductance-based LIF through additive STDP,
    for ``--duration`` s. snnkit with the rule as a SynapseModel (the generic path,
-   Brian2's on_pre/on_post text), snnkit with the hand-written sk.STDP (the same rule:
+   Brian2's on_pre/on_post text; its traces held per neuron, the default, and per
+   synapse as Brian2 holds them), snnkit with the hand-written sk.STDP (the same rule:
    all-to-all additive traces), and Brian2 cpp_standalone on the same model text.
    Each reports its time and the final weight distribution (the rule makes it bimodal:
    the fractions below 10% and above 90% of gmax).
 2. A 4000-neuron network (3200 excitatory, 800 inhibitory LIF with exponential currents,
    2% connectivity, external Poisson drive) with Tsodyks2 synapses on every excitatory
-   connection, 1 s: snnkit on each backend against NEST 3.10 (tsodyks2_synapse).
+   connection, 1 s: snnkit on each backend (the synapse state held per presynaptic
+   neuron, the default, and per synapse) against NEST 3.10 (tsodyks2_synapse).
 
     OMP_NUM_THREADS=1 POCL_MAX_PTHREAD_COUNT=1 python benchmarks/synapse_bench.py \\
         [--duration 100] [--backends numpy opencl] [--brian2-python P] [--nest-python P] [--tag _x]
@@ -71,15 +73,16 @@ def song(backend: str, rule: str, duration_s: float) -> dict:
     inputs = net.population(N_INPUTS, sk.Poisson(rate=RATE_HZ), name="inputs")
     neuron = net.population(1, NEURON, name="neuron")
     weights = sk.Uniform(0.0, GMAX)
-    if rule == "generic":
-        proj = net.connect(inputs, neuron, sk.AllToAll(), weight=weights, delay=0.1, synapse=BRIAN2_RULE)
+    if rule.startswith("generic"):
+        model = BRIAN2_RULE.held(per_neuron=rule == "generic")
+        proj = net.connect(inputs, neuron, sk.AllToAll(), weight=weights, delay=0.1, synapse=model)
     else:
         proj = net.connect(inputs, neuron, sk.AllToAll(), weight=weights, delay=0.1,
                            plasticity=sk.STDP(tau_plus=20.0, tau_minus=20.0, A_plus=D_APRE, A_minus=-D_APOST,
                                               w_min=0.0, w_max=GMAX))
     net.record(neuron, "spikes")
     sim, build, elapsed = timed_run(net, backend, 2, duration_s * 1000.0)
-    w = sim.synapse_values(proj, "w")[0] if rule == "generic" else sim.weights(proj)[2][0]
+    w = sim.synapse_values(proj, "w")[0] if rule.startswith("generic") else sim.weights(proj)[2][0]
     return dict(simulator=f"snnkit {backend} {rule}", sim_s=elapsed, build_s=build,
                 rate_hz=sim.results.spikes["neuron"].times.size / duration_s, **bimodality(np.asarray(w)))
 
@@ -139,11 +142,11 @@ CELL = dict(cm=0.25, tau_m=10.0, v_rest=-65.0, v_reset=-65.0, v_thresh=-50.0, ta
             tau_syn_E=2.0, tau_syn_I=5.0)
 
 
-def tm_network(backend: str) -> dict:
+def tm_network(backend: str, per_neuron: bool = True) -> dict:
     net = sk.Network(seed=3)
     exc = net.population(N_EXC, sk.LIFCurrExp(**CELL), name="exc")
     inh = net.population(N_INH, sk.LIFCurrExp(**CELL), name="inh")
-    rule = Tsodyks2Synapse(**TSODYKS)
+    rule = Tsodyks2Synapse(**TSODYKS).held(per_neuron)
     for pre, w, synapse in ((exc, W_EXC_NA, rule), (inh, W_INH_NA, None)):
         for post in (exc, inh):
             net.connect(pre, post, sk.FixedProbability(P_CONNECT), weight=w, delay=DELAY_MS,
@@ -155,8 +158,8 @@ def tm_network(backend: str) -> dict:
     net.record(inh, "spikes")
     sim, build, elapsed = timed_run(net, backend, 4, 1000.0)
     res = sim.results
-    return dict(simulator=f"snnkit {backend}", sim_s=elapsed, build_s=build,
-                exc_hz=res.spikes["exc"].times.size / N_EXC, inh_hz=res.spikes["inh"].times.size / N_INH)
+    return dict(simulator=f"snnkit {backend}" + ("" if per_neuron else " per-synapse state"), sim_s=elapsed,
+                build_s=build, exc_hz=res.spikes["exc"].times.size / N_EXC, inh_hz=res.spikes["inh"].times.size / N_INH)
 
 
 NEST_SCRIPT = """
@@ -209,15 +212,16 @@ def main() -> None:
     args = parser.parse_args()
     rows = {"song_miller_abbott": [], "tsodyks_network": []}
     for backend in args.backends:
-        for rule in ("generic", "hand-written"):
+        for rule in ("generic", "generic-per-synapse", "hand-written"):
             rows["song_miller_abbott"].append(song(backend, rule, args.duration))
             print(rows["song_miller_abbott"][-1], flush=True)
     if args.brian2_python:
         rows["song_miller_abbott"].append(brian2_song(args.brian2_python, args.duration))
         print(rows["song_miller_abbott"][-1], flush=True)
     for backend in args.backends:
-        rows["tsodyks_network"].append(tm_network(backend))
-        print(rows["tsodyks_network"][-1], flush=True)
+        for per_neuron in (True, False):
+            rows["tsodyks_network"].append(tm_network(backend, per_neuron))
+            print(rows["tsodyks_network"][-1], flush=True)
     if args.nest_python:
         rows["tsodyks_network"].append(nest_tm(args.nest_python))
         print(rows["tsodyks_network"][-1], flush=True)

@@ -3,7 +3,11 @@
  * (snnkit/backends/numpy_synapses.py). The model's code comes before this file,
  * generated from its statements (snnkit/modeling/codegen_synapse_c.py:
  * synapse_on_pre, synapse_on_post, SYN_*).
- * Layouts: state (SYN_N_STATE, batch, S) with S = n_synapses; params (n_params, S);
+ * Layouts: state (SYN_N_STATE, batch, S) with S = n_synapses; what neurons hold for
+ * their synapses (snnkit/modeling/synapse_layout.py), pre_held (SYN_N_PRE_HELD, batch,
+ * n_pre) and post_held (SYN_N_POST_HELD, batch, n_post); the neuron variables the event
+ * code reads, copied there after the neurons' step, pre_reads (SYN_N_PRE_READS, batch,
+ * n_pre) and post_reads; params (n_params, S);
  * weight (S) or, when the event code changes it, (batch, S); spike histories: a
  * ring of the last steps' compacted spike lists per side (synapse_history); ring: the
  * target's (ring_depth, n_receptors, plane), plane = plane_stride(batch * n_post).
@@ -35,9 +39,18 @@ INLINE void synapse_draws(real* uniform, const u32 count, const u32 step, const 
     }
 }
 
-/* synapse_pre: a work-item per spike of the presynaptic group ``delay`` steps ago walks
- * its row; the synapses with that axonal delay run on_pre and add what they deliver to
- * the target's ring their dendritic delay ahead (a launch per distinct axonal delay) */
+/* count values of one neuron (b, i) from planes (count, batch, n) into v */
+INLINE void synapse_load(real* v, const u32 count, GLOBAL const real* planes, const u32 batch, const u32 n,
+                         const u32 b, const u32 i)
+{
+    for (u32 q = 0; q < count; ++q) v[q] = planes[((u64)q * batch + b) * n + i];
+}
+
+/* synapse_pre: the spikes of the presynaptic group ``delay`` steps ago, dealt out as
+ * propagate.h's SPIKE_SLOT says (on GPUs a work-group shares a row, its work-items
+ * taking every ROW_LANES-th synapse; SERIAL_ROWS: a work-item walks it); the synapses
+ * with that axonal delay run on_pre and add what they deliver to the target's ring
+ * their dendritic delay ahead (a launch per distinct axonal delay) */
 KERNEL void synapse_pre(const u32 n_pre, const u32 n_post, const u32 batch, const u32 n_synapses,
                         const u32 step_offset, GLOBAL const u32* step_clock, const u32 delay, const u32 history_depth,
                         const u32 ring_depth, const u32 n_receptors, const u32 weight_per_instance,
@@ -45,74 +58,117 @@ KERNEL void synapse_pre(const u32 n_pre, const u32 n_post, const u32 batch, cons
                         GLOBAL const u32* row_ptr, GLOBAL const u32* post_index, GLOBAL const u32* receptor,
                         GLOBAL const u32* axonal, GLOBAL const u32* dendritic, GLOBAL real* weight, GLOBAL real* state,
                         GLOBAL const real* params, GLOBAL const u32* key_lo, GLOBAL const u32* key_hi,
-                        GLOBAL const u32* instance, GLOBAL real* ring)
+                        GLOBAL const u32* instance, GLOBAL const real* pre_held, GLOBAL const real* post_held,
+                        GLOBAL const real* pre_reads, GLOBAL const real* post_reads, GLOBAL real* ring)
 {
     const u32 step = STEP_NOW;
     if (step < delay) return;
     const u32 slot_then = (step - delay) % history_depth;
-    const u32 j = GLOBAL_ID;
-    if (j >= count_ring[slot_then]) return;
-    const u32 id = list_ring[(u64)slot_then * (batch * n_pre) + j];
-    const u32 b = id / n_pre, i = id - b * n_pre;
+    const u32 count = count_ring[slot_then];
     const u32 plane = plane_stride(batch * n_post);
     const real t = (real)((double)step * SYN_DT_DOUBLE);
-    for (u32 s = row_ptr[i]; s < row_ptr[i + 1]; ++s) {
-        if (axonal[s] != delay) continue;
-        real sv[SYN_N_STATE + 1];
+    for (u32 j = SPIKE_SLOT; j < count; j += SPIKE_SLOTS) {
+        const u32 id = list_ring[(u64)slot_then * (batch * n_pre) + j];
+        const u32 b = id / n_pre, i = id - b * n_pre;
+        real pv[SYN_N_PRE_HELD + 1], rp[SYN_N_PRE_READS + 1];      /* the presynaptic neuron's, once */
+        synapse_load(pv, SYN_N_PRE_HELD, pre_held, batch, n_pre, b, i);
+        synapse_load(rp, SYN_N_PRE_READS, pre_reads, batch, n_pre, b, i);
+        for (u32 s = row_ptr[i] + ROW_LANE; s < row_ptr[i + 1]; s += ROW_LANES) {
+            if (axonal[s] != delay) continue;
+            real qv[SYN_N_POST_HELD + 1], rq[SYN_N_POST_READS + 1];
+            synapse_load(qv, SYN_N_POST_HELD, post_held, batch, n_post, b, post_index[s]);
+            synapse_load(rq, SYN_N_POST_READS, post_reads, batch, n_post, b, post_index[s]);
+            real sv[SYN_N_STATE + 1];
 #if SYN_N_STATE > 0
-        for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
+            for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
 #endif
-        GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
-        real w = *w_at, delivered = 0;
-        real uniform[SYN_N_UNIFORM_PRE + 1];
-        synapse_draws(uniform, SYN_N_UNIFORM_PRE, step, s, instance[b], rng_stream, key_lo[b], key_hi[b]);
-        synapse_on_pre(sv, &w, &delivered, t, uniform, params, n_synapses, s);
+            GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
+            real w = *w_at, delivered = 0;
+            real uniform[SYN_N_UNIFORM_PRE + 1];
+            synapse_draws(uniform, SYN_N_UNIFORM_PRE, step, s, instance[b], rng_stream, key_lo[b], key_hi[b]);
+            synapse_on_pre(sv, pv, qv, rp, rq, &w, &delivered, t, uniform, params, n_synapses, s);
 #if SYN_N_STATE > 0
-        for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
+            for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
 #endif
-        if (weight_per_instance) *w_at = w;
-        const u32 slot = (step + dendritic[s]) % ring_depth;
-        ATOMIC_ADD_REAL(&ring[((u64)slot * n_receptors + receptor[s]) * plane + b * n_post + post_index[s]],
-                        delivered);
+            if (weight_per_instance) *w_at = w;
+            const u32 slot = (step + dendritic[s]) % ring_depth;
+            ATOMIC_ADD_REAL(&ring[((u64)slot * n_receptors + receptor[s]) * plane + b * n_post + post_index[s]],
+                            delivered);
+        }
     }
 }
 
-/* synapse_post: a work-item per spike of the postsynaptic group ``delay`` steps ago walks
- * its column; the synapses with that dendritic delay run on_post (a launch per distinct
- * dendritic delay) */
+/* synapse_post: the spikes of the postsynaptic group ``delay`` steps ago, dealt out
+ * likewise, walk their columns; the synapses with that dendritic delay run on_post (a
+ * launch per distinct dendritic delay) */
 KERNEL void synapse_post(const u32 n_pre, const u32 n_post, const u32 batch, const u32 n_synapses,
                          const u32 step_offset, GLOBAL const u32* step_clock, const u32 delay,
                          const u32 history_depth, const u32 weight_per_instance, const u32 rng_stream,
                          GLOBAL const u32* list_ring, GLOBAL const u32* count_ring, GLOBAL const u32* col_ptr,
-                         GLOBAL const u32* col_syn, GLOBAL const u32* dendritic, GLOBAL real* weight,
-                         GLOBAL real* state, GLOBAL const real* params, GLOBAL const u32* key_lo,
-                         GLOBAL const u32* key_hi, GLOBAL const u32* instance)
+                         GLOBAL const u32* col_syn, GLOBAL const u32* pre_index, GLOBAL const u32* dendritic,
+                         GLOBAL real* weight, GLOBAL real* state, GLOBAL const real* params,
+                         GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
+                         GLOBAL const real* pre_held, GLOBAL const real* post_held, GLOBAL const real* pre_reads,
+                         GLOBAL const real* post_reads)
 {
 #if SYN_HAS_ON_POST
     const u32 step = STEP_NOW;
     if (step < delay) return;
     const u32 slot_then = (step - delay) % history_depth;
-    const u32 j = GLOBAL_ID;
-    if (j >= count_ring[slot_then]) return;
-    const u32 id = list_ring[(u64)slot_then * (batch * n_post) + j];
-    const u32 b = id / n_post, c = id - b * n_post;
+    const u32 count = count_ring[slot_then];
     const real t = (real)((double)step * SYN_DT_DOUBLE);
-    for (u32 k = col_ptr[c]; k < col_ptr[c + 1]; ++k) {
-        const u32 s = col_syn[k];
-        if (dendritic[s] != delay) continue;
-        real sv[SYN_N_STATE + 1];
+    for (u32 j = SPIKE_SLOT; j < count; j += SPIKE_SLOTS) {
+        const u32 id = list_ring[(u64)slot_then * (batch * n_post) + j];
+        const u32 b = id / n_post, c = id - b * n_post;
+        real qv[SYN_N_POST_HELD + 1], rq[SYN_N_POST_READS + 1];    /* the postsynaptic neuron's, once */
+        synapse_load(qv, SYN_N_POST_HELD, post_held, batch, n_post, b, c);
+        synapse_load(rq, SYN_N_POST_READS, post_reads, batch, n_post, b, c);
+        for (u32 k = col_ptr[c] + ROW_LANE; k < col_ptr[c + 1]; k += ROW_LANES) {
+            const u32 s = col_syn[k];
+            if (dendritic[s] != delay) continue;
+            real pv[SYN_N_PRE_HELD + 1], rp[SYN_N_PRE_READS + 1];
+            synapse_load(pv, SYN_N_PRE_HELD, pre_held, batch, n_pre, b, pre_index[s]);
+            synapse_load(rp, SYN_N_PRE_READS, pre_reads, batch, n_pre, b, pre_index[s]);
+            real sv[SYN_N_STATE + 1];
 #if SYN_N_STATE > 0
-        for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
+            for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
 #endif
-        GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
-        real w = *w_at;
-        real uniform[SYN_N_UNIFORM_POST + 1];
-        synapse_draws(uniform, SYN_N_UNIFORM_POST, step, s, instance[b], rng_stream + 1u, key_lo[b], key_hi[b]);
-        synapse_on_post(sv, &w, t, uniform, params, n_synapses, s);
+            GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
+            real w = *w_at;
+            real uniform[SYN_N_UNIFORM_POST + 1];
+            synapse_draws(uniform, SYN_N_UNIFORM_POST, step, s, instance[b], rng_stream + 1u, key_lo[b], key_hi[b]);
+            synapse_on_post(sv, pv, qv, rp, rq, &w, t, uniform, params, n_synapses, s);
 #if SYN_N_STATE > 0
-        for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
+            for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
 #endif
-        if (weight_per_instance) *w_at = w;
+            if (weight_per_instance) *w_at = w;
+        }
     }
 #endif
+}
+
+/* synapse_held_update: what the neurons of one side hold for their synapses
+ * (``held``, (count, batch, n)), once for each that spiked ``delay`` steps ago, after
+ * that side's synapse events: synapse_update_pre or _post (``side`` 0 or 1), the values
+ * those events computed. A held side has one delay (snnkit/lower_synapse_models.py);
+ * its parameters are the same in every synapse, so synapse 0's serve. */
+KERNEL void synapse_held_update(const u32 n, const u32 batch, const u32 n_synapses, const u32 step_offset,
+                                GLOBAL const u32* step_clock, const u32 delay, const u32 history_depth,
+                                const u32 side, GLOBAL const u32* list_ring, GLOBAL const u32* count_ring,
+                                GLOBAL real* held, GLOBAL const real* params)
+{
+    const u32 step = STEP_NOW;
+    if (step < delay) return;
+    const u32 slot_then = (step - delay) % history_depth;
+    const u32 j = GLOBAL_ID;
+    if (j >= count_ring[slot_then]) return;
+    const u32 id = list_ring[(u64)slot_then * (batch * n) + j];
+    const u32 b = id / n, i = id - b * n;
+    const real t = (real)((double)step * SYN_DT_DOUBLE);
+    const u32 count = side ? SYN_N_POST_HELD : SYN_N_PRE_HELD;
+    real v[(SYN_N_PRE_HELD > SYN_N_POST_HELD ? SYN_N_PRE_HELD : SYN_N_POST_HELD) + 1];
+    synapse_load(v, count, held, batch, n, b, i);
+    if (side) synapse_update_post(v, t, params, n_synapses, 0u);
+    else synapse_update_pre(v, t, params, n_synapses, 0u);
+    for (u32 q = 0; q < count; ++q) held[((u64)q * batch + b) * n + i] = v[q];
 }

@@ -47,6 +47,10 @@ NENGO_TAIL = [("ints", "ptr"), ("reals", "ptr"), ("heap", "ptr"), ("stream", "pt
 # a kernel that needs the step number k gets it from these (kernels/clock.h)
 CLOCK = [("step_offset", "u32"), ("step_clock", "ptr")]
 
+# what a synapse model's kernels read of the neurons: the variables they hold for their
+# synapses and the neuron variables the event code reads (kernels/synapse.c)
+SYNAPSE_NEURON_VALUES = [("pre_held", "ptr"), ("post_held", "ptr"), ("pre_reads", "ptr"), ("post_reads", "ptr")]
+
 # kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
 MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "lif_step": ("lif.c", [
@@ -93,12 +97,17 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("history_depth", "u32"), ("ring_depth", "u32"), ("n_receptors", "u32"), ("weight_per_instance", "u32"),
         ("rng_stream", "u32"), ("list_ring", "ptr"), ("count_ring", "ptr"), ("row_ptr", "ptr"), ("post_index", "ptr"),
         ("receptor", "ptr"), ("axonal", "ptr"), ("dendritic", "ptr"), ("weight", "ptr"), ("state", "ptr"),
-        ("params", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr"), ("ring", "ptr")]),
+        ("params", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr"), *SYNAPSE_NEURON_VALUES,
+        ("ring", "ptr")]),
     "synapse_post": ("synapse.c", [
         ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK, ("delay", "u32"),
         ("history_depth", "u32"), ("weight_per_instance", "u32"), ("rng_stream", "u32"), ("list_ring", "ptr"),
-        ("count_ring", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("dendritic", "ptr"), ("weight", "ptr"),
-        ("state", "ptr"), ("params", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr")]),
+        ("count_ring", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("pre_index", "ptr"), ("dendritic", "ptr"),
+        ("weight", "ptr"), ("state", "ptr"), ("params", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
+        ("instance", "ptr"), *SYNAPSE_NEURON_VALUES]),
+    "synapse_held_update": ("synapse.c", [
+        ("n", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK, ("delay", "u32"), ("history_depth", "u32"),
+        ("side", "u32"), ("list_ring", "ptr"), ("count_ring", "ptr"), ("held", "ptr"), ("params", "ptr")]),
     # resetting state between samples, counting spikes, batch learning (snnkit.learning)
     "fill_real": ("fill.c", [("n_values", "u32"), ("value", "real"), ("values", "ptr")]),
     "fill_u32": ("fill.c", [("n_values", "u32"), ("value", "u32"), ("values", "ptr")]),

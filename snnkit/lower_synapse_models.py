@@ -6,6 +6,8 @@ variables and ``lastupdate`` (B, S) (each instance's events differ), the weight
 ((B, S) when the event code changes it), the axonal and dendritic delays in steps
 (S,), and spike histories of the presynaptic and postsynaptic groups deep enough
 for those delays ((depth, B, N) bool; slot k % depth holds step k's spikes).
+The variables the layout holds per neuron (snnkit.modeling.synapse_layout) are in
+``pre_state`` / ``post_state`` (B, N) instead, with their neurons' lastupdate.
 """
 
 from __future__ import annotations
@@ -51,7 +53,12 @@ def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: fl
             column = np.asarray(realize(value, rng, (n,)), dtype=float)
             column = np.broadcast_to(column, (n,))[order] if column.ndim else np.full(n, float(column))
         state[x] = np.tile(column, (batch, 1))
-    if bound.event_driven:
+    layout, held = _layout(bound, state, params, n, axonal[order], dendritic[order], batch)
+    held_state = {side: {x: np.full((batch, n_side), held[side][x] if x in held[side] else 0.0)
+                         for x in layout.state[side]}
+                  for side, n_side in (("pre", n_pre), ("post", n_post))}
+    state = {x: state[x] for x in layout.state["synapse"] if x in state}
+    if "lastupdate" in layout.state["synapse"]:
         state["lastupdate"] = np.zeros((batch, n))
     receptors = post_group["ring"].shape[1]
     weights = np.tile(table.weight, (batch, 1)) if bound.plastic_weight else table.weight
@@ -65,11 +72,39 @@ def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: fl
                 delay=table.delay, weight=weights, plastic=False, plastic_weight=bound.plastic_weight,
                 receptor=np.full(n, proj.receptor, np.int64), uniform_receptor=proj.receptor,
                 receptors=receptors, projection=np.full(n, index, np.int64), params=params, state=state,
-                initial_state={x: a.copy() for x, a in state.items()},
+                initial_state={x: a.copy() for x, a in state.items()}, layout=layout,
+                pre_state=held_state["pre"], post_state=held_state["post"],
+                initial_held={side: {x: a.copy() for x, a in held_state[side].items()} for side in held_state},
                 axonal=axonal_sorted, dendritic=dendritic_sorted,
                 axonal_values=np.unique(axonal_sorted), dendritic_values=np.unique(dendritic_sorted),
                 pre_history=np.zeros((int(axonal.max(initial=0)) + 1, batch, n_pre), bool),
                 post_history=np.zeros((int(dendritic.max(initial=1)) + 1, batch, n_post), bool))
+
+
+def _layout(bound, state: dict, params: dict, n: int, axonal, dendritic, batch: int):
+    """The SynapseLayout of this projection: the model's candidates held per neuron on a
+    side when every synapse sees that side's spikes after the same delay and has the
+    same initial values and the same parameters for them (else that side's variables
+    stay per synapse); and side -> {variable: its initial value}."""
+    pre, post = bound.held_candidates
+    delays = {"pre": axonal, "post": dendritic}
+    held = {"pre": set(pre), "post": set(post)}
+    for side in ("pre", "post"):
+        if not n or np.unique(delays[side]).size > 1 or not all(_uniform(state[x]) for x in held[side]):
+            held[side] = set()
+    layout = bound.layout(held["pre"], held["post"])
+    if not all(_uniform(params[p]) for side in ("pre", "post") for p in layout.parameters[side]):
+        keep = {side: held[side] if all(_uniform(params[p]) for p in layout.parameters[side]) else set()
+                for side in held}
+        layout = bound.layout(keep["pre"], keep["post"])
+    values = {side: {x: float(state[x].flat[0]) for x in layout.state[side] if x in state}
+              for side in ("pre", "post")}
+    return layout, values
+
+
+def _uniform(values) -> bool:
+    values = np.asarray(values)
+    return values.size == 0 or bool(np.all(values == values.flat[0]))
 
 
 def _axonal_steps(proj, n: int, dt: float, rng) -> np.ndarray:

@@ -53,21 +53,27 @@ class SynapseAccess:
         return table
 
     def synapse_values(self, projection, variable: str) -> np.ndarray:
-        """A synapse model's variable (or ``w``, or ``lastupdate``) for a projection's
-        synapses, host copy (batch, S), in the order of ``weights``' (pre, post)."""
+        """A synapse model's variable (or ``w``) for a projection's synapses, host copy
+        (batch, S), in the order of ``weights``' (pre, post). An event-driven variable
+        reads as of the present (advanced exactly from its last update), wherever it is
+        held (per synapse or per neuron: snnkit.modeling.synapse_layout)."""
         table = self._synapse_model_table(projection)
         if variable == "w":
             return np.broadcast_to(np.array(self.backend.to_host(table["weight"])),
                                    (self.batch, table["n_synapses"])).copy()
-        if variable not in table["state"]:
-            fail("variable", variable, f"must be one of {', '.join(list(table['state']) + ['w'])}")
-        return np.array(self.backend.to_host(table["state"][variable]))
+        holder = self._holder(table, variable)
+        host = self.plan.synapses[self._table_of(projection)[1]]
+        values = self._holder_values(table, host, holder)[variable]
+        return values if holder == "synapse" else values[:, host[f"{holder}_index"]]
 
     def set_synapse_values(self, projection, variable: str, values) -> None:
         """Set a synapse model's variable (or its weight ``w``) for a projection's
         synapses between runs: a scalar, one value per synapse (S,), or per instance
-        (batch, S), in the order of ``weights``' (pre, post). A weight the event code
-        never changes is shared by the instances: it takes a scalar or (S,)."""
+        (batch, S), in the order of ``weights``' (pre, post); an event-driven variable
+        takes the value now. A weight the event code never changes is shared by the
+        instances: it takes a scalar or (S,). A variable held per neuron takes values
+        that agree among the synapses of each neuron (else build the model with
+        per_neuron=False)."""
         current = self.synapse_values(projection, variable)          # checks the names
         table = self._synapse_model_table(projection)
         array = np.asarray(values, dtype=float)
@@ -76,5 +82,52 @@ class SynapseAccess:
         if array.shape not in allowed or not np.all(np.isfinite(array)):
             fail(f"{variable} values", values, f"must be finite, a scalar or {current.shape[1]} values"
                  + ("" if shared else f" or ({current.shape[0]}, {current.shape[1]})"))
-        target = table["weight"] if variable == "w" else table["state"][variable]
-        self.backend.assign(target, np.broadcast_to(array, target.shape).astype(float))
+        if variable == "w":
+            self.backend.assign(table["weight"], np.broadcast_to(array, table["weight"].shape).astype(float))
+            return
+        holder = self._holder(table, variable)
+        host = self.plan.synapses[self._table_of(projection)[1]]
+        now = self._holder_values(table, host, holder)
+        array = np.broadcast_to(array, current.shape)
+        if holder == "synapse":
+            now[variable] = array.copy()
+        else:
+            index = host[f"{holder}_index"]
+            per_neuron = now[variable].copy()
+            per_neuron[:, index] = array
+            if not np.array_equal(per_neuron[:, index], array):
+                fail(f"{variable} values", values, f"must agree among the synapses of each {holder}synaptic "
+                     f"neuron: {table['name']} holds {variable} per {holder}synaptic neuron here (build it with "
+                     "per_neuron=False to set it per synapse)")
+            now[variable] = per_neuron
+        from .modeling.synapse_layout import LASTUPDATE
+        if LASTUPDATE[holder] in now:
+            now[LASTUPDATE[holder]] = np.full_like(now[LASTUPDATE[holder]], self.t)
+        stored = table["state"] if holder == "synapse" else table[f"{holder}_state"]
+        for x, value in now.items():
+            self.backend.assign(stored[x], value)
+
+    def _holder(self, table: dict, variable: str) -> str:
+        layout = table["layout"]
+        if variable not in layout.holder:
+            fail("variable", variable, f"must be one of {', '.join(list(layout.holder) + ['w'])}")
+        return layout.holder[variable]
+
+    def _holder_values(self, table: dict, host: dict, holder: str) -> dict:
+        """Every variable a holder stores (host copies, float64), the event-driven ones
+        advanced to the present (``host``: the table as lowered, its parameters)."""
+        stored = table["state"] if holder == "synapse" else table[f"{holder}_state"]
+        values = {x: np.array(self.backend.to_host(a), dtype=float) for x, a in stored.items()}
+        block = table["layout"].advance_block(holder)
+        if block:
+            from .modeling.codegen_numpy import numpy_function
+            inputs = dict(values, t=np.float64(self.t))
+            if not host["n_synapses"]:
+                return values
+            for p in set(block.inputs) & set(host["params"]):
+                # a held variable's parameters are the same in every synapse
+                inputs[p] = host["params"][p] if holder == "synapse" else host["params"][p][0]
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                values.update({x: np.broadcast_to(v, values[x].shape).copy()
+                               for x, v in numpy_function(block, "advance")[0](inputs).items()})
+        return values

@@ -7,7 +7,9 @@ import subprocess
 import numpy as np
 import pytest
 
+
 from snnkit import kernels
+from snnkit.modeling.units import parse_unit
 from snnkit.backends import BACKENDS
 
 SIGNATURE = re.compile(r"KERNEL\s+void\s+(\w+)\s*\(([^)]*)\)", re.S)
@@ -64,15 +66,21 @@ def generated_models():
 
 def generated_synapses():
     """The generated event code of synapse models that use each construct: coupled
-    event-driven variables (Tsodyks), on_post with pow and int(==) (STDP), rand()
-    (stochastic release)."""
+    event-driven variables (Tsodyks, per synapse and held per presynaptic neuron),
+    on_post with pow and int(==) and traces held per neuron on both sides (STDP),
+    rand() (stochastic release), neuron variables read (v_post)."""
     from snnkit.modeling import synapse_library as lib
     from snnkit.modeling.codegen_synapse_c import SynapseSource
+    from snnkit.modeling.synapse_model import SynapseModel
+    reads = SynapseModel("z : mV", on_pre="z = v_post; delivered = w*int(v_pre > v_post)", on_post="z = z + v_pre",
+                         name="reads")
     out = []
-    for model in (lib.TsodyksSynapse(), lib.STDPSynapse(), lib.SimpleStochasticSynapse()):
-        bound = model.bind("nA", {}, {})
-        names = list(bound.variables) + (["lastupdate"] if bound.event_driven else [])
-        out.append(SynapseSource(bound, 0.1, names, sorted(model.specs)).text)
+    for model, units in ((lib.TsodyksSynapse(), {}), (lib.STDPSynapse(), {}), (lib.SimpleStochasticSynapse(), {}),
+                         (reads, {"v": parse_unit("mV")})):
+        bound = model.bind("nA", units, units)
+        layouts = [bound.layout(), bound.layout(*bound.held_candidates)]
+        for layout in layouts[:1 if not layouts[1].per_neuron else 2]:
+            out.append(SynapseSource(layout, 0.1, sorted(model.specs)).text)
     return out
 
 

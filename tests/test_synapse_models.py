@@ -100,18 +100,25 @@ def test_axonal_and_dendritic_delays_place_the_events_at_the_synapse():
     assert sim.synapse_values(proj, "count")[0, 0] == 1.0
 
 
-def test_event_driven_variables_are_advanced_exactly_between_events():
+@pytest.mark.parametrize("per_neuron", [False, True])
+def test_event_driven_variables_are_advanced_exactly_between_events(per_neuron):
+    """b takes a's value before each spike; a reads as of the present (50 ms, 10 ms after
+    the last spike), held per synapse or per presynaptic neuron alike."""
     trace = SynapseModel("da/dt = -a/tau : 1 (event-driven)\nb : 1", on_pre="b = a; a += 1",
-                         parameters={"tau": (20.0, "ms", "positive")}, name="trace")
+                         parameters={"tau": (20.0, "ms", "positive")}, name="trace", per_neuron=per_neuron)
     net = sk.Network()
     pre = net.population(1, sk.SpikeTimes([[5.0, 15.0, 40.0]]), name="pre")
     cell = net.population(1, COUNTER, name="cell")
     proj = net.connect(pre, cell, sk.OneToOne(), synapse=trace)
     sim = sk.Simulator(net, dtype="float64").run(50.0)
+    assert sim.synapses[0]["layout"].holder == ({"a": "pre", "b": "pre"} if per_neuron else
+                                                {"a": "synapse", "b": "synapse"})
     a_before_last = (1 * np.exp(-10 / 20) + 1) * np.exp(-25 / 20)
     assert sim.synapse_values(proj, "b")[0, 0] == pytest.approx(a_before_last, rel=1e-12)
-    assert sim.synapse_values(proj, "a")[0, 0] == pytest.approx(a_before_last + 1, rel=1e-12)
-    assert sim.synapse_values(proj, "lastupdate")[0, 0] == pytest.approx(40.0)
+    assert sim.synapse_values(proj, "a")[0, 0] == pytest.approx((a_before_last + 1) * np.exp(-10 / 20), rel=1e-12)
+    sim.set_synapse_values(proj, "a", 2.0)                  # set now: from it, a decays again
+    sim.run(20.0)
+    assert sim.synapse_values(proj, "a")[0, 0] == pytest.approx(2.0 * np.exp(-20 / 20), rel=1e-12)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -147,13 +154,84 @@ def test_bad_projections_with_a_synapse_model_are_refused_before_any_work():
         sk.Simulator(net)
 
 
-def test_device_backends_refuse_event_code_that_reads_neuron_variables(plain_device):
+READS = SynapseModel("v_seen : mV\nrise : mV", on_pre="v_seen = v_pre; delivered = w*int(v_post > -66*mV)",
+                     on_post="rise = v_post - v_pre", name="reads")
+
+
+@pytest.mark.parametrize("model", ["SEEN", "READS"])
+def test_event_code_reading_neuron_variables_on_device_equals_numpy(plain_device, model):
+    """v_pre and v_post read by on_pre and on_post (kernels/synapse.c: copied after the
+    neurons' step), float32, batch 2: the same values as the NumPy specification."""
+    def run(backend):
+        net = sk.Network(seed=4)
+        pre = net.population(6, sk.Poisson(rate=np.array([[40.0], [70.0]])), name="pre")
+        relay = net.population(6, sk.LIF(tau_m=10.0, v_thresh=-60.0), name="relay")
+        cell = net.population(4, sk.LIF(tau_m=15.0, v_thresh=-62.0), name="cell")
+        net.connect(pre, relay, sk.OneToOne(), weight=3.0, delay=0.5)
+        net.connect(pre, cell, sk.FixedProbability(0.6), weight=1.5, delay=1.0)
+        proj = net.connect(relay, cell, sk.AllToAll(), weight=0.3, delay=sk.Uniform(0.5, 2.0),
+                           synapse=SEEN if model == "SEEN" else READS)
+        sim = sk.Simulator(net, backend=backend, batch=2, seed=1).run(100.0, progress=False)
+        return {x: sim.synapse_values(proj, x) for x in proj.synapse_bound.variables}, sim.state("cell", "v")
+    ours, spec = run(plain_device), run("numpy")
+    assert np.array_equal(ours[1], spec[1])
+    for x in spec[0]:
+        assert np.array_equal(ours[0][x], spec[0][x]), x
+    assert np.any(spec[0]["v_at_pre" if model == "SEEN" else "v_seen"] != 0)
+
+
+@pytest.mark.parametrize("name", ["TsodyksSynapse", "Tsodyks2Synapse", "STDPSynapse", "VogelsSprekelerSynapse",
+                                  "TripletSTDPSynapse", "PairSTDPSynapse"])
+def test_variables_held_per_neuron_give_the_per_synapse_values(name):
+    """A uniform delay: the presynaptic (Tsodyks: all) and postsynaptic traces are held per
+    neuron (snnkit.modeling.synapse_layout); float64, what arrives, the weights and every
+    variable (read as of the present) within rounding of the model held per synapse."""
+    from snnkit.modeling.synapse_library import PairSTDPSynapse
+    rule, weight = device_library().get(name, (PairSTDPSynapse(sk.STDP(A_minus=0.02)), 0.5))
+
+    def run(per_neuron):
+        model = rule.held(per_neuron=per_neuron)
+        net = sk.Network(seed=2)
+        source = net.population(20, sk.Poisson(rate=np.array([[30.0], [60.0]])), name="source")
+        drive = net.population(5, sk.Poisson(rate=40.0), name="drive")
+        post = net.population(5, PARROT, name="post")
+        net.connect(drive, post, sk.OneToOne(), weight=1.0, delay=1.0, receptor="drive")
+        proj = net.connect(source, post, sk.FixedProbability(0.5), weight=weight, delay=1.5, receptor="plastic",
+                           synapse=model)
+        net.record(post, "y")
+        sim = sk.Simulator(net, batch=2, seed=5, dtype="float64").run(300.0, progress=False)
+        values = {x: sim.synapse_values(proj, x) for x in list(proj.synapse_bound.variables) + ["w"]}
+        return sim.synapses[-1]["layout"], sim.results.traces["post"]["y"].data, values
+    (held, y_held, v_held), (plain, y_plain, v_plain) = run(True), run(False)
+    assert held.state["pre"] and not plain.state["pre"] and not plain.state["post"]
+    assert bool(held.state["post"]) == (name not in ("TsodyksSynapse", "Tsodyks2Synapse"))
+    assert held.state["synapse"] == []
+    assert y_plain[-1].sum() > 0 and np.allclose(y_held, y_plain, rtol=1e-12, atol=1e-12)
+    for x in v_plain:
+        assert np.allclose(v_held[x], v_plain[x], rtol=1e-12, atol=1e-12), x
+
+
+def test_variables_held_per_neuron_only_where_the_projection_allows():
+    """Per-synapse parameters of a trace, random axonal delays: those sides stay per synapse;
+    a held variable set per synapse must agree within each neuron."""
+    from snnkit.modeling.synapse_library import STDPSynapse
     net = sk.Network()
-    pre = net.population(1, sk.SpikeTimes([[10.0]]), name="pre")
-    cell = net.population(1, sk.LIF(), name="cell")
-    net.connect(pre, cell, sk.OneToOne(), weight=0.2, delay=3.0, synapse=SEEN)          # SEEN reads v_post
-    with pytest.raises(sk.SnnkitValueError, match="backend.*reads neuron variables"):
-        sk.Simulator(net, backend=plain_device)
+    pre = net.population(3, sk.SpikeTimes([[5.0], [6.0], [7.0]]), name="pre")
+    cell = net.population(2, PARROT, name="cell")
+    proj = net.connect(pre, cell, sk.AllToAll(), weight=1.0, delay=1.0, receptor="plastic",
+                       synapse=STDPSynapse(tau_plus=sk.Uniform(10.0, 20.0)))
+    sim = sk.Simulator(net, dtype="float64").run(10.0)
+    assert sim.synapses[0]["layout"].state == {"synapse": ["apre", "lastupdate"], "pre": [],
+                                               "post": ["apost", "lastpost", "_lastupdate_post"]}
+    sim.set_synapse_values(proj, "apost", [0.1, 0.2] * 3)             # (pre, post) order: post varies fastest
+    with pytest.raises(sk.SnnkitValueError, match="agree among the synapses of each postsynaptic neuron"):
+        sim.set_synapse_values(proj, "apost", np.arange(6.0))
+    net2 = sk.Network()
+    pre = net2.population(3, sk.SpikeTimes([[5.0], [6.0], [7.0]]), name="pre")
+    cell = net2.population(2, PARROT, name="cell")
+    net2.connect(pre, cell, sk.AllToAll(), weight=1.0, delay=2.0, axonal_delay=sk.Uniform(0.2, 1.0),
+                 receptor="plastic", synapse=STDPSynapse())
+    assert sk.Simulator(net2).synapses[0]["layout"].state["pre"] == []
 
 
 # a neuron that spikes in the step its "drive" receptor gets a weight > 0.5, and whose
@@ -272,14 +350,16 @@ def test_the_readme_rule_runs_and_learns():
     assert np.all((w >= 0) & (w <= 3.0)) and np.std(w) > 0.01
 
 
-def test_several_synapses_between_one_pair_keep_their_own_state_and_can_be_set():
+@pytest.mark.parametrize("per_neuron", [False, True])
+def test_several_synapses_between_one_pair_keep_their_own_state_and_can_be_set(per_neuron):
     """FromList with a repeated pair: two synapses, each its own weight and variables;
-    set_synapse_values between runs (scalar, per synapse, per instance)."""
+    set_synapse_values between runs (scalar, per synapse, per instance). Held per
+    presynaptic neuron (the default here), x is shared: per-synapse values must agree."""
     net = sk.Network()
     source = net.population(1, sk.SpikeTimes([[5.0, 10.0, 15.0]]), name="source")
     cell = net.population(1, COUNTER, name="cell")
     proj = net.connect(source, cell, sk.FromList([0, 0], [0, 0]), weight=np.array([1.0, 3.0]),
-                       synapse=Tsodyks2Synapse(U=0.5, u0=0.5, tau_rec=50.0))
+                       synapse=Tsodyks2Synapse(U=0.5, u0=0.5, tau_rec=50.0).held(per_neuron))
     sim = sk.Simulator(net, batch=2, dtype="float64").run(20.0)
     x = sim.synapse_values(proj, "x")
     assert x.shape == (2, 2) and np.allclose(x[:, 0], x[:, 1])          # the same train: the same x
@@ -291,9 +371,15 @@ def test_several_synapses_between_one_pair_keep_their_own_state_and_can_be_set()
         released.append(0.5 * x_now)
         x_left = x_now - 0.5 * x_now
     assert sim.state("cell", "v")[0, 0] == pytest.approx((1.0 + 3.0) * sum(released), rel=1e-12)
-    sim.set_synapse_values(proj, "x", np.array([[0.2, 0.4], [0.6, 0.8]]))
+    if per_neuron:
+        with pytest.raises(sk.SnnkitValueError, match="agree among the synapses of each presynaptic neuron"):
+            sim.set_synapse_values(proj, "x", np.array([[0.2, 0.4], [0.6, 0.8]]))
+        sim.set_synapse_values(proj, "x", np.array([[0.2, 0.2], [0.6, 0.6]]))
+        assert sim.synapse_values(proj, "x").tolist() == [[0.2, 0.2], [0.6, 0.6]]
+    else:
+        sim.set_synapse_values(proj, "x", np.array([[0.2, 0.4], [0.6, 0.8]]))
+        assert sim.synapse_values(proj, "x").tolist() == [[0.2, 0.4], [0.6, 0.8]]
     sim.set_synapse_values(proj, "w", [2.0, 2.0])
-    assert sim.synapse_values(proj, "x").tolist() == [[0.2, 0.4], [0.6, 0.8]]
     assert sim.weights(proj)[2].tolist() == [2.0, 2.0]
     with pytest.raises(sk.SnnkitValueError, match="w values"):
         sim.set_synapse_values(proj, "w", np.ones((2, 2)))              # w is shared: not per instance
@@ -312,8 +398,9 @@ def device_library():
             "SimpleStochasticSynapse": (lib.SimpleStochasticSynapse(p=0.4), 1.0)}
 
 
+@pytest.mark.parametrize("delays", ["random", "uniform"])
 @pytest.mark.parametrize("name", sorted(device_library()))
-def test_library_synapses_on_device_equal_numpy(device, name, batch):
+def test_library_synapses_on_device_equal_numpy(device, name, batch, delays):
     """kernels/synapse.c with the generated event code against the NumPy specification,
     float32, per-instance Poisson input, random delays (0.5-3 ms, all dendritic), the
     postsynaptic neurons driven to spike: what arrives (the target's accumulated input),
@@ -322,6 +409,8 @@ def test_library_synapses_on_device_equal_numpy(device, name, batch):
         pytest.skip("batch 1: one model (batch 3: every model)")
     if callable(device) and name not in ("STDPSynapse", "SimpleStochasticSynapse"):
         pytest.skip("the device variants (shared rows, device clock): two models")
+    if delays == "uniform" and (batch == 1 or name not in ("STDPSynapse", "TsodyksSynapse", "TripletSTDPSynapse")):
+        pytest.skip("one delay (traces held per neuron on both sides): three models at batch 3")
     rule, weight = device_library()[name]
 
     def run(backend):
@@ -333,10 +422,12 @@ def test_library_synapses_on_device_equal_numpy(device, name, batch):
         drive = net.population(5, sk.Poisson(rate=40.0), name="drive")
         post = net.population(5, PARROT, name="post")
         net.connect(drive, post, sk.OneToOne(), weight=1.0, delay=1.0, receptor="drive")
-        proj = net.connect(source, post, sk.FixedProbability(0.5), weight=weight, delay=sk.Uniform(0.5, 3.0),
+        delay = sk.Uniform(0.5, 3.0) if delays == "random" else 1.5
+        proj = net.connect(source, post, sk.FixedProbability(0.5), weight=weight, delay=delay,
                            receptor="plastic", synapse=rule)
         net.record(post, "y")
         sim = sk.Simulator(net, backend=backend, batch=batch, seed=5).run(150.0, progress=False)
+        assert bool(sim.synapses[-1]["layout"].state["post"]) == (delays == "uniform" and name != "TsodyksSynapse")
         first = {x: sim.synapse_values(proj, x) for x in list(proj.synapse_bound.variables) + ["w"]}
         sim.reset_state()
         sim.run(100.0, progress=False)
@@ -354,7 +445,7 @@ def test_synapse_values_are_set_on_device(plain_device):
     source = net.population(1, sk.SpikeTimes([[5.0, 10.0]]), name="source")
     cell = net.population(1, COUNTER, name="cell")
     proj = net.connect(source, cell, sk.FromList([0, 0], [0, 0]), weight=np.array([1.0, 3.0]),
-                       synapse=Tsodyks2Synapse(tau_rec=50.0))
+                       synapse=Tsodyks2Synapse(tau_rec=50.0).held(per_neuron=False))
     sims = [sk.Simulator(net, backend=b, batch=2).run(7.0) for b in (plain_device, "numpy")]
     for sim in sims:
         sim.set_synapse_values(proj, "x", np.array([[0.2, 0.4], [0.6, 0.8]]))

@@ -11,6 +11,11 @@ step, in place of propagation:
 3. postsynaptic events: the synapses whose postsynaptic neuron spiked ``dendritic``
    steps ago; their on_post block runs (before 2. for event_order "post_pre").
 
+After a side's synapse events, the variables held per neuron on that side
+(snnkit.modeling.synapse_layout) are updated once for each of its neurons that
+spiked that side's delay ago (update_pre / update_post: the values its synapses
+computed).
+
 t is the step's time k dt; neuron variables (``v_post``) are read after the
 neurons' update of the step. A synapse has at most one event of each kind a step.
 """
@@ -25,12 +30,14 @@ from ..rng import philox4x32_10, uniform01
 from .numpy_ring import add_to_ring
 
 
-def _compiled(s: dict):
+def _compiled(s: dict) -> dict:
+    """The layout's blocks as NumPy functions: on_pre, on_post, update_pre, update_post (or None)."""
     if "_compiled" not in s:
         from ..modeling.codegen_numpy import numpy_function
-        bound = s["model"]
-        s["_compiled"] = (numpy_function(bound.on_pre, "on_pre")[0],
-                          numpy_function(bound.on_post, "on_post")[0] if bound.on_post is not None else None)
+        layout = s["layout"]
+        s["_compiled"] = {name: numpy_function(getattr(layout, name), name)[0]
+                          if getattr(layout, name) is not None else None
+                          for name in ("on_pre", "on_post", "update_pre", "update_post")}
     return s["_compiled"]
 
 
@@ -39,7 +46,8 @@ class NumpySynapseOps:
 
     def synapse_model_step(self, s: dict, pre_spikes, post_spikes, pre_group: dict, post_group: dict,
                            step: int) -> None:
-        on_pre, on_post = _compiled(s)
+        code = _compiled(s)
+        on_post = code["on_post"]
         s["pre_history"][step % s["pre_history"].shape[0]] = pre_spikes.mask
         if on_post is not None:                             # (no on_post: no post events)
             s["post_history"][step % s["post_history"].shape[0]] = post_spikes.mask
@@ -50,20 +58,24 @@ class NumpySynapseOps:
                 if side == "post" and on_post is None:
                     continue
                 b, syn = self._events(s, side, step)
-                if not syn.size:
-                    continue
-                draws = self._uniform_draws(s, side, b, syn, step)
-                out = self._run(on_pre if side == "pre" else on_post, s, b, syn, t, pre_group, post_group, draws)
-                if side == "pre":                            # delivered: the dendritic delay ahead
-                    ring = post_group["ring"]
-                    add_to_ring(ring, (step + s["dendritic"][syn]) % ring.shape[0], s["receptor"][syn],
-                                b * s["n_post"] + s["post_index"][syn], out["delivered"])
+                if syn.size:
+                    draws = self._uniform_draws(s, side, b, syn, step)
+                    out = self._run(code[f"on_{side}"], s, b, syn, t, pre_group, post_group, draws)
+                    if side == "pre":                        # delivered: the dendritic delay ahead
+                        ring = post_group["ring"]
+                        add_to_ring(ring, (step + s["dendritic"][syn]) % ring.shape[0], s["receptor"][syn],
+                                    b * s["n_post"] + s["post_index"][syn], out["delivered"])
+                if code[f"update_{side}"] is not None:
+                    self._update_held(code[f"update_{side}"], s, side, step, t)
 
     def reset_synapse_model(self, s: dict) -> None:
         """Simulator.reset_state: every synapse variable back to its initial value, no spike
         in the histories."""
         for x, initial in s["initial_state"].items():
             s["state"][x][...] = initial
+        for side in ("pre", "post"):
+            for x, initial in s["initial_held"][side].items():
+                s[f"{side}_state"][x][...] = initial
         s["pre_history"][...] = False
         s["post_history"][...] = False
 
@@ -106,6 +118,8 @@ class NumpySynapseOps:
         """Gather what the block reads for the events (b, syn), run it, write back."""
         bound, state = s["model"], s["state"]
         values = {x: state[x][b, syn] for x in state}
+        values.update({x: a[b, s["pre_index"][syn]] for x, a in s["pre_state"].items()})
+        values.update({x: a[b, s["post_index"][syn]] for x, a in s["post_state"].items()})
         values.update(draws)
         values["w"] = s["weight"][b, syn] if s["plastic_weight"] else s["weight"][syn]
         values.update({p: s["params"][p][syn] for p in s["params"]})
@@ -122,3 +136,18 @@ class NumpySynapseOps:
             elif x in state:
                 state[x][b, syn] = new
         return out
+
+    def _update_held(self, function, s: dict, side: str, step: int, t) -> None:
+        """The variables held per neuron on ``side``, for its neurons that spiked the
+        side's delay ago (one delay: snnkit.lower_synapse_models._layout)."""
+        delay = int((s["axonal_values"] if side == "pre" else s["dendritic_values"])[0])
+        history = s[f"{side}_history"]
+        b, neuron = np.nonzero(history[(step - delay) % history.shape[0]])
+        if step < delay or not b.size:
+            return
+        held = s[f"{side}_state"]
+        values = {x: a[b, neuron] for x, a in held.items()}
+        values.update({p: s["params"][p][0] for p in s["layout"].parameters[side]})
+        values["t"], values["dt"] = t, self.dtype.type(s["dt"])
+        for x, new in function(values).items():
+            held[x][b, neuron] = new

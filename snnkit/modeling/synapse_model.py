@@ -24,6 +24,11 @@ presynaptic and postsynaptic neurons' variables, ``v_post``, ``x_pre``, and ``t`
 ones. Parameters take a unit or ``"weight"`` (the weight's unit); their values are
 scalars, one per synapse or distributions.
 
+Variables that only one side changes, from what that side holds, are kept once per
+neuron where the projection allows (snnkit.modeling.synapse_layout): the same values,
+less memory and work. Read from the host, an event-driven variable is its value at
+the present, advanced from its last update.
+
 The model is checked against the neurons it connects when a projection uses it
 (``bind``): units, unknown names and what may be assigned, each error naming the
 part, the line and the term.
@@ -44,7 +49,7 @@ from .expressions import ModelError, Where, parse_expression, parse_statements, 
 from .program import Block
 from .units import MS, parse_unit
 
-WEIGHT, DELIVERED, ELAPSED = "w", "delivered", "_elapsed"
+WEIGHT, DELIVERED = "w", "delivered"
 _NEURON_NAME = re.compile(r"\b[A-Za-z_]\w*_(pre|post)\b")      # v_post, x_pre: known when bound
 RESERVED = {"t", "dt", WEIGHT, DELIVERED, "lastupdate", "I_inject", "xi"}
 
@@ -70,18 +75,24 @@ class SynapseModel:
         Which event of a synapse runs first when both fall in one step: Brian2's order
         (presynaptic first, the default) or NEST's (stdp_synapse applies the
         postsynaptic spikes up to and including the present before the presynaptic one).
+    per_neuron : bool
+        Hold per presynaptic (postsynaptic) neuron the variables that only on_pre
+        (on_post) changes from what that side holds, when a projection allows it
+        (snnkit.modeling.synapse_layout): the same values, less memory and work. False:
+        every variable per synapse (so that each can be set per synapse).
     """
 
     is_synapse_model = True
 
     def __init__(self, equations: str = "", on_pre: str = "", on_post: str = "", parameters: dict | None = None,
-                 initial: dict | None = None, name: str | None = None, event_order: str = "pre_post"):
+                 initial: dict | None = None, name: str | None = None, event_order: str = "pre_post",
+                 per_neuron: bool = True):
         for part, text in (("equations", equations), ("on_pre", on_pre), ("on_post", on_post)):
             if not isinstance(text, str):
                 raise ModelError(part, f"must be text, not {type(text).__name__}")
         from ..validation import check_choice
         check_choice("event_order", event_order, ("pre_post", "post_pre"))
-        self.event_order = event_order
+        self.event_order, self.per_neuron = event_order, bool(per_neuron)
         self.name = name or "SynapseModel"
         self.equations_text, self.on_pre_text, self.on_post_text = equations, on_pre, on_post
         self.specs, self.defaults, self.params = {}, {}, {}
@@ -130,6 +141,13 @@ class SynapseModel:
     def __call__(self, **values) -> "SynapseModel":
         """A copy with new parameter values."""
         return copy_with_values(self, values, self.check)
+
+    def held(self, per_neuron: bool) -> "SynapseModel":
+        """A copy that holds variables per neuron where it can (True) or every variable per
+        synapse (False)."""
+        copy = copy_with_values(self, {}, self.check)
+        copy.per_neuron, copy._bound = bool(per_neuron), {}
+        return copy
 
     def unit(self, pname: str, weight_unit) -> object:
         text = self.specs[pname][0]
@@ -200,9 +218,12 @@ class BoundSynapse:
         self.plastic_weight = any(st.target == WEIGHT for st in pre + post)
         if not any(st.target == DELIVERED for st in pre):
             pre = pre + [_statement(DELIVERED, sympy.Symbol(WEIGHT, real=True))]
-        self.on_pre = self._block(pre)
-        self.on_post = self._block(post) if post else None
-        self.has_on_post = bool(post)
+        self.pre_statements, self.post_statements, self.has_on_post = pre, post, bool(post)
+        self._layouts = {}
+        everything = self.layout()                         # every variable per synapse
+        self.on_pre, self.on_post = everything.on_pre, everything.on_post
+        from .synapse_layout import held_candidates
+        self.held_candidates = held_candidates(self)
         self.initial = self._initial()
         read = set().union(*[{s for s in b.inputs} for b in (self.on_pre, self.on_post) if b is not None])
         self.reads_pre = sorted(x[:-4] for x in read if x.endswith("_pre") and x[:-4] in self.pre_units)
@@ -217,27 +238,14 @@ class BoundSynapse:
                 draws |= {s.name for s in expr.atoms(RandSymbol)}
             self.uniform_inputs[side] = sorted(draws, key=lambda name: int(name.rsplit("_", 1)[1]))
 
-    def _block(self, statements) -> Block:
-        """Advance the event-driven variables to t, then the statements; ``lastupdate = t``."""
-        block, latest = Block(), {}
-        elapsed = sympy.Symbol(ELAPSED, real=True)
-        if self.event_driven:
-            block.steps.append((ELAPSED, sympy.Symbol("t", real=True) - sympy.Symbol("lastupdate", real=True)))
-        advanced = {}
-        for x in self.event_driven:
-            name = f"_{x}_advanced"
-            block.steps.append((name, self.solutions[x].xreplace({sympy.Symbol("_dt_event", real=True): elapsed})))
-            advanced[x] = name
-        latest.update(advanced)
-        for k, st in enumerate(statements):
-            value = self.equations.substitute(st.value()).xreplace(
-                {sympy.Symbol(t, real=True): sympy.Symbol(v, real=True) for t, v in latest.items()})
-            block.steps.append((f"_{st.target}_{k}", value))
-            latest[st.target] = f"_{st.target}_{k}"
-        block.outputs = dict(latest)
-        if self.event_driven:
-            block.outputs["lastupdate"] = "t"
-        return block
+    def layout(self, pre_held=(), post_held=()):
+        """The events' blocks with ``pre_held`` / ``post_held`` variables held per neuron
+        (snnkit.modeling.synapse_layout); cached."""
+        key = (tuple(sorted(pre_held)), tuple(sorted(post_held)))
+        if key not in self._layouts:
+            from .synapse_layout import SynapseLayout
+            self._layouts[key] = SynapseLayout(self, *key)
+        return self._layouts[key]
 
     def _initial(self) -> dict:
         out = {x: 0.0 for x in self.variables}
