@@ -46,6 +46,35 @@ INLINE void synapse_load(real* v, const u32 count, GLOBAL const real* planes, co
     for (u32 q = 0; q < count; ++q) v[q] = planes[((u64)q * batch + b) * n + i];
 }
 
+/* What neuron (b, i) holds for its synapses (snnkit/modeling/synapse_layout.py), updated
+ * once per spike after its row (column) has run its events, by the work-item that
+ * walked it or, when a work-group shares the walk, by its first after all have read
+ * the old values: synapse_update_pre / _post, the values those events computed. A held
+ * side has one delay (snnkit/lower_synapse_models.py), so one launch sees each spike;
+ * its parameters are the same in every synapse, so synapse 0's serve. */
+#ifdef SERIAL_ROWS
+#define HELD_BARRIER()
+#else
+#define HELD_BARRIER() BARRIER()
+#endif
+#define SYNAPSE_HELD_UPDATE(side, values, held, count, n, neuron) do { \
+    HELD_BARRIER(); \
+    if (ROW_LANE == 0) { \
+        synapse_update_##side(values, t, params, n_synapses, 0u); \
+        for (u32 q_ = 0; q_ < (count); ++q_) held[((u64)q_ * batch + b) * (n) + (neuron)] = values[q_]; \
+    } \
+} while (0)
+#if SYN_N_PRE_HELD > 0
+#define PRE_HELD_UPDATE() SYNAPSE_HELD_UPDATE(pre, pv, pre_held, SYN_N_PRE_HELD, n_pre, i)
+#else
+#define PRE_HELD_UPDATE()
+#endif
+#if SYN_N_POST_HELD > 0
+#define POST_HELD_UPDATE() SYNAPSE_HELD_UPDATE(post, qv, post_held, SYN_N_POST_HELD, n_post, c)
+#else
+#define POST_HELD_UPDATE()
+#endif
+
 /* synapse_pre: the spikes of the presynaptic group ``delay`` steps ago, dealt out as
  * propagate.h's SPIKE_SLOT says (on GPUs a work-group shares a row, its work-items
  * taking every ROW_LANES-th synapse; SERIAL_ROWS: a work-item walks it); the synapses
@@ -58,7 +87,7 @@ KERNEL void synapse_pre(const u32 n_pre, const u32 n_post, const u32 batch, cons
                         GLOBAL const u32* row_ptr, GLOBAL const u32* post_index, GLOBAL const u32* receptor,
                         GLOBAL const u32* axonal, GLOBAL const u32* dendritic, GLOBAL real* weight, GLOBAL real* state,
                         GLOBAL const real* params, GLOBAL const u32* key_lo, GLOBAL const u32* key_hi,
-                        GLOBAL const u32* instance, GLOBAL const real* pre_held, GLOBAL const real* post_held,
+                        GLOBAL const u32* instance, GLOBAL real* pre_held, GLOBAL const real* post_held,
                         GLOBAL const real* pre_reads, GLOBAL const real* post_reads, GLOBAL real* ring)
 {
     const u32 step = STEP_NOW;
@@ -95,6 +124,7 @@ KERNEL void synapse_pre(const u32 n_pre, const u32 n_post, const u32 batch, cons
             ATOMIC_ADD_REAL(&ring[((u64)slot * n_receptors + receptor[s]) * plane + b * n_post + post_index[s]],
                             delivered);
         }
+        PRE_HELD_UPDATE();
     }
 }
 
@@ -108,7 +138,7 @@ KERNEL void synapse_post(const u32 n_pre, const u32 n_post, const u32 batch, con
                          GLOBAL const u32* col_syn, GLOBAL const u32* pre_index, GLOBAL const u32* dendritic,
                          GLOBAL real* weight, GLOBAL real* state, GLOBAL const real* params,
                          GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
-                         GLOBAL const real* pre_held, GLOBAL const real* post_held, GLOBAL const real* pre_reads,
+                         GLOBAL const real* pre_held, GLOBAL real* post_held, GLOBAL const real* pre_reads,
                          GLOBAL const real* post_reads)
 {
 #if SYN_HAS_ON_POST
@@ -143,32 +173,7 @@ KERNEL void synapse_post(const u32 n_pre, const u32 n_post, const u32 batch, con
 #endif
             if (weight_per_instance) *w_at = w;
         }
+        POST_HELD_UPDATE();
     }
 #endif
-}
-
-/* synapse_held_update: what the neurons of one side hold for their synapses
- * (``held``, (count, batch, n)), once for each that spiked ``delay`` steps ago, after
- * that side's synapse events: synapse_update_pre or _post (``side`` 0 or 1), the values
- * those events computed. A held side has one delay (snnkit/lower_synapse_models.py);
- * its parameters are the same in every synapse, so synapse 0's serve. */
-KERNEL void synapse_held_update(const u32 n, const u32 batch, const u32 n_synapses, const u32 step_offset,
-                                GLOBAL const u32* step_clock, const u32 delay, const u32 history_depth,
-                                const u32 side, GLOBAL const u32* list_ring, GLOBAL const u32* count_ring,
-                                GLOBAL real* held, GLOBAL const real* params)
-{
-    const u32 step = STEP_NOW;
-    if (step < delay) return;
-    const u32 slot_then = (step - delay) % history_depth;
-    const u32 j = GLOBAL_ID;
-    if (j >= count_ring[slot_then]) return;
-    const u32 id = list_ring[(u64)slot_then * (batch * n) + j];
-    const u32 b = id / n, i = id - b * n;
-    const real t = (real)((double)step * SYN_DT_DOUBLE);
-    const u32 count = side ? SYN_N_POST_HELD : SYN_N_PRE_HELD;
-    real v[(SYN_N_PRE_HELD > SYN_N_POST_HELD ? SYN_N_PRE_HELD : SYN_N_POST_HELD) + 1];
-    synapse_load(v, count, held, batch, n, b, i);
-    if (side) synapse_update_post(v, t, params, n_synapses, 0u);
-    else synapse_update_pre(v, t, params, n_synapses, 0u);
-    for (u32 q = 0; q < count; ++q) held[((u64)q * batch + b) * n + i] = v[q];
 }

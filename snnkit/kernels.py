@@ -105,9 +105,6 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("count_ring", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("pre_index", "ptr"), ("dendritic", "ptr"),
         ("weight", "ptr"), ("state", "ptr"), ("params", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
         ("instance", "ptr"), *SYNAPSE_NEURON_VALUES]),
-    "synapse_held_update": ("synapse.c", [
-        ("n", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK, ("delay", "u32"), ("history_depth", "u32"),
-        ("side", "u32"), ("list_ring", "ptr"), ("count_ring", "ptr"), ("held", "ptr"), ("params", "ptr")]),
     # resetting state between samples, counting spikes, batch learning (snnkit.learning)
     "fill_real": ("fill.c", [("n_values", "u32"), ("value", "real"), ("values", "ptr")]),
     "fill_u32": ("fill.c", [("n_values", "u32"), ("value", "u32"), ("values", "ptr")]),

@@ -30,6 +30,9 @@ from .procedural_api import connect, create, record, record_gsyn, record_v  # no
 from .projections import Projection                                         # noqa: F401
 from .standardmodels import *                                               # noqa: F401,F403
 from .electrodes import *                                                   # noqa: F401,F403
+from .composed import (AdExp, AlphaPSR, BetaPSR, CondAlphaPostSynapticResponse,  # noqa: F401
+                       CondBetaPostSynapticResponse, CondExpPostSynapticResponse, CurrExpPostSynapticResponse,
+                       ExpPSR, LIF, PointNeuron)
 from .standardmodels import (IF_cond_exp, IF_curr_delta, IF_curr_exp,       # noqa: F401
                              SpikeSourceArray, SpikeSourcePoisson)
 
@@ -37,9 +40,9 @@ from .standardmodels import (IF_cond_exp, IF_curr_delta, IF_curr_exp,       # no
 def list_standard_models():
     """The StandardCellType classes this backend simulates (those with an snnkit model;
     the others raise NotImplementedError when made)."""
-    from . import standardmodels
-    return sorted(name for name, obj in vars(standardmodels).items()
-                  if isinstance(obj, type) and issubclass(obj, StandardCellType)
+    from . import composed, standardmodels
+    return sorted(name for module in (standardmodels, composed) for name, obj in vars(module).items()
+                  if isinstance(obj, type) and issubclass(obj, StandardCellType) and obj.__module__ == module.__name__
                   and not getattr(obj, "snnkit_unsupported", False))
 
 

@@ -62,7 +62,9 @@ class Projection(common.Projection):
         space = Space() if space is None else space
         super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type,
                          source, receptor_type, space, label)
-        if self.receptor_type not in ("excitatory", "inhibitory"):
+        if hasattr(self.post.celltype, "snnkit_receptor"):         # a PointNeuron's named receptors
+            self.post.celltype.snnkit_receptor(self.receptor_type)
+        elif self.receptor_type not in ("excitatory", "inhibitory"):
             raise NotImplementedError(f"snnkit_pynn: receptor_type {self.receptor_type!r}: snnkit neurons "
                                       "have 'excitatory' and 'inhibitory' receptors")
         self._chunks = []           # (pre ids, post id, weights, delays) per _convergent_connect
@@ -142,6 +144,8 @@ class Projection(common.Projection):
         """The targets' synaptic time constants for the receptor, one per connection
         (pyNN.nest gives tsodyks_synapse these as tau_psc); 1 ms where the type has none."""
         name = "tau_syn_E" if self.receptor_type == "excitatory" else "tau_syn_I"
+        if hasattr(population.celltype, "snnkit_receptor"):
+            name = f"{self.receptor_type}.tau_syn"
         if name not in population._parameters:
             return np.ones(index.size)
         return (np.asarray(population._parameters[name], float) * np.ones(population.size))[index]

@@ -175,8 +175,6 @@ IF_facets_hardware1 = unsupported(cells.IF_facets_hardware1, "a hardware model (
                                   "software definition in PyNN")
 SpikeSourceInhGamma = unsupported(cells.SpikeSourceInhGamma, "not yet (issue 20): use SpikeSourceGamma per "
                                   "interval, or sk.InhomogeneousPoisson")
-PointNeuron = unsupported(cells.PointNeuron, "composed models (several receptor types) are not yet mapped "
-                          "(issue 20)")
 MultiCompartmentNeuron = unsupported(cells.MultiCompartmentNeuron, "snnkit simulates point neurons")
 StochasticTsodyksMarkramSynapse = unsupported(synapses.StochasticTsodyksMarkramSynapse, "not yet (issue 20): "
                                               "TsodyksMarkramSynapse is available")

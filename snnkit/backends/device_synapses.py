@@ -93,7 +93,7 @@ class DeviceSynapseOps:
     def _bind_synapse(self, s: dict, pre_spikes, post_spikes, pre_group: dict, post_group: dict) -> list:
         from .device_base import receptor_planes
         a, batch, n = self.kernel_arg, s["batch"], s["n_synapses"]
-        text, layout = s["generated"], s["layout"]
+        text = s["generated"]
         common = dict(n_pre=s["n_pre"], n_post=s["n_post"], batch=batch, n_synapses=n, **self.clock_args(),
                       weight_per_instance=int(s["plastic_weight"]), weight=a(s["weight"]),
                       state=a(s["state_planes"]), params=a(s["params_packed"]), key_lo=a(s["key_lo"]),
@@ -120,14 +120,6 @@ class DeviceSynapseOps:
                                           col_syn=a(s["col_syn"]), pre_index=a(s["pre_index"]),
                                           dendritic=a(s["dendritic"]))
                                 for d in s["post_delays"]]
-        for k, side in enumerate(("pre", "post")):        # then what the neurons hold, once a spike
-            if layout.state[side]:
-                spikes = pre_spikes if side == "pre" else post_spikes
-                pathways[side].append(self.bind(
-                    "synapse_held_update", max(1, spikes.capacity), (), text, n=s[f"n_{side}"], batch=batch,
-                    n_synapses=n, **self.clock_args(), delay=s[f"{side}_delays"][0],
-                    history_depth=s[f"{side}_depth"], side=k, list_ring=a(s[f"{side}_lists"]),
-                    count_ring=a(s[f"{side}_counts"]), held=a(s[f"{side}_held"]), params=a(s["params_packed"])))
         reads = [self._bind_read(s, side, j, x, group)
                  for side, group, names in (("pre", pre_group, s["model"].reads_pre),
                                             ("post", post_group, s["model"].reads_post))
