@@ -117,7 +117,7 @@ def test_simple_stochastic_synapse_transmits_a_fraction_p():
 def test_list_standard_models_names_the_library_types():
     names = sim.list_standard_models()
     assert set(CELLS) | {"IF_curr_exp", "GIF_cond_exp", "SpikeSourceGamma"} <= set(names)
-    assert "PointNeuron" not in names and "MultiCompartmentNeuron" not in names
+    assert "PointNeuron" in names and "MultiCompartmentNeuron" not in names
 
 
 def test_point_neuron_behaves_as_pynn_nest():

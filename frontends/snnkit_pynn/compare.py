@@ -11,8 +11,9 @@ one-neuron populations trips a numpy >= 2.1 error inside PyNN 0.13 itself (on
 pyNN.nest as well); there OneToOneConnector becomes AllToAllConnector, the
 same single connection. tests/data/pynn_nest_reference.json is this script's
 output for pyNN.nest 0.13 with NEST 3.10 (varying_poisson, update_spike_source_array,
-parameter_changes and tsodyksmarkram added on 2026-12-01, the other entries kept from
-their first run, whose timings the README quotes).
+parameter_changes and tsodyksmarkram added on 2026-12-01, specific_network,
+small_network, synaptic_input and HH_cond_exp2 later that day by naming them,
+the other entries kept from their first run, whose timings the README quotes).
 """
 
 from __future__ import annotations
@@ -107,21 +108,68 @@ def tsodyks_markram(examples: Path, simulator: str) -> dict:
     return out
 
 
+def _signals(population, every: int = 1) -> dict:
+    """A population's recorded spikes (ms) and signals (every ``every``-th sample, cell by cell)."""
+    segment = population.get_data().segments[0]
+    out = {"spikes_ms": [np.asarray(st.magnitude, float).round(6).tolist() for st in segment.spiketrains]}
+    for signal in segment.analogsignals:
+        out[signal.name] = np.asarray(signal.magnitude, float)[::every].T.tolist()
+    return out
+
+
+def specific_network(examples: Path, simulator: str) -> dict:
+    """specific_network.py: five IF_curr_alpha cells fed through a FromListConnector."""
+    return _signals(_run(examples / "specific_network.py", simulator)["cells"])
+
+
+def small_network(examples: Path, simulator: str) -> dict:
+    """small_network.py: 20 IF_cond_alpha cells, FixedProbabilityConnector(0.5) drawn from
+    an unseeded generator (so different connections on each run): the spike count."""
+    data = _signals(_run(examples / "small_network.py", simulator)["cells"])
+    return dict(n_spikes=sum(len(train) for train in data["spikes_ms"]))
+
+
+def synaptic_input(examples: Path, simulator: str) -> dict:
+    """synaptic_input.py: one spike train into current, conductance, alpha and delta synapses
+    (dt 0.01 ms): each population's v every 0.1 ms."""
+    env = _run(examples / "synaptic_input.py", simulator)
+    return {name: _signals(env[name], every=10)["v"]
+            for name in ("cuba_exp", "cuba_alpha", "coba_exp", "coba_alpha", "v_step_izh")}
+
+
+def hh_cond_exp2(examples: Path, simulator: str) -> dict:
+    """HH_cond_exp2.py: one Hodgkin-Huxley cell at dt 0.001 ms for 20 ms; its spikes (v peaks
+    above 0 mV) and v every 0.1 ms."""
+    v = np.asarray(_run(examples / "HH_cond_exp2.py", simulator)["vm"].magnitude, float)[:, 0]
+    peaks = np.flatnonzero((v[1:-1] > v[:-2]) & (v[1:-1] >= v[2:]) & (v[1:-1] > 0.0)) + 1
+    return dict(peak_ms=(peaks * 0.001).round(6).tolist(), v_mV=v[::100].tolist())
+
+
+EXAMPLES = {
+    "VAbenchmarks_CUBA": lambda e, s: va_benchmark(e, s, "CUBA"),
+    "VAbenchmarks_COBA": lambda e, s: va_benchmark(e, s, "COBA"),
+    "simple_STDP": simple_stdp, "current_injection": current_injection,
+    "varying_poisson": lambda e, s: varying_sources(e, s, "varying_poisson"),
+    "update_spike_source_array": lambda e, s: varying_sources(e, s, "update_spike_source_array"),
+    "parameter_changes": parameter_changes, "tsodyksmarkram": tsodyks_markram,
+    "specific_network": specific_network, "small_network": small_network, "synaptic_input": synaptic_input,
+    "HH_cond_exp2": hh_cond_exp2}
+
+
 def main() -> None:
+    """compare.py SIMULATOR EXAMPLES_DIR OUT.json [NAME ...]: every example, or the named
+    ones merged into OUT.json's earlier entries."""
     simulator, examples, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    names = sys.argv[4:] or list(EXAMPLES)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    result = dict(simulator=simulator, backend=os.environ.get("SNNKIT_PYNN_BACKEND", "numpy"))
-    result["VAbenchmarks_CUBA"] = va_benchmark(examples, simulator, "CUBA")
-    result["VAbenchmarks_COBA"] = va_benchmark(examples, simulator, "COBA")
-    result["simple_STDP"] = simple_stdp(examples, simulator)
-    result["current_injection"] = current_injection(examples, simulator)
-    result["varying_poisson"] = varying_sources(examples, simulator, "varying_poisson")
-    result["update_spike_source_array"] = varying_sources(examples, simulator, "update_spike_source_array")
-    result["parameter_changes"] = parameter_changes(examples, simulator)
-    result["tsodyksmarkram"] = tsodyks_markram(examples, simulator)
+    result = json.loads(out.read_text()) if sys.argv[4:] and out.is_file() else {}
+    result.update(simulator=simulator, backend=os.environ.get("SNNKIT_PYNN_BACKEND", "numpy"))
+    for name in names:
+        result[name] = EXAMPLES[name](examples, simulator)
     out.write_text(json.dumps(result) + "\n")
     for key in ("VAbenchmarks_CUBA", "VAbenchmarks_COBA"):
-        print(key, {k: round(v, 3) for k, v in result[key].items()})
+        if key in names:
+            print(key, {k: round(v, 3) for k, v in result[key].items()})
 
 
 if __name__ == "__main__":

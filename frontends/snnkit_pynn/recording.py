@@ -17,12 +17,14 @@ from . import simulator
 
 def _given_times(pop, nodes: np.ndarray, times: np.ndarray, dt: float) -> np.ndarray:
     """The spike_times a SpikeSourceArray was given, for its spikes emitted at grid ``times``
-    (each given time falls in one step; with spike_precision="off_grid" NEST reports it)."""
+    (each given time counts in one step, standardmodels.on_grid; with
+    spike_precision="off_grid" NEST reports it)."""
+    from .standardmodels import on_grid
     trains = pop.celltype.trains(pop)
     out = times.copy()
     for j, (node, t) in enumerate(zip(nodes, times)):
         given = trains[int(node)]
-        near = given[np.abs(np.round(given / dt) * dt - t) < dt / 2]
+        near = given[np.abs(on_grid(given, dt) - t) < dt / 2]
         if near.size:
             out[j] = near[0]
     return out

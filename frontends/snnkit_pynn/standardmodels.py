@@ -1,9 +1,10 @@
 """PyNN standard cell and synapse types, translated to snnkit (current sources:
 electrodes.py).
 
-snnkit uses PyNN's units (ms, mV, nA, nF, uS) and, for the LIF family, PyNN's
-parameter names, so the translation tables are the identity; what differs is
-which snnkit model a cell type becomes (``snnkit_model``). Types snnkit cannot
+snnkit uses PyNN's units (ms, mV, nA, nF, uS) and PyNN's parameter names, so the
+translation tables are the identity; what differs is which snnkit model a cell type
+becomes (``snnkit_model``): IF_curr_delta the hand-written sk.LIF, the rest the
+equation library's models, integrated as NEST integrates them. Types snnkit cannot
 simulate are present but raise NotImplementedError when used, saying why.
 """
 
@@ -36,19 +37,6 @@ def _lif(model_class):
     def snnkit_model(self, pop, dt):
         return model_class(**native(pop, self.default_parameters))
     return snnkit_model
-
-
-class IF_curr_exp(cells.IF_curr_exp):
-    __doc__ = cells.IF_curr_exp.__doc__
-    translations = identity(cells.IF_curr_exp.default_parameters)
-    recordable = ["spikes", "v", "isyn_exc", "isyn_inh"]
-    snnkit_model = _lif(sk.LIFCurrExp)
-
-
-class IF_cond_exp(cells.IF_cond_exp):
-    __doc__ = cells.IF_cond_exp.__doc__
-    translations = identity(cells.IF_cond_exp.default_parameters)
-    snnkit_model = _lif(sk.LIFCondExp)
 
 
 class IF_curr_delta(cells.IF_curr_delta):
@@ -88,7 +76,14 @@ class SpikeSourceArray(cells.SpikeSourceArray):
                                                  f"order, got {train.tolist()[:8]}")
 
     def snnkit_model(self, pop, dt):
-        return sk.SpikeTimes(self.trains(pop))
+        return sk.SpikeTimes([on_grid(train, dt) for train in self.trains(pop)])
+
+
+def on_grid(times, dt: float) -> np.ndarray:
+    """Spike times as pyNN.nest delivers them to a neuron: a time within a step counts at
+    its end (NEST's precise spike_generator feeds on-grid models the step that holds the
+    time), one on the grid where it is."""
+    return np.ceil(np.round(np.asarray(times, float) / dt, 6)) * dt
 
 
 def unsupported(base, why: str):
@@ -154,6 +149,12 @@ def _lazy(name):
 
 CURRENT = {"v": "v", "isyn_exc": "I_E", "isyn_inh": "I_I"}
 CONDUCTANCE = {"v": "v", "gsyn_exc": "g_E", "gsyn_inh": "g_I"}
+# IF_curr_exp and IF_cond_exp as NEST integrates them (iaf_psc_exp exactly, iaf_cond_exp
+# by a Runge-Kutta method): the equation library's, not sk.LIFCurrExp / sk.LIFCondExp,
+# whose hand-written kernels hold a step's synaptic input at its decayed value
+IF_curr_exp = _library_cell(cells.IF_curr_exp, _lazy("IF_curr_exp"), CURRENT)
+IF_curr_exp.recordable = ["spikes", "v", "isyn_exc", "isyn_inh"]
+IF_cond_exp = _library_cell(cells.IF_cond_exp, _lazy("IF_cond_exp"), CONDUCTANCE)
 IF_curr_alpha = _library_cell(cells.IF_curr_alpha, _lazy("IF_curr_alpha"), CURRENT)
 IF_cond_alpha = _library_cell(cells.IF_cond_alpha, _lazy("IF_cond_alpha"), CONDUCTANCE)
 EIF_cond_exp_isfa_ista = _library_cell(cells.EIF_cond_exp_isfa_ista, _lazy("EIF_cond_exp_isfa_ista"),

@@ -20,6 +20,10 @@ INH_MS = [round(t, 1) for t in np.arange(35.0, 480.0, 31.3)]
 T_STOP_MS = 500.0
 # cell type: (parameters, DC nA, excitatory weight, inhibitory weight, recorded variables)
 CELLS = {
+    "IF_curr_exp": (dict(tau_m=10.0, cm=0.25, tau_refrac=2.0, tau_syn_E=1.0, tau_syn_I=3.0, v_thresh=-52.0),
+                    0.45, 0.6, -0.5, ["v"]),
+    "IF_cond_exp": (dict(tau_m=15.0, cm=0.25, tau_refrac=2.0, tau_syn_E=0.5, tau_syn_I=2.0), 0.35, 0.02, 0.02,
+                    ["v", "gsyn_exc"]),
     "IF_curr_alpha": (dict(tau_m=10.0, cm=0.25, tau_refrac=2.0, tau_syn_E=1.0, tau_syn_I=3.0, v_thresh=-52.0),
                       0.45, 0.6, -0.5, ["v"]),
     "IF_cond_alpha": (dict(tau_m=15.0, cm=0.25, tau_refrac=2.0, tau_syn_E=0.5, tau_syn_I=2.0), 0.35, 0.02, 0.02,
@@ -42,7 +46,7 @@ TRAIN_MS = [round(t, 1) for t in list(np.arange(10.0, 200.0, 20.0)) + [450.0]]
 
 def tsodyks_scenario(sim, case: str) -> dict:
     U, tau_rec, tau_facil = TSODYKS[case]
-    sim.setup(timestep=0.1, min_delay=0.1)
+    sim.setup(timestep=0.1, min_delay=0.1, spike_precision="on_grid")   # (IF_curr_exp: iaf_psc_exp, not _ps)
     cell = sim.Population(1, sim.IF_curr_alpha(tau_m=20.0, tau_syn_E=3.0, v_thresh=0.0), label="cell")
     source = sim.Population(1, sim.SpikeSourceArray(spike_times=TRAIN_MS), label="source")
     synapse = sim.TsodyksMarkramSynapse(weight=1.0, delay=1.0, U=U, tau_rec=tau_rec, tau_facil=tau_facil)
@@ -56,7 +60,7 @@ def tsodyks_scenario(sim, case: str) -> dict:
 
 def scenario(sim, name: str) -> dict:
     params, dc, w_exc, w_inh, variables = CELLS[name]
-    sim.setup(timestep=0.1, min_delay=0.1)
+    sim.setup(timestep=0.1, min_delay=0.1, spike_precision="on_grid")   # (IF_curr_exp: iaf_psc_exp, not _ps)
     cells = sim.Population(2, getattr(sim, name)(**params), label=name)
     exc = sim.Population(1, sim.SpikeSourceArray(spike_times=EXC_MS), label="exc")
     inh = sim.Population(1, sim.SpikeSourceArray(spike_times=INH_MS), label="inh")
