@@ -268,3 +268,21 @@ def test_network_examples_match_nest(nest):
     assert len(got["peak_ms"]) == len(ref["peak_ms"]) == 3
     assert np.allclose(got["peak_ms"], ref["peak_ms"], atol=0.002)
     assert np.abs(np.array(got["v_mV"]) - np.array(ref["v_mV"])).max() < 0.2
+
+
+def test_projections_onto_an_assembly_and_a_point_neuron_check_the_receptor():
+    """receptor_type is checked against every cell type of the target (an Assembly's
+    populations too): a PointNeuron's receptor names, the standard types' two."""
+    sim.setup()
+    point = sim.Population(2, sim.PointNeuron(sim.LIF(), AMPA=sim.CurrExpPostSynapticResponse(tau_syn=2.0)))
+    both = sim.Population(2, sim.IF_curr_exp()) + sim.Population(1, sim.IF_curr_alpha())
+    source = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0]))
+    sim.Projection(source, both, sim.AllToAllConnector(), sim.StaticSynapse(weight=-0.1), receptor_type="inhibitory")
+    sim.Projection(source, point, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.5), receptor_type="AMPA")
+    with pytest.raises(sim.errors.ConnectionError, match="NMDA"):           # (PyNN checks it first)
+        sim.Projection(source, point, sim.AllToAllConnector(), receptor_type="NMDA")
+    point.record("AMPA.isyn")
+    sim.run(20.0)
+    isyn = point.get_data().segments[0].filter(name="AMPA.isyn")[0]
+    assert float(np.max(isyn.magnitude)) == pytest.approx(0.5 * np.exp(-0.1 / 2.0), rel=1e-6)   # (sampled after the step)
+    sim.end()

@@ -440,15 +440,20 @@ def test_library_synapses_on_device_equal_numpy(device, name, batch, delays):
     assert np.array_equal(ours[2], spec[2])
 
 
-def test_synapse_values_are_set_on_device(plain_device):
+@pytest.mark.parametrize("per_neuron", [False, True])
+def test_synapse_values_are_set_on_device(plain_device, per_neuron):
+    """set_synapse_values between runs, per synapse or (held per presynaptic neuron) per
+    neuron: the device runs on from them as the NumPy specification does."""
     net = sk.Network()
     source = net.population(1, sk.SpikeTimes([[5.0, 10.0]]), name="source")
     cell = net.population(1, COUNTER, name="cell")
     proj = net.connect(source, cell, sk.FromList([0, 0], [0, 0]), weight=np.array([1.0, 3.0]),
-                       synapse=Tsodyks2Synapse(tau_rec=50.0).held(per_neuron=False))
+                       synapse=Tsodyks2Synapse(tau_rec=50.0).held(per_neuron=per_neuron))
     sims = [sk.Simulator(net, backend=b, batch=2).run(7.0) for b in (plain_device, "numpy")]
+    x = np.array([[0.2, 0.2], [0.6, 0.6]]) if per_neuron else np.array([[0.2, 0.4], [0.6, 0.8]])
     for sim in sims:
-        sim.set_synapse_values(proj, "x", np.array([[0.2, 0.4], [0.6, 0.8]]))
+        assert bool(sim.synapses[0]["layout"].state["pre"]) == per_neuron
+        sim.set_synapse_values(proj, "x", x)
         sim.run(10.0)
     assert np.array_equal(sims[0].state("cell", "v"), sims[1].state("cell", "v"))
     assert np.array_equal(sims[0].synapse_values(proj, "x"), sims[1].synapse_values(proj, "x"))

@@ -62,11 +62,13 @@ class Projection(common.Projection):
         space = Space() if space is None else space
         super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type,
                          source, receptor_type, space, label)
-        if hasattr(self.post.celltype, "snnkit_receptor"):         # a PointNeuron's named receptors
-            self.post.celltype.snnkit_receptor(self.receptor_type)
-        elif self.receptor_type not in ("excitatory", "inhibitory"):
-            raise NotImplementedError(f"snnkit_pynn: receptor_type {self.receptor_type!r}: snnkit neurons "
-                                      "have 'excitatory' and 'inhibitory' receptors")
+        post = self.post.populations if hasattr(self.post, "populations") else [self.post]    # (an Assembly)
+        for celltype in {id(p.celltype): p.celltype for p in post}.values():
+            if hasattr(celltype, "snnkit_receptor"):                 # a PointNeuron's named receptors
+                celltype.snnkit_receptor(self.receptor_type)
+            elif self.receptor_type not in ("excitatory", "inhibitory"):
+                raise NotImplementedError(f"snnkit_pynn: receptor_type {self.receptor_type!r}: snnkit neurons "
+                                          "have 'excitatory' and 'inhibitory' receptors")
         self._chunks = []           # (pre ids, post id, weights, delays) per _convergent_connect
         self._parts = []            # (snnkit projection, positions in connection order) after build
         connector.connect(self)
