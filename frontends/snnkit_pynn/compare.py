@@ -145,6 +145,14 @@ def hh_cond_exp2(examples: Path, simulator: str) -> dict:
     return dict(peak_ms=(peaks * 0.001).round(6).tolist(), v_mV=v[::100].tolist())
 
 
+def brunel(examples: Path, simulator: str) -> dict:
+    """brunel.py: Brunel (2000) case C scaled down 50x (5000 IF_curr_alpha cells, 100 ms):
+    the rates and the script's build and run timers."""
+    env = _run(examples / "brunel.py", simulator)
+    return dict(rate_exc_hz=float(env["E_rate"]), rate_inh_hz=float(env["I_rate"]),
+                build_s=float(env["buildCPUTime"]), sim_s=float(env["simCPUTime"]))
+
+
 EXAMPLES = {
     "VAbenchmarks_CUBA": lambda e, s: va_benchmark(e, s, "CUBA"),
     "VAbenchmarks_COBA": lambda e, s: va_benchmark(e, s, "COBA"),
@@ -153,7 +161,7 @@ EXAMPLES = {
     "update_spike_source_array": lambda e, s: varying_sources(e, s, "update_spike_source_array"),
     "parameter_changes": parameter_changes, "tsodyksmarkram": tsodyks_markram,
     "specific_network": specific_network, "small_network": small_network, "synaptic_input": synaptic_input,
-    "HH_cond_exp2": hh_cond_exp2}
+    "HH_cond_exp2": hh_cond_exp2, "brunel": brunel}
 
 
 def main() -> None:
@@ -167,7 +175,7 @@ def main() -> None:
     for name in names:
         result[name] = EXAMPLES[name](examples, simulator)
     out.write_text(json.dumps(result) + "\n")
-    for key in ("VAbenchmarks_CUBA", "VAbenchmarks_COBA"):
+    for key in ("VAbenchmarks_CUBA", "VAbenchmarks_COBA", "brunel"):
         if key in names:
             print(key, {k: round(v, 3) for k, v in result[key].items()})
 
