@@ -1,5 +1,6 @@
 """kernels/: the manifest matches the sources, and both dialects compile."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -155,11 +156,14 @@ def test_every_kernel_compiles_in_the_cuda_dialect(tmp_path):
         path = tmp_path / f"{i}_{name}.cu"
         path.write_text(kernels.assemble(file, "cuda", "float", switches, generated))
         files.append(path)
-    for path in files:
-        result = subprocess.run(["nvcc", "--ptx", "--fmad=false", "-arch=sm_80", "-o", str(path.with_suffix(".ptx")),
-                                 str(path)], capture_output=True, text=True)
-        assert result.returncode == 0, f"{path.name}:\n{result.stderr}"
-        assert "warning" not in result.stderr, f"{path.name}:\n{result.stderr}"
+    def compile_one(path):
+        return path, subprocess.run(["nvcc", "--ptx", "--fmad=false", "-arch=sm_80", "-o",
+                                     str(path.with_suffix(".ptx")), str(path)], capture_output=True, text=True)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:     # (nvcc runs are independent)
+        for path, result in pool.map(compile_one, files):
+            assert result.returncode == 0, f"{path.name}:\n{result.stderr}"
+            assert "warning" not in result.stderr, f"{path.name}:\n{result.stderr}"
 
 
 def nvrtc_or_skip():

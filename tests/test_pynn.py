@@ -181,6 +181,16 @@ def nest():
     return json.loads(REFERENCE.read_text())
 
 
+@pytest.fixture
+def small_steps(monkeypatch):
+    """Examples of a few cells over many steps (dt 0.01 ms; HH at 0.001) run on OpenCL
+    where it is available: per step it costs a few launches, the equation models' NumPy
+    step several times that (6x on simple_STDP's 100000 steps here)."""
+    from snnkit.backends import BACKENDS
+    if BACKENDS["opencl"].unavailable_reason() is None:
+        monkeypatch.setenv("SNNKIT_PYNN_BACKEND", "opencl")
+
+
 @pytest.mark.parametrize("kind", ["CUBA", "COBA"])
 def test_va_benchmark_rates_match_nest(kind, nest):
     from snnkit_pynn.compare import va_benchmark
@@ -199,7 +209,7 @@ def test_current_injection_traces_match_nest(nest):
     assert np.abs(got - ref).max() < 0.01
 
 
-def test_simple_stdp_weight_changes_match_nest(nest):
+def test_simple_stdp_weight_changes_match_nest(nest, small_steps):
     """STDP as NEST's stdp_synapse (the 3 ms delay dendritic): the same sign for all 60
     synapses; the depressed ones within 1% of NEST's (measured 0.06%); the potentiated ones
     about 10/9 of NEST's (measured 1.117): of each synapse's 10 pairs NEST's readout holds 9
@@ -227,7 +237,7 @@ def test_examples_that_change_sources_during_a_run_match_nest(nest):
             assert abs(a - b) <= max(2, 4 * np.sqrt(b)), (name, got, ref)
 
 
-def test_parameter_changes_example_matches_nest(nest):
+def test_parameter_changes_example_matches_nest(nest, small_steps):
     """parameter_changes.py: AdEx with the adaptation a set between runs (dt 0.01 ms): the same
     23 spikes, each within 0.1 ms of NEST's (measured 0.06 ms)."""
     from snnkit_pynn.compare import parameter_changes
@@ -249,7 +259,7 @@ def test_tsodyksmarkram_example_matches_nest(nest):
     assert got["depressing"]["gsyn_inh_peak_uS"][0] < got["static"]["gsyn_inh_peak_uS"][0]
 
 
-def test_network_examples_match_nest(nest):
+def test_network_examples_match_nest(nest, small_steps):
     """specific_network.py (IF_curr_alpha fed off-grid spike times through a
     FromListConnector): the same 29 spikes at the same times, v within 1e-3 mV (measured
     4e-5, float32) — pyNN.nest counts an off-grid source time at the end of its step
