@@ -118,16 +118,12 @@ class SynapseAccess:
         advanced to the present (``host``: the table as lowered, its parameters)."""
         stored = table["state"] if holder == "synapse" else table[f"{holder}_state"]
         values = {x: np.array(self.backend.to_host(a), dtype=float) for x, a in stored.items()}
-        block = table["layout"].advance_block(holder)
-        if block:
-            from .modeling.codegen_numpy import numpy_function
+        advance = table["layout"].advance_function(holder)
+        if advance is not None and host["n_synapses"]:
             inputs = dict(values, t=np.float64(self.t))
-            if not host["n_synapses"]:
-                return values
-            for p in set(block.inputs) & set(host["params"]):
+            for p, column in host["params"].items():
                 # a held variable's parameters are the same in every synapse
-                inputs[p] = host["params"][p] if holder == "synapse" else host["params"][p][0]
+                inputs[p] = column if holder == "synapse" else column[0]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                values.update({x: np.broadcast_to(v, values[x].shape).copy()
-                               for x, v in numpy_function(block, "advance")[0](inputs).items()})
+                values.update({x: np.broadcast_to(v, values[x].shape).copy() for x, v in advance(inputs).items()})
         return values

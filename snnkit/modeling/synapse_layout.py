@@ -84,7 +84,7 @@ class SynapseLayout:
     on that side); ``parameters[holder]``: the parameters a neuron's block reads."""
 
     def __init__(self, bound, pre_held=(), post_held=()):
-        self.bound = bound
+        self.bound, self._advance_functions = bound, {}
         self.holder = {x: PRE if x in pre_held else POST if x in post_held else SYNAPSE for x in bound.variables}
         self.state = {}
         for h in (SYNAPSE, PRE, POST):
@@ -107,16 +107,9 @@ class SynapseLayout:
         """The block of a ``side`` event: every holder's event-driven variables advanced to
         t, then the statements; the outputs ``keep`` holds (and, for the synapse, ``w``
         and ``delivered``), pruned to the steps they need."""
-        block, latest = Block(), {}
+        block = Block()
         t = sympy.Symbol("t", real=True)
-        for h in (SYNAPSE, PRE, POST):
-            if LASTUPDATE[h] in self.state[h]:
-                block.steps.append((_ELAPSED[h], t - sympy.Symbol(LASTUPDATE[h], real=True)))
-        for x in self.bound.event_driven:
-            name = f"_{x}_advanced"
-            elapsed = sympy.Symbol(_ELAPSED[self.holder[x]], real=True)
-            block.steps.append((name, self.bound.solutions[x].xreplace({_DT_EVENT: elapsed})))
-            latest[x] = name
+        latest = self._advance(block, (SYNAPSE, PRE, POST))
         for k, st in enumerate(statements):
             value = self.bound.equations.substitute(st.value()).xreplace(
                 {sympy.Symbol(a, real=True): sympy.Symbol(b, real=True) for a, b in latest.items()})
@@ -135,17 +128,32 @@ class SynapseLayout:
         """A holder's event-driven variables advanced from its lastupdate to t (host reads:
         a variable reads as of the present, whichever holder keeps it)."""
         block = Block()
-        if LASTUPDATE[holder] not in self.state[holder]:
-            return block
-        t = sympy.Symbol("t", real=True)
-        block.steps.append((_ELAPSED[holder], t - sympy.Symbol(LASTUPDATE[holder], real=True)))
-        for x in self.bound.event_driven:
-            if self.holder[x] == holder:
-                name = f"_{x}_advanced"
-                elapsed = sympy.Symbol(_ELAPSED[holder], real=True)
-                block.steps.append((name, self.bound.solutions[x].xreplace({_DT_EVENT: elapsed})))
-                block.outputs[x] = name
+        block.outputs = self._advance(block, (holder,))
         return block
+
+    def advance_function(self, holder: str):
+        """advance_block(holder) as a NumPy function (None when the holder has no
+        event-driven variable), compiled once."""
+        if holder not in self._advance_functions:
+            from .codegen_numpy import numpy_function
+            block = self.advance_block(holder)
+            self._advance_functions[holder] = numpy_function(block, "advance")[0] if block else None
+        return self._advance_functions[holder]
+
+    def _advance(self, block: Block, holders) -> dict:
+        """Append to ``block`` the event-driven variables of ``holders`` advanced from their
+        holder's lastupdate to t; variable -> the name of its advanced value."""
+        t = sympy.Symbol("t", real=True)
+        for h in holders:
+            if LASTUPDATE[h] in self.state[h]:
+                block.steps.append((_ELAPSED[h], t - sympy.Symbol(LASTUPDATE[h], real=True)))
+        advanced = {}
+        for x in self.bound.event_driven:
+            if self.holder[x] in holders:
+                elapsed = sympy.Symbol(_ELAPSED[self.holder[x]], real=True)
+                block.steps.append((f"_{x}_advanced", self.bound.solutions[x].xreplace({_DT_EVENT: elapsed})))
+                advanced[x] = f"_{x}_advanced"
+        return advanced
 
 
 def _pruned(block: Block) -> Block:
