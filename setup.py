@@ -14,6 +14,7 @@ extras = {
     "nengo": ["nengo>=4.0"],
     "pynn": ["PyNN==0.13.*", "neo"],
     "learn": ["scikit-learn>=1.3"],
+    "brian2": ["brian2>=2.9"],
     "test": ["pytest>=7", "libsonata>=0.1.20"],
 }
 extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "learn", "test") for req in extras[name]})
@@ -44,11 +45,12 @@ setup(
     long_description=(HERE / "README.md").read_text() if (HERE / "README.md").exists() else "",
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=find_packages(include=["snnkit", "snnkit.*"]) + ["snnkit.kernel_sources", "snnkit_pynn", "snnkit_nengo"],
+    packages=find_packages(include=["snnkit", "snnkit.*"]) + ["snnkit.kernel_sources", "snnkit_pynn", "snnkit_nengo",
+                                                                  "snnkit_brian2"],
     # the device kernels live at the top level in kernels/ and install as snnkit/kernel_sources;
     # the frontends live in frontends/ and install as top-level packages
     package_dir={"snnkit.kernel_sources": "kernels", "snnkit_pynn": "frontends/snnkit_pynn",
-                 "snnkit_nengo": "frontends/snnkit_nengo"},
+                 "snnkit_nengo": "frontends/snnkit_nengo", "snnkit_brian2": "frontends/snnkit_brian2"},
     package_data={"snnkit.kernel_sources": ["*.c", "*.h", "*.md"]},
     install_requires=["numpy>=1.24", "h5py>=3.8", "tqdm>=4.60", "matplotlib>=3.6", "sympy>=1.10"],
     extras_require=extras,

@@ -35,7 +35,7 @@ def _where(condition, a, b, t):
 
 
 NAMESPACE = {name: getattr(np, name) for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sinh",
-                                                 "cosh", "power", "absolute", "minimum", "maximum",
+                                                 "cosh", "power", "absolute", "minimum", "maximum", "floor", "ceil",
                                                  "logical_and", "logical_or", "logical_not")}
 NAMESPACE.update(_f64=_f64, _phi1=_phi1, _where=_where)
 

@@ -56,7 +56,7 @@ def _int(condition):
 FUNCTIONS = {"rand": _rand, "int": _int, "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
              "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "abs": sympy.Abs,
              "clip": lambda x, low, high: sympy.Min(sympy.Max(x, low), high),
-             "minimum": sympy.Min, "maximum": sympy.Max}
+             "minimum": sympy.Min, "maximum": sympy.Max, "floor": sympy.floor, "ceil": sympy.ceiling}
 DIMENSIONLESS_ARGUMENT = (sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh, sympy.sinh,
                           sympy.cosh)
 
@@ -201,7 +201,7 @@ def unit_of(expr, units: dict, where: Where) -> Unit:
                     raise ModelError(str(where), f"the argument `{arg}` of {expr.func.__name__} must be "
                                                  f"dimensionless, not {unit}")
             return ONE
-        if isinstance(expr, sympy.Abs):
+        if isinstance(expr, (sympy.Abs, sympy.floor, sympy.ceiling)):
             return unit_of(expr.args[0], units, where)
     if isinstance(expr, (sympy.Min, sympy.Max)):
         return unit_of(sympy.Add(*[a for a in expr.args]), units, where)
@@ -235,10 +235,14 @@ class Statement:
 
 
 def parse_statements(text: str, part: str, known: set, writable: set, units: dict,
-                     infer: str | None = None) -> list[Statement]:
+                     infer: str | None = None, temporaries: bool = False) -> list[Statement]:
     """Lines (or ``;``-separated parts) of ``name op= expr``, unit-checked. ``infer``: a
     symbol whose unit is not known yet (a receptor's weight): the first statement using it
-    fixes it (it must appear linearly) and ``units`` gets it."""
+    fixes it (it must appear linearly) and ``units`` gets it. ``temporaries``: a target
+    named ``_name`` that is not writable is a temporary of these statements (its unit that
+    of its first value; later statements read it), as Brian2's abstract code writes
+    ``_v = ...; v = _v``."""
+    known, writable = set(known), set(writable)
     out = []
     for number, line in enumerate(text.splitlines(), 1):
         for piece in line.split(";"):
@@ -252,6 +256,14 @@ def parse_statements(text: str, part: str, known: set, writable: set, units: dic
             else:
                 raise ModelError(str(where), "must be a statement `name = expr` (or +=, -=, *=, /=)")
             target = left.strip()
+            if temporaries and target not in writable and target.startswith("_") and target.isidentifier() \
+                    and op == "=":
+                expr = parse_expression(right, where, known)
+                units[target] = unit_of(expr, units, where)
+                known.add(target)
+                writable.add(target)
+                out.append(Statement(target, op, strip_units(expr), where))
+                continue
             if target not in writable:
                 raise ModelError(str(where), f"{target!r} cannot be assigned; it must be a state variable "
                                              f"({', '.join(sorted(writable)) or 'none'})")

@@ -147,7 +147,8 @@ class EquationModel:
         self.held = tuple(eq.name for eq in self.equations.equations
                           if eq.kind in ("differential", "variable") and "unless refractory" in eq.flags)
         self.threshold = self._threshold(threshold, known, units)
-        self.reset = parse_statements(reset or "", "reset", known, set(self.state_variables), units)
+        self.reset = parse_statements(reset or "", "reset", known, set(self.state_variables), dict(units),
+                                      temporaries=True)
         self.refractory = self._refractory(refractory)
         self.initial = self._initial(initial or {})
         self.receptors = {}
@@ -189,9 +190,11 @@ class EquationModel:
             raise ModelError("update", f"a discrete-time model declares its variables as `name : unit`; "
                                        f"d{moving[0]}/dt is a differential equation")
         known = set(units)
-        statements = parse_statements(text, "update", known, set(self.state_variables), dict(units))
+        statements = parse_statements(text, "update", known, set(self.state_variables), dict(units),
+                                      temporaries=True)
         block = statements_block(statements, self.equations.substitute)
-        return Update("discrete", steps=block.steps, outputs=block.outputs)
+        outputs = {x: name for x, name in block.outputs.items() if x in self.state_variables}
+        return Update("discrete", steps=block.steps, outputs=outputs)
 
     def _threshold(self, text, known, units):
         if text is None:

@@ -88,6 +88,8 @@ class Printer:
             return out
         if isinstance(e, sympy.Abs):
             return t.absolute(self.p(e.args[0]))
+        if isinstance(e, (sympy.floor, sympy.ceiling)):      # exact in every type
+            return f"{'floor' if isinstance(e, sympy.floor) else 'ceil'}({self.p(e.args[0])})"
         if e.func in DOUBLE_FUNCTIONS:
             return t.call64(DOUBLE_FUNCTIONS[e.func], self.p(e.args[0]))
         if type(e).__name__ == "phi1":

@@ -58,6 +58,7 @@ class Program:
         if model.threshold is not None:
             self.threshold = Block([("_spiked", substitute(model.threshold))], {"spiked": "_spiked"})
         self.reset = statements_block(model.reset, substitute)
+        self.reset.outputs = {x: name for x, name in self.reset.outputs.items() if x in model.state_variables}
         self.noise_inputs = list(model.update.noise_inputs)
         # every rand() of the model: one uniform draw each per neuron and step
         from .expressions import RandSymbol

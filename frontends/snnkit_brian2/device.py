@@ -1,0 +1,89 @@
+"""The "snnkit" Brian2 device: ``set_device("snnkit", backend=...)``.
+
+A runtime device (Brian2's own, so object creation, ``connect``, variable
+assignment with strings, ``store``/``restore`` and monitors' data work as on
+Brian2's runtime) whose ``network_run`` hands the network to snnkit: Brian2
+prepares its objects (``before_run``: namespaces resolved, abstract code
+written), snnkit_brian2 translates them, an snnkit Simulator runs the whole
+duration on the chosen backend, and the state and the recordings are written
+back into the Brian2 objects. There is no build step: ``device.build()`` has
+nothing to do (results are there after each ``run``).
+
+Each run() builds the snnkit network anew from the objects as they are then,
+so anything changed between runs takes effect. Spikes still in flight in a
+delay line when a run ends are not carried into the next run.
+"""
+
+from __future__ import annotations
+
+from brian2.devices.device import RuntimeDevice
+
+from .code import unsupported
+from .network import translate_and_run
+
+
+class SnnkitDevice(RuntimeDevice):
+    """Options (``set_device("snnkit", ...)``): backend ("auto", "numpy", "opencl",
+    "cupy"), device (the backend's device), dtype ("float64", Brian2's; "float32"
+    is faster on GPUs), output (a SONATA HDF5 file per run: ``"run.h5"``, or
+    ``"run_{run}.h5"`` for one per run)."""
+
+    def __init__(self):
+        super().__init__()
+        self.options = dict(backend="auto", device=None, dtype="float64", output=None)
+        self.build_options = {}
+        self.seed_value = None
+        self.run_count = 0
+        self.last_simulator = None
+
+    def activate(self, build_on_run=True, **kwargs):
+        super().activate(build_on_run=build_on_run)
+        for key in ("directory", "with_output", "debug", "profile", "run", "compile", "clean"):
+            kwargs.pop(key, None)
+        unknown = sorted(set(kwargs) - set(self.options))
+        if unknown:
+            raise TypeError(f"set_device('snnkit', {unknown[0]}=...): unknown option; known: "
+                            f"{', '.join(sorted(self.options))}")
+        self.options.update(kwargs)
+        self.build_options = {}
+
+    def build(self, **kwargs):
+        """Nothing to build: every run() ran when it was called."""
+
+    def reinit(self):
+        super().reinit()
+        self.run_count = 0
+        self.seed_value = None
+        self.last_simulator = None
+
+    def seed(self, seed=None):
+        super().seed(seed)
+        self.seed_value = None if seed is None else int(seed)
+
+    def network_run(self, net, duration, report=None, report_period=None, namespace=None, profile=None,
+                    level=0, **kwargs):
+        from brian2.core.namespace import get_local_namespace
+        if duration < 0:
+            raise ValueError(f"Function 'run' expected a non-negative duration but got '{duration}'")
+        if namespace is None:
+            namespace = get_local_namespace(level=level + 2)
+        if profile:
+            raise unsupported("profile=True", net)
+        all_objects = net.sorted_objects
+        net._clocks = {obj.clock for obj in all_objects}
+        t_end = net.t + duration
+        for clock in net._clocks:
+            clock.set_interval(net.t, t_end)
+        net.before_run(namespace)
+        if not all_objects:
+            return
+        seed = None if self.seed_value is None else self.seed_value + self.run_count
+        self.last_simulator = translate_and_run(net, namespace, float(duration), self.options, seed,
+                                                self.run_count, report)
+        self.run_count += 1
+        for clock in net._clocks:
+            end = int(clock._i_end)
+            clock.variables["timestep"].set_value(end)
+            clock.variables["t"].set_value(end * clock.dt_)
+        net.t_ = float(t_end)
+        net.after_run()

@@ -1,0 +1,88 @@
+"""Brian2 monitors: what snnkit records for them, and the results appended to them.
+
+SpikeMonitor / EventMonitor("spike") and PopulationRateMonitor read the spikes of
+their group's snnkit population; a StateMonitor reads the ``_rec_<name>``
+copies the model takes at Brian2's start of the step (snnkit_brian2.neurons),
+every step, subsampled here to the monitor's own clock. Values are appended to
+the monitor's own dynamic arrays, as Brian2's templates do, so ``M.t``, ``M.i``,
+``M.v``, ``spike_trains()`` and several runs behave as on Brian2's devices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .code import unsupported
+
+START_SLOTS = ("start", "before_groups")
+
+
+def parent_and_range(source):
+    """(the group a Subgroup belongs to, start, stop) or (group, 0, N)."""
+    parent = getattr(source, "source", None)
+    if parent is not None and hasattr(source, "start"):
+        return parent, int(source.start), int(source.stop)
+    return source, 0, int(source.N)
+
+
+def check_monitor(monitor) -> None:
+    from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
+    if isinstance(monitor, (SpikeMonitor, EventMonitor)):
+        if monitor.event != "spike":
+            raise unsupported(f"an EventMonitor of the event {monitor.event!r}", monitor)
+        extra = set(monitor.record_variables) - {"i", "t"}
+        if extra:
+            raise unsupported(f"recording {', '.join(sorted(extra))} at spikes", monitor)
+    elif isinstance(monitor, StateMonitor):
+        from brian2 import NeuronGroup
+        parent, _, _ = parent_and_range(monitor.source)
+        if not isinstance(parent, NeuronGroup):
+            raise unsupported(f"a StateMonitor of {type(parent).__name__} {parent.name!r} (only neuron "
+                              f"groups' variables are sampled)", monitor)
+        if monitor.when not in START_SLOTS:
+            raise unsupported(f"a StateMonitor in the {monitor.when!r} slot (snnkit samples at Brian2's "
+                              f"default, the start of the step)", monitor)
+    elif not isinstance(monitor, PopulationRateMonitor):
+        raise unsupported(f"the monitor type {type(monitor).__name__}", monitor)
+
+
+def recorded_variables(monitor) -> list:
+    return list(monitor.record_variables)
+
+
+def append_spikes(monitor, steps: np.ndarray, ids: np.ndarray, dt_s: float) -> None:
+    """steps: global time steps; ids: neuron indices within the monitor's source."""
+    order = np.lexsort((ids, steps))
+    steps, ids = steps[order], ids[order]
+    n_old = int(monitor.variables["N"].get_value().item())
+    count = monitor.variables["count"].get_value()
+    np.add.at(count, ids, 1)
+    if monitor.record:
+        monitor.resize(n_old + ids.size)
+        monitor.variables["i"].get_value()[n_old:] = ids
+        monitor.variables["t"].get_value()[n_old:] = steps * dt_s
+    monitor.variables["N"].set_value(n_old + ids.size)
+
+
+def append_rates(monitor, first_step: int, counts: np.ndarray, size: int, dt_s: float) -> None:
+    """counts: spikes of the monitored neurons in each step from ``first_step``."""
+    n_old = int(monitor.variables["N"].get_value().item())
+    n = counts.size
+    monitor.resize(n_old + n)
+    monitor.variables["t"].get_value()[n_old:] = (first_step + np.arange(n)) * dt_s
+    monitor.variables["rate"].get_value()[n_old:] = counts / (size * dt_s)
+    monitor.variables["N"].set_value(n_old + n)
+
+
+def append_states(monitor, first_step: int, dt_s: float, samples: dict) -> None:
+    """samples: variable -> (steps, recorded neurons), one row per step of the run from
+    ``first_step``; kept where the monitor's clock ticks."""
+    every = int(round(monitor.clock.dt_ / dt_s))
+    steps = first_step + np.arange(next(iter(samples.values())).shape[0]) if samples else np.zeros(0, int)
+    keep = np.flatnonzero(steps % every == 0)
+    n_old = int(monitor.variables["N"].get_value().item())
+    monitor.resize(n_old + keep.size)
+    monitor.variables["t"].get_value()[n_old:] = steps[keep] * dt_s
+    for name, values in samples.items():
+        target = monitor.variables[name]
+        target.get_value()[n_old:, :] = values[keep].astype(target.dtype)

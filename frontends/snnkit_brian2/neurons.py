@@ -1,0 +1,188 @@
+"""A Brian2 NeuronGroup -> an snnkit Population of an EquationModel (method "discrete").
+
+The model's step is Brian2's own: the state updater's abstract code (with the
+refractoriness code Brian2 puts in front of it), the thresholder's condition
+(``... and not_refractory``) and the resetter's statements, respelled by
+snnkit_brian2.code. Every variable of the group the code touches (state,
+per-neuron parameters, ``lastspike``, ``not_refractory``) is a state variable
+of the snnkit model, in SI, read from the group before a run and written back
+after it.
+
+Brian2's order within a step is start (monitors, run_regularly) -> groups
+(state update) -> thresholds -> synapses -> resets. snnkit's is deliver ->
+update -> threshold -> reset -> propagate, so a Brian2 delay of d steps is
+d + 1 snnkit steps and what Brian2's synapses slot delivers at step m, snnkit
+delivers at the start of step m + 1, after the reset of step m. Two
+consequences are handled here:
+
+- a reset that overwrites a variable (``v = v_r``) discards in Brian2 what
+  arrived in its spike's step; the receptor of such a variable is masked for
+  the neurons that spiked in the previous step (``_spiked``);
+- a StateMonitor samples at Brian2's start of the step, i.e. after snnkit's
+  deliver: the update copies each monitored variable into ``_rec_<name>``
+  before it integrates, and the monitor records that copy.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from .code import INDEX, Names, expression, resolve_constants, statements, unsupported
+
+INTERNAL = {"N", "i", "t", "dt", "t_in_timesteps", "_spikespace"}
+SPIKED = "_spiked"
+WEIGHT = "_w_arriving"
+
+
+def held_variables(group) -> dict:
+    """name -> is boolean, of the group's own per-neuron variables."""
+    from brian2.core.variables import ArrayVariable
+    out = {}
+    for name, var in group.variables.items():
+        if name in INTERNAL or name.startswith("_") or not isinstance(var, ArrayVariable):
+            continue
+        if getattr(var, "owner", None) is not None and var.owner.name != group.name:
+            continue
+        out[name] = var.dtype == bool
+    return out
+
+
+def _target_of_reset(text: str) -> dict:
+    """target -> its new value's text, for the `x = ...` statements of a reset."""
+    out = {}
+    for line in text.splitlines():
+        for piece in line.split(";"):
+            piece = piece.split("#")[0]
+            if not piece.strip():
+                continue
+            tree = ast.parse(piece.strip()).body[0]
+            if isinstance(tree, ast.Assign) and isinstance(tree.targets[0], ast.Name):
+                out[tree.targets[0].id] = tree.value
+            elif isinstance(tree, ast.AugAssign) and isinstance(tree.target, ast.Name):
+                op = type(tree.op).__name__
+                out[tree.target.id] = None if op in ("Add", "Sub") else tree       # None: a translation
+    return out
+
+
+class NeuronTranslation:
+    """Everything snnkit needs of one NeuronGroup for one run.
+
+    receptor_targets: the group's variables that synapses add to (one receptor each);
+    recorded: the variables StateMonitors sample (Brian2's start of the step)."""
+
+    def __init__(self, group, namespace: dict, dt_s: float, t0_s: float, receptor_targets: list,
+                 recorded: list):
+        from snnkit.modeling import EquationModel
+        self.group, self.size = group, int(group.N)
+        if set(group.events) - {"spike"}:
+            raise unsupported(f"custom events ({', '.join(sorted(set(group.events) - {'spike'}))})", group)
+        for eq in group.equations.values():
+            if "linked" in eq.flags:
+                raise unsupported(f"the linked variable {eq.varname!r}", group)
+        self.held = held_variables(group)
+        subexpressions = {name: group.equations[name].expr.code for name in group.equations.subexpr_names}
+        # the code of one step, Brian2's
+        updater = group.state_updater.abstract_code if group.state_updater is not None else ""
+        threshold_code = group.thresholder["spike"].abstract_code if "spike" in group.thresholder else None
+        reset_code = group.resetter["spike"].abstract_code if "spike" in group.resetter else ""
+        starts = self._start_code(group)
+        texts = [updater, reset_code] + list(subexpressions.values()) + [c for c in starts]
+        if threshold_code:
+            texts.append(threshold_code.split("=", 1)[1])
+        known = set(self.held) | set(subexpressions)
+        constants = resolve_constants(group, texts, known, namespace)
+        state = dict(self.held)
+        names = Names(group, state, constants, dt_s, t0_seconds=t0_s)
+        t_text = names.t_text
+        sub_lines = [f"{name} = {expression(text, names)} : 1" for name, text in subexpressions.items()]
+        names.state.update({name: False for name in subexpressions})
+        update = []
+        for name in recorded:
+            update.append(f"_rec_{name} = {expression(name, names)}")
+        for text in starts:
+            update += statements(text, names)
+        update += statements(updater, names)
+        threshold = None
+        if threshold_code:
+            threshold = expression(threshold_code.split("=", 1)[1], names, condition=True)
+        reset = []
+        if "lastspike" in self.held:
+            reset += [f"lastspike = {t_text}", "not_refractory = 0.0"]
+        reset += statements(reset_code, names)
+        masked = self._masked(reset_code, receptor_targets)
+        if masked:
+            reset.append(f"{SPIKED} = 1.0")
+            update.append(f"{SPIKED} = 0.0")
+        receptors = {}
+        for x in receptor_targets:
+            if x not in self.held:
+                raise unsupported(f"synapses writing {x!r}, which is not a variable of the group", group)
+            gate = f" * (1.0 - {SPIKED})" if x in masked else ""
+            receptors[f"to_{x}"] = f"{x} += {WEIGHT}{gate}"
+        declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
+        declared += [f"_rec_{name} : 1" for name in recorded]
+        if masked:
+            declared.append(f"{SPIKED} : 1")
+        self.masked = masked
+        self.recorded = list(recorded)
+        text = "\n".join(declared + sub_lines)
+        self.model = EquationModel(text, threshold=threshold, reset="\n".join(reset), method="discrete",
+                                   update="\n".join(update) or f"{INDEX} = {INDEX}", receptors=receptors or None,
+                                   refractory_convention="brian2", name=group.name, weight_symbol=WEIGHT)
+
+    @staticmethod
+    def _start_code(group) -> list:
+        """The abstract code of the group's run_regularly operations (Brian2 runs them in
+        the start slot, before the state update)."""
+        from brian2.groups.group import CodeRunner
+        out = []
+        for obj in sorted(group.contained_objects, key=lambda o: (o.order, o.name)):
+            if not isinstance(obj, CodeRunner) or obj is group.state_updater:
+                continue
+            if obj in group.thresholder.values() or obj in group.resetter.values():
+                continue
+            if obj.when != "start" or obj.clock.dt_ != group.clock.dt_:
+                raise unsupported(f"run_regularly ({obj.name}) outside the start slot or on another clock",
+                                  group)
+            out.append(obj.abstract_code)
+        return out
+
+    def _masked(self, reset_code: str, targets: list) -> set:
+        """The receptor targets a reset overwrites (`x = expr` without x)."""
+        if not reset_code:
+            return set()
+        out = set()
+        for x, value in _target_of_reset(reset_code).items():
+            if x not in targets:
+                continue
+            if value is None:
+                continue                      # x += c: Brian2's order and snnkit's agree
+            if isinstance(value, ast.AugAssign):
+                raise unsupported(f"a reset that scales {x!r}, which synapses also change (the order "
+                                  f"of Brian2's synapses and resets cannot be kept)", self.group)
+            if any(isinstance(n, ast.Name) and n.id == x for n in ast.walk(value)):
+                raise unsupported(f"the reset `{x} = {ast.unparse(value)}` of a variable synapses also change "
+                                  f"(Brian2 applies the synapses first)", self.group)
+            out.add(x)
+        return out
+
+    def initial_values(self) -> dict:
+        """variable -> (N,) from the group now (booleans as 0/1)."""
+        out = {}
+        for name in self.held:
+            value = np.asarray(self.group.variables[name].get_value(), dtype=float)
+            out[name] = np.broadcast_to(value, (self.size,)).copy()
+        out[INDEX] = np.arange(self.size, dtype=float)
+        return out
+
+    def write_back(self, values: dict) -> None:
+        for name, is_bool in self.held.items():
+            var = self.group.variables[name]
+            if var.read_only and name not in ("lastspike", "not_refractory"):
+                continue
+            value = values[name]
+            if var.scalar:
+                value = value[:1]
+            var.get_value()[:] = (value > 0.5) if is_bool else value.astype(var.dtype)

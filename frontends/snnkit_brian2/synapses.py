@@ -1,0 +1,109 @@
+"""A Brian2 Synapses object -> snnkit Projections.
+
+Brian2 has made the synapses already (``connect`` ran with its own generator,
+``p=``, ``condition=`` and ``j=`` syntax on the runtime device): the i, j, delays
+and per-synapse values are read from it. A pathway's code has one statement
+that adds to a variable of the target group (``ge += w``, ``v_post += w*mV``):
+that is what the snnkit projection delivers into the receptor ``to_<variable>``
+of the target's model (snnkit_brian2.neurons). A pathway with nothing but that
+statement, whose value reads only constant synapse variables and constants, is
+a static projection with that value as its weight, computed here; anything
+else needs snnkit's synapse models and is refused for now with the feature named.
+
+Delays: Brian2 rounds a delay to ``int(d/dt + 0.5)`` steps and delivers in the
+synapses slot of that step; snnkit delivers one step later, at the start of the
+next (snnkit_brian2.neurons), so the projection's delay is that + 1 step.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from .code import Names, expression, resolve_constants, unsupported
+
+
+def _pieces(code: str) -> list:
+    out = []
+    for line in code.splitlines():
+        for piece in line.split("#", 1)[0].split(";"):
+            if piece.strip():
+                out.append(ast.parse(piece.strip()).body[0])
+    return out
+
+
+class PathwayTranslation:
+    """One pathway (on_pre) of a Synapses object as a static projection."""
+
+    def __init__(self, synapses, pathway, namespace: dict, dt_s: float, target_names: set):
+        self.synapses, self.pathway = synapses, pathway
+        if pathway.prepost != "pre":
+            raise unsupported("on_post code (synaptic plasticity needs snnkit's synapse models; not yet "
+                              "translated)", synapses)
+        if pathway.event != "spike":
+            raise unsupported(f"a pathway on the event {pathway.event!r}", synapses)
+        own = _synapse_variables(synapses)
+        pieces = _pieces(pathway.code)
+        writes = [p for p in pieces if isinstance(p, (ast.Assign, ast.AugAssign))]
+        if len(writes) != 1 or len(pieces) != 1 or not isinstance(writes[0], ast.AugAssign) \
+                or not isinstance(writes[0].op, (ast.Add, ast.Sub)):
+            raise unsupported(f"the pathway code {pathway.code.strip()!r} (snnkit runs one `x_post += value` "
+                              f"statement a pathway; synapse state changed by events needs its synapse "
+                              f"models, not yet translated)", synapses)
+        statement = writes[0]
+        target = statement.target.id
+        if target.endswith("_post"):
+            target = target[:-5]
+        elif target in own or target.endswith("_pre") or target not in target_names:
+            raise unsupported(f"the pathway code {pathway.code.strip()!r}: it must add to a variable of the "
+                              f"target group", synapses)
+        self.target = target
+        self.sign = -1.0 if isinstance(statement.op, ast.Sub) else 1.0
+        value = ast.unparse(statement.value)
+        constants = resolve_constants(synapses, [value], set(own), namespace)
+        names = Names(synapses, {name: False for name in own}, constants, dt_s)
+        self.value_text = expression(value, names)
+        # the pathway's only statement writes the target: the synapse variables it reads
+        # are constant during the run
+        read = {n.id for n in ast.walk(ast.parse(self.value_text, mode="eval")) if isinstance(n, ast.Name)}
+        self.reads = sorted(read & set(own))
+
+    def wiring(self, pre_offset: int, post_offset: int, dt_s: float):
+        """(pre, post, weight, delay steps) of every synapse, in Brian2's order."""
+        syn = self.synapses
+        pre = np.asarray(syn.variables["_synaptic_pre"].get_value(), dtype=np.int64) + pre_offset
+        post = np.asarray(syn.variables["_synaptic_post"].get_value(), dtype=np.int64) + post_offset
+        env = {name: np.asarray(syn.variables[name].get_value(), dtype=float) for name in self.reads}
+        from snnkit.modeling.codegen_numpy import NAMESPACE
+        namespace = dict(NAMESPACE, ms=1.0, **env)
+        weight = self.sign * np.broadcast_to(np.asarray(eval(self.value_text, {"__builtins__": {}}, namespace),
+                                                        dtype=float), pre.shape)
+        delay = np.asarray(self.pathway.variables["delay"].get_value(), dtype=float)
+        steps = np.floor(np.broadcast_to(delay, pre.shape) / dt_s + 0.5).astype(np.int64)
+        return pre, post, weight.copy(), steps
+
+
+def _synapse_variables(synapses) -> list:
+    from brian2.core.variables import ArrayVariable
+    out = []
+    for name, var in synapses.variables.items():
+        if name.startswith("_") or name in ("i", "j", "N", "t", "dt", "delay", "lastupdate", "N_incoming",
+                                            "N_outgoing", "t_in_timesteps"):
+            continue
+        if isinstance(var, ArrayVariable) and getattr(var, "owner", None) is not None \
+                and var.owner.name == synapses.name:
+            out.append(name)
+    return out
+
+
+def check_synapses(synapses) -> None:
+    """What snnkit cannot run of a Synapses object, named."""
+    for eq in synapses.equations.values():
+        if "summed" in eq.flags:
+            raise unsupported(f"the summed variable {eq.varname!r}", synapses)
+        if eq.type == "differential equation":
+            raise unsupported(f"the synaptic equation for {eq.varname!r} (event- or clock-driven synapse "
+                              f"state needs snnkit's synapse models; not yet translated)", synapses)
+    if len(synapses._pathways) == 0:
+        raise unsupported("synapses without an on_pre pathway", synapses)
