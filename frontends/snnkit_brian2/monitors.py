@@ -82,7 +82,7 @@ def append_states(monitor, first_step: int, dt_s: float, samples: dict) -> None:
     keep = np.flatnonzero(steps % every == 0)
     n_old = int(monitor.variables["N"].get_value().item())
     monitor.resize(n_old + keep.size)
-    monitor.variables["t"].get_value()[n_old:] = steps[keep] * dt_s
+    monitor.variables["t"].get_value()[n_old:] = (steps[keep] // every) * monitor.clock.dt_    # its clock's t
     for name, values in samples.items():
         target = monitor.variables[name]
         target.get_value()[n_old:, :] = values[keep].astype(target.dtype)

@@ -79,7 +79,7 @@ def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: f
     times = np.asarray(group._spike_time, dtype=float)
     index = np.asarray(group._neuron_index, dtype=np.int64)
     bins = np.asarray((times + 1e-3 * dt_s) / dt_s, dtype=np.int64)
-    period = float(group.period_)
+    period = float(group.variables["period"].get_value().item())
     out_steps, out_index = [bins], [index]
     if 0 < period < np.inf:
         period_bins = int(np.round(period / dt_s))

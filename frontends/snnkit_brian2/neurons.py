@@ -32,7 +32,7 @@ import numpy as np
 from .code import INDEX, Names, expression, resolve_constants, statements, unsupported
 
 INTERNAL = {"N", "i", "t", "dt", "t_in_timesteps", "_spikespace"}
-SPIKED = "_spiked"
+SPIKED = "_spiked_before"
 WEIGHT = "_w_arriving"
 
 
@@ -82,6 +82,10 @@ class NeuronTranslation:
             if "linked" in eq.flags:
                 raise unsupported(f"the linked variable {eq.varname!r}", group)
         self.held = held_variables(group)
+        # (unless refractory) variables: Brian2 writes them where not_refractory only, in every
+        # code but the reset's (Variable.conditional_write): synapses and run_regularly too
+        self.conditional = {eq.varname for eq in group.equations.values()
+                            if group._refractory is not False and "unless refractory" in eq.flags}
         subexpressions = {name: group.equations[name].expr.code for name in group.equations.subexpr_names}
         # the code of one step, Brian2's
         updater = group.state_updater.abstract_code if group.state_updater is not None else ""
@@ -120,6 +124,8 @@ class NeuronTranslation:
             if x not in self.held:
                 raise unsupported(f"synapses writing {x!r}, which is not a variable of the group", group)
             gate = f" * (1.0 - {SPIKED})" if x in masked else ""
+            if x in self.conditional:          # Brian2 writes it only where not refractory
+                gate += " * int(not_refractory > 0.5)"
             receptors[f"to_{x}"] = f"{x} += {WEIGHT}{gate}"
         declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
         declared += [f"_rec_{name} : 1" for name in recorded]
@@ -146,6 +152,12 @@ class NeuronTranslation:
             if obj.when != "start" or obj.clock.dt_ != group.clock.dt_:
                 raise unsupported(f"run_regularly ({obj.name}) outside the start slot or on another clock",
                                   group)
+            written = {line.split("=")[0].strip(" +-*/") for line in obj.abstract_code.splitlines() if "=" in line}
+            conditional = {eq.varname for eq in group.equations.values()
+                           if group._refractory is not False and "unless refractory" in eq.flags}
+            if written & conditional:
+                raise unsupported(f"run_regularly ({obj.name}) writing the (unless refractory) variable "
+                                  f"{sorted(written & conditional)[0]!r}", group)
             out.append(obj.abstract_code)
         return out
 
@@ -155,7 +167,7 @@ class NeuronTranslation:
             return set()
         out = set()
         for x, value in _target_of_reset(reset_code).items():
-            if x not in targets:
+            if x not in targets or x in self.conditional:      # refractory from the spike: not written
                 continue
             if value is None:
                 continue                      # x += c: Brian2's order and snnkit's agree

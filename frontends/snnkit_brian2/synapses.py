@@ -99,6 +99,9 @@ def _synapse_variables(synapses) -> list:
 
 def check_synapses(synapses) -> None:
     """What snnkit cannot run of a Synapses object, named."""
+    for varname in getattr(synapses, "summed_updaters", {}):
+        raise unsupported(f"the summed variable {varname!r} (continuous coupling: gap junctions, "
+                          f"NMDA saturation)", synapses)
     for eq in synapses.equations.values():
         if "summed" in eq.flags:
             raise unsupported(f"the summed variable {eq.varname!r}", synapses)

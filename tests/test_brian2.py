@@ -1,0 +1,191 @@
+"""snnkit_brian2: Brian2 scripts on the snnkit device against Brian2's own runtime.
+
+Each script runs twice in this process, on Brian2's runtime device (numpy target)
+and on snnkit's device, and must give the same spikes (indices and times) and the
+same sampled state (float64). Needs brian2 (Brian2 >= 2.9); skipped without it.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+brian2 = pytest.importorskip("brian2")
+import snnkit_brian2  # noqa: E402,F401
+from brian2 import (NeuronGroup, PoissonGroup, PopulationRateMonitor, SpikeGeneratorGroup,  # noqa: E402
+                    SpikeMonitor, StateMonitor, Synapses, defaultclock, mV, ms, nA, run, second, set_device)
+
+from snnkit.backends import OpenCLBackend  # noqa: E402
+
+BACKENDS = ["numpy"] + (["opencl"] if OpenCLBackend.is_available() else [])
+
+
+def on(device, script, **options):
+    """Run ``script()`` (building and running a Brian2 network) on a fresh device;
+    returns what it returns."""
+    brian2.start_scope()
+    brian2.devices.device.reinit_devices()
+    if device == "runtime":
+        set_device("runtime")
+        brian2.prefs.codegen.target = os.environ.get("SNNKIT_BRIAN2_REFERENCE_TARGET", "numpy")
+    else:
+        set_device("snnkit", **options)
+    brian2.seed(11)
+    defaultclock.dt = 0.1 * ms
+    try:
+        return script()
+    finally:
+        set_device("runtime")
+
+
+def spikes(monitor):
+    return np.array(monitor.i[:]), np.array(monitor.t[:] / ms)
+
+
+def assert_same_spikes(a, b):
+    assert a[0].size > 0
+    assert a[0].size == b[0].size, (a[0].size, b[0].size)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_allclose(a[1], b[1], rtol=0, atol=1e-9)
+
+
+def cuba():
+    taum, taue, taui, Vt, Vr, El = 20 * ms, 5 * ms, 10 * ms, -50 * mV, -60 * mV, -49 * mV
+    P = NeuronGroup(400, """dv/dt = (ge + gi - (v - El))/taum : volt (unless refractory)
+                            dge/dt = -ge/taue : volt
+                            dgi/dt = -gi/taui : volt""",
+                    threshold="v > Vt", reset="v = Vr", refractory=5 * ms, method="exact")
+    P.v = Vr + np.random.default_rng(3).random(400) * (Vt - Vr)
+    we, wi = (60 * 0.27 / 10) * mV * 4, (-20 * 4.5 / 10) * mV * 4
+    Ce, Ci = Synapses(P, P, on_pre="ge += we"), Synapses(P, P, on_pre="gi += wi")
+    rng = np.random.default_rng(4)
+    pre, post = np.nonzero(rng.random((400, 400)) < 0.02)
+    Ce.connect(i=pre[pre < 320], j=post[pre < 320])
+    Ci.connect(i=pre[pre >= 320], j=post[pre >= 320])
+    s, v, r = SpikeMonitor(P), StateMonitor(P, "v", record=[0, 1]), PopulationRateMonitor(P)
+    run(100 * ms)
+    return spikes(s), np.array(v.v[:] / mV), np.array(v.t[:] / ms), np.array(r.rate[:] / brian2.Hz)
+
+
+@pytest.mark.parametrize("engine", BACKENDS)
+def test_cuba_is_spike_identical_to_brian2_runtime(engine):
+    ref = on("runtime", cuba)
+    out = on("snnkit", cuba, backend=engine)
+    assert_same_spikes(ref[0], out[0])
+    np.testing.assert_allclose(out[1], ref[1], rtol=0, atol=1e-9)      # mV, Brian2's start-of-step samples
+    np.testing.assert_array_equal(out[2], ref[2])
+    np.testing.assert_allclose(out[3], ref[3])
+
+
+def delta_synapses_with_reset():
+    """Delta synapses onto v with an overwriting reset: input arriving in a neuron's spike
+    step is discarded by Brian2 (synapses before resets); snnkit must do the same."""
+    G = NeuronGroup(50, """dv/dt = (I - v)/(10*ms) : volt (unless refractory)
+                           I : volt""", threshold="v > -50*mV", reset="v = -65*mV",
+                    refractory=2 * ms, method="euler")
+    G.v = -65 * mV
+    G.I = "-40*mV + 5*mV*i/50"
+    S = Synapses(G, G, "w : volt", on_pre="v_post += w")
+    rng = np.random.default_rng(5)               # Brian2's rand() differs between its targets
+    pre, post = np.nonzero(rng.random((50, 50)) < 0.3)
+    S.connect(i=pre, j=post)
+    S.w = (0.5 + 0.5 * rng.random(pre.size)) * mV
+    S.delay = rng.random(pre.size) * 2 * ms
+    s = SpikeMonitor(G)
+    m = StateMonitor(G, ["v"], record=[3, 7])
+    run(150 * ms)
+    return spikes(s), np.array(m.v[:] / mV)
+
+
+@pytest.mark.parametrize("engine", BACKENDS)
+def test_delta_synapses_delays_and_reset_order_match_brian2(engine):
+    ref = on("runtime", delta_synapses_with_reset)
+    out = on("snnkit", delta_synapses_with_reset, backend=engine)
+    assert_same_spikes(ref[0], out[0])
+    np.testing.assert_allclose(out[1], ref[1], rtol=0, atol=1e-9)
+
+
+def generator_transmission():
+    """Brian2's test_transmission-style timing: a spike generator, delays, a StateMonitor
+    with its own dt, a subgroup monitored."""
+    source = SpikeGeneratorGroup(3, [0, 1, 2, 0], [1, 2, 3, 7.5] * ms, period=20 * ms)
+    target = NeuronGroup(3, "dv/dt = -v/(5*ms) : 1", threshold="v > 0.9", reset="v = 0")
+    syn = Synapses(source, target, on_pre="v += 1")
+    syn.connect(j="i")
+    syn.delay = [0, 1, 2.5] * ms
+    m = StateMonitor(target, "v", record=True, dt=0.5 * ms)
+    s = SpikeMonitor(target[1:])
+    run(45 * ms)
+    return np.array(m.v[:]), np.array(m.t[:] / ms), spikes(s)
+
+
+def test_spike_generator_delays_and_sampling_match_brian2():
+    ref = on("runtime", generator_transmission)
+    out = on("snnkit", generator_transmission, backend="numpy")
+    np.testing.assert_allclose(out[0], ref[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(out[1], ref[1])
+    assert_same_spikes(ref[2], out[2])
+
+
+def runs_with_changes():
+    G = NeuronGroup(20, """dv/dt = (I*10*Mohm - v)/(10*ms) : volt
+                           I : amp""", threshold="v > 15*mV", reset="v = 0*mV", method="exact",
+                    namespace={"Mohm": brian2.Mohm})
+    G.I = "1.2*nA + 0.05*nA*i"
+    s = SpikeMonitor(G)
+    m = StateMonitor(G, "v", record=[0])
+    run(30 * ms)
+    G.I = 2 * nA
+    G.v[:5] = 10 * mV
+    run(20 * ms)
+    return spikes(s), np.array(m.v[:] / mV), np.array(m.t[:] / ms), float(G.t / ms)
+
+
+def test_several_runs_with_variables_changed_in_between_match_brian2():
+    ref = on("runtime", runs_with_changes)
+    out = on("snnkit", runs_with_changes, backend="numpy")
+    assert_same_spikes(ref[0], out[0])
+    np.testing.assert_allclose(out[1], ref[1], rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(out[2], ref[2])
+    assert out[3] == ref[3] == 50.0
+
+
+def poisson_driven():
+    P = PoissonGroup(200, rates=20 * brian2.Hz)
+    G = NeuronGroup(10, "dv/dt = -v/(10*ms) : volt", threshold="v > 2*mV", reset="v = 0*mV", method="exact")
+    S = Synapses(P, G, on_pre="v += 0.5*mV")
+    S.connect()
+    sp, sg = SpikeMonitor(P), SpikeMonitor(G)
+    run(1 * second)
+    return sp.num_spikes, sg.num_spikes
+
+
+def test_poisson_group_rates_within_statistical_bounds_of_brian2():
+    ref = on("runtime", poisson_driven)
+    out = on("snnkit", poisson_driven, backend="numpy")
+    expected = 200 * 20.0
+    assert abs(out[0] - expected) < 5 * np.sqrt(expected)
+    assert abs(out[1] - ref[1]) < 0.15 * ref[1] + 20
+
+
+def _summed():
+    S = Synapses(NeuronGroup(2, "x : 1"), NeuronGroup(2, "y : 1"), "y_post = 1 : 1 (summed)")
+    S.connect()
+    return [S, S.source, S.target]
+
+
+@pytest.mark.parametrize("feature, build", [
+    ("summed variable", _summed),
+    ("network_operation", lambda: brian2.network_operation(lambda: None)),
+])
+def test_unsupported_features_raise_naming_the_feature(feature, build):
+    def script():
+        G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1")
+        objects = build()
+        net = brian2.Network(brian2.collect())
+        if objects is not None:
+            net.add(objects)
+        net.add(G)
+        net.run(1 * ms)
+    with pytest.raises(NotImplementedError, match=feature.split()[0]):
+        on("snnkit", script, backend="numpy")
