@@ -189,3 +189,48 @@ def test_unsupported_features_raise_naming_the_feature(feature, build):
         net.run(1 * ms)
     with pytest.raises(NotImplementedError, match=feature.split()[0]):
         on("snnkit", script, backend="numpy")
+
+
+def features():
+    """Refractoriness as a condition, a (constant over dt) subexpression, a (shared)
+    variable, run_regularly, store/restore."""
+    G = NeuronGroup(8, """dv/dt = (I_eff - v)/(5*ms) : 1 (unless refractory)
+                          I_eff = I0*(1 + 0.1*sin(2*pi*40*Hz*t)) : 1 (constant over dt)
+                          I0 : 1 (shared)
+                          drive : 1""", threshold="v > 1", reset="v = 0", refractory="v > 0.5 and drive > 0",
+                    method="rk4")
+    G.I0 = 1.6
+    G.drive = "i % 2"
+    G.run_regularly("I0 = I0 + 0.01", dt=defaultclock.dt)
+    s = SpikeMonitor(G)
+    m = StateMonitor(G, ["v", "I_eff"], record=[0, 1])
+    brian2.store()
+    run(20 * ms)
+    first = spikes(s)
+    brian2.restore()
+    run(20 * ms)
+    return first, spikes(s), np.array(m.v[:]), np.array(m.I_eff[:]), float(G.variables["I0"].get_value().item())
+
+
+def test_refractory_condition_shared_constant_over_dt_run_regularly_and_store_restore_match_brian2():
+    ref = on("runtime", features)
+    out = on("snnkit", features, backend="numpy")
+    assert_same_spikes(ref[0], out[0])
+    assert_same_spikes(ref[1], out[1])
+    np.testing.assert_allclose(out[2], ref[2], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(out[3], ref[3], rtol=0, atol=1e-10)
+    assert out[4] == pytest.approx(ref[4], abs=1e-12)
+
+
+def noisy():
+    G = NeuronGroup(500, "dv/dt = (1.2 - v)/(10*ms) + 0.5*xi/sqrt(10*ms) : 1", threshold="v > 1",
+                    reset="v = 0", method="euler")
+    s = SpikeMonitor(G)
+    run(200 * ms)
+    return s.num_spikes
+
+
+def test_white_noise_rates_within_statistical_bounds_of_brian2():
+    ref = on("runtime", noisy)
+    out = on("snnkit", noisy, backend="numpy")
+    assert abs(out - ref) < 6 * np.sqrt(ref) + 0.03 * ref

@@ -55,6 +55,7 @@ class Names:
         # snnkit's t counts from the run's start, in ms; Brian2's from 0, in s
         self.t_text = f"(t*0.001/ms + {float(t0_seconds)!r})" if t0_seconds else T_SECONDS
         self.suffixes = suffixes or {}         # e.g. {"v_post": "v_post"} for synapse code
+        self.temporaries = set()               # names the code assigns that are not state (xi = ...)
 
 
 def literal(value) -> str:
@@ -129,6 +130,8 @@ class _Spell(ast.NodeTransformer):
             return _expr("1.0" if name == "True" else "0.0")
         if name.startswith("_"):                       # a temporary of the code (``_v = ...; v = _v``)
             return node
+        if name in names.temporaries:                  # Brian2's auxiliary variables (xi = dt**.5*randn())
+            return ast.Name(f"_tmp_{name}", ast.Load())
         raise unsupported(f"the name {name!r} (a variable snnkit does not hold for this object)", names.owner)
 
     def visit_Constant(self, node):
@@ -214,7 +217,10 @@ def statements(code: str, names: Names) -> list[str]:
                 out.append(f"{spelled} = int({text})")
                 continue
             if not (target in names.state or target.startswith("_")):
-                raise unsupported(f"an assignment to {target!r}", names.owner)
+                if op != "=":
+                    raise unsupported(f"an assignment to {target!r}", names.owner)
+                names.temporaries.add(target)
+                spelled = f"_tmp_{target}"
             if _is_condition(value, names):
                 text = f"int({ast.unparse(_Spell(names)._visit_condition(value))})"
             else:
@@ -252,7 +258,7 @@ def resolve_constants(owner, texts, known: set, namespace: dict) -> dict:
     wanted = set()
     for text in texts:
         wanted |= identifiers(text)
-    wanted -= known | BUILTIN_NAMES
+    wanted -= known | BUILTIN_NAMES | assigned(texts)
     wanted = {name for name in wanted if not name.startswith("_")}      # the code's own temporaries
     if not wanted:
         return {}
@@ -266,4 +272,19 @@ def resolve_constants(owner, texts, known: set, namespace: dict) -> dict:
         else:
             raise unsupported(f"the variable {name!r} ({type(value).__name__}: e.g. a linked variable or "
                               f"another group's variable)", owner)
+    return out
+
+
+def assigned(texts) -> set:
+    """The names the statements of ``texts`` assign (``x = ...``)."""
+    out = set()
+    for text in texts:
+        for line in text.splitlines():
+            for piece in _split(line):
+                try:
+                    tree = ast.parse(piece.strip()).body[0]
+                except SyntaxError:
+                    continue
+                if isinstance(tree, ast.Assign):
+                    out |= {t.id for t in tree.targets if isinstance(t, ast.Name)}
     return out

@@ -92,7 +92,7 @@ class NeuronTranslation:
         threshold_code = group.thresholder["spike"].abstract_code if "spike" in group.thresholder else None
         reset_code = group.resetter["spike"].abstract_code if "spike" in group.resetter else ""
         starts = self._start_code(group)
-        texts = [updater, reset_code] + list(subexpressions.values()) + [c for c in starts]
+        texts = [updater, reset_code] + list(subexpressions.values()) + [c for _, c in starts]
         if threshold_code:
             texts.append(threshold_code.split("=", 1)[1])
         known = set(self.held) | set(subexpressions)
@@ -103,10 +103,14 @@ class NeuronTranslation:
         sub_lines = [f"{name} = {expression(text, names)} : 1" for name, text in subexpressions.items()]
         names.state.update({name: False for name in subexpressions})
         update = []
+        for when, text in starts:                 # Brian2's slots: before_start, start (monitors first)
+            if when == "before_start":
+                update += statements(text, names)
         for name in recorded:
             update.append(f"_rec_{name} = {expression(name, names)}")
-        for text in starts:
-            update += statements(text, names)
+        for when, text in starts:
+            if when == "start":
+                update += statements(text, names)
         update += statements(updater, names)
         threshold = None
         if threshold_code:
@@ -149,7 +153,7 @@ class NeuronTranslation:
                 continue
             if obj in group.thresholder.values() or obj in group.resetter.values():
                 continue
-            if obj.when != "start" or obj.clock.dt_ != group.clock.dt_:
+            if obj.when not in ("before_start", "start") or obj.clock.dt_ != group.clock.dt_:
                 raise unsupported(f"run_regularly ({obj.name}) outside the start slot or on another clock",
                                   group)
             written = {line.split("=")[0].strip(" +-*/") for line in obj.abstract_code.splitlines() if "=" in line}
@@ -158,7 +162,7 @@ class NeuronTranslation:
             if written & conditional:
                 raise unsupported(f"run_regularly ({obj.name}) writing the (unless refractory) variable "
                                   f"{sorted(written & conditional)[0]!r}", group)
-            out.append(obj.abstract_code)
+            out.append((obj.when, obj.abstract_code))
         return out
 
     def _masked(self, reset_code: str, targets: list) -> set:
