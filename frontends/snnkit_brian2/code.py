@@ -197,35 +197,33 @@ def statements(code: str, names: Names) -> list[str]:
     """Brian2 abstract code (lines of ``x = e``, ``x += e``, ...; ``;`` allowed) -> snnkit
     statements. A boolean target is assigned int(condition)."""
     out = []
-    for line in code.splitlines():
-        for piece in _split(line):
-            tree = ast.parse(piece.strip()).body[0]
-            if isinstance(tree, ast.Assign) and len(tree.targets) == 1 and isinstance(tree.targets[0], ast.Name):
-                target, op, value = tree.targets[0].id, "=", tree.value
-            elif isinstance(tree, ast.AugAssign) and isinstance(tree.target, ast.Name):
-                target, value = tree.target.id, tree.value
-                op = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}.get(type(tree.op))
-                if op is None:
-                    raise unsupported(f"the statement {piece.strip()!r}", names.owner)
-            else:
+    for piece, tree in pieces(code):
+        if isinstance(tree, ast.Assign) and len(tree.targets) == 1 and isinstance(tree.targets[0], ast.Name):
+            target, op, value = tree.targets[0].id, "=", tree.value
+        elif isinstance(tree, ast.AugAssign) and isinstance(tree.target, ast.Name):
+            target, value = tree.target.id, tree.value
+            op = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}.get(type(tree.op))
+            if op is None:
                 raise unsupported(f"the statement {piece.strip()!r}", names.owner)
-            spelled = names.suffixes.get(target, target)
-            if target in names.state and names.state[target]:
-                if op != "=":
-                    raise unsupported(f"{op} on the boolean {target!r}", names.owner)
-                text = ast.unparse(_Spell(names)._visit_condition(value))
-                out.append(f"{spelled} = int({text})")
-                continue
-            if not (target in names.state or target.startswith("_")):
-                if op != "=":
-                    raise unsupported(f"an assignment to {target!r}", names.owner)
-                names.temporaries.add(target)
-                spelled = f"_tmp_{target}"
-            if _is_condition(value, names):
-                text = f"int({ast.unparse(_Spell(names)._visit_condition(value))})"
-            else:
-                text = ast.unparse(_Spell(names)._visit_value(value))
-            out.append(f"{spelled} {op} {text}")
+        else:
+            raise unsupported(f"the statement {piece.strip()!r}", names.owner)
+        spelled = names.suffixes.get(target, target)
+        if target in names.state and names.state[target]:
+            if op != "=":
+                raise unsupported(f"{op} on the boolean {target!r}", names.owner)
+            text = ast.unparse(_Spell(names)._visit_condition(value))
+            out.append(f"{spelled} = int({text})")
+            continue
+        if not (target in names.state or target.startswith("_")):
+            if op != "=":
+                raise unsupported(f"an assignment to {target!r}", names.owner)
+            names.temporaries.add(target)
+            spelled = f"_tmp_{target}"
+        if _is_condition(value, names):
+            text = f"int({ast.unparse(_Spell(names)._visit_condition(value))})"
+        else:
+            text = ast.unparse(_Spell(names)._visit_value(value))
+        out.append(f"{spelled} {op} {text}")
     return out
 
 
@@ -234,14 +232,14 @@ def _split(line: str) -> list[str]:
     return [p for p in line.split(";") if p.strip()]
 
 
+def pieces(code: str) -> list:
+    """The statements of Brian2 code (lines, ``;``-separated parts, ``#`` comments) as
+    (text, ast statement)."""
+    return [(piece.strip(), ast.parse(piece.strip()).body[0]) for line in code.splitlines() for piece in _split(line)]
+
+
 def identifiers(code: str) -> set:
-    out = set()
-    for line in code.splitlines():
-        for piece in _split(line):
-            for node in ast.walk(ast.parse(piece.strip())):
-                if isinstance(node, ast.Name):
-                    out.add(node.id)
-    return out
+    return {node.id for _, tree in pieces(code) for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
 BUILTIN_NAMES = {"t", "dt", "i", "_idx", "_vectorisation_idx", "True", "False"} | FUNCTIONS | {"randn", "timestep",
@@ -277,14 +275,5 @@ def resolve_constants(owner, texts, known: set, namespace: dict) -> dict:
 
 def assigned(texts) -> set:
     """The names the statements of ``texts`` assign (``x = ...``)."""
-    out = set()
-    for text in texts:
-        for line in text.splitlines():
-            for piece in _split(line):
-                try:
-                    tree = ast.parse(piece.strip()).body[0]
-                except SyntaxError:
-                    continue
-                if isinstance(tree, ast.Assign):
-                    out |= {t.id for t in tree.targets if isinstance(t, ast.Name)}
-    return out
+    return {t.id for text in texts for _, tree in pieces(text) if isinstance(tree, ast.Assign)
+            for t in tree.targets if isinstance(t, ast.Name)}

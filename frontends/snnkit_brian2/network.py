@@ -22,7 +22,6 @@ def _classify(net):
     from brian2 import (EventMonitor, NeuronGroup, PoissonGroup, PopulationRateMonitor, SpikeGeneratorGroup,
                         SpikeMonitor, StateMonitor, Synapses)
     from brian2.groups.group import CodeRunner
-    from brian2.groups.subgroup import Subgroup
     kinds = {"neurons": [], "poisson": [], "generators": [], "synapses": [], "monitors": []}
     owned = set()
     objects = [o for o in net.sorted_objects if o.active]
@@ -38,8 +37,6 @@ def _classify(net):
             kinds["neurons"].append(obj)
         elif isinstance(obj, Synapses):
             kinds["synapses"].append(obj)
-        elif isinstance(obj, Subgroup):
-            continue
         else:
             continue
         owned |= {c.name for c in obj.contained_objects}

@@ -29,7 +29,7 @@ import ast
 
 import numpy as np
 
-from .code import INDEX, Names, expression, resolve_constants, statements, unsupported
+from .code import INDEX, Names, assigned, expression, pieces, resolve_constants, statements, unsupported
 
 INTERNAL = {"N", "i", "t", "dt", "t_in_timesteps", "_spikespace"}
 SPIKED = "_spiked_before"
@@ -52,17 +52,12 @@ def held_variables(group) -> dict:
 def _target_of_reset(text: str) -> dict:
     """target -> its new value's text, for the `x = ...` statements of a reset."""
     out = {}
-    for line in text.splitlines():
-        for piece in line.split(";"):
-            piece = piece.split("#")[0]
-            if not piece.strip():
-                continue
-            tree = ast.parse(piece.strip()).body[0]
-            if isinstance(tree, ast.Assign) and isinstance(tree.targets[0], ast.Name):
-                out[tree.targets[0].id] = tree.value
-            elif isinstance(tree, ast.AugAssign) and isinstance(tree.target, ast.Name):
-                op = type(tree.op).__name__
-                out[tree.target.id] = None if op in ("Add", "Sub") else tree       # None: a translation
+    for _, tree in pieces(text):
+        if isinstance(tree, ast.Assign) and isinstance(tree.targets[0], ast.Name):
+            out[tree.targets[0].id] = tree.value
+        elif isinstance(tree, ast.AugAssign) and isinstance(tree.target, ast.Name):
+            op = type(tree.op).__name__
+            out[tree.target.id] = None if op in ("Add", "Sub") else tree       # None: a translation
     return out
 
 
@@ -91,7 +86,7 @@ class NeuronTranslation:
         updater = group.state_updater.abstract_code if group.state_updater is not None else ""
         threshold_code = group.thresholder["spike"].abstract_code if "spike" in group.thresholder else None
         reset_code = group.resetter["spike"].abstract_code if "spike" in group.resetter else ""
-        starts = self._start_code(group)
+        starts = self._start_code(group, self.conditional)
         texts = [updater, reset_code] + list(subexpressions.values()) + [c for _, c in starts]
         if threshold_code:
             texts.append(threshold_code.split("=", 1)[1])
@@ -143,7 +138,7 @@ class NeuronTranslation:
                                    refractory_convention="brian2", name=group.name, weight_symbol=WEIGHT)
 
     @staticmethod
-    def _start_code(group) -> list:
+    def _start_code(group, conditional: set) -> list:
         """The abstract code of the group's run_regularly operations (Brian2 runs them in
         the start slot, before the state update)."""
         from brian2.groups.group import CodeRunner
@@ -156,9 +151,8 @@ class NeuronTranslation:
             if obj.when not in ("before_start", "start") or obj.clock.dt_ != group.clock.dt_:
                 raise unsupported(f"run_regularly ({obj.name}) outside the start slot or on another clock",
                                   group)
-            written = {line.split("=")[0].strip(" +-*/") for line in obj.abstract_code.splitlines() if "=" in line}
-            conditional = {eq.varname for eq in group.equations.values()
-                           if group._refractory is not False and "unless refractory" in eq.flags}
+            written = assigned([obj.abstract_code]) | {tree.target.id for _, tree in pieces(obj.abstract_code)
+                                                       if isinstance(tree, ast.AugAssign)}
             if written & conditional:
                 raise unsupported(f"run_regularly ({obj.name}) writing the (unless refractory) variable "
                                   f"{sorted(written & conditional)[0]!r}", group)

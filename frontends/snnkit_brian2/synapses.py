@@ -21,16 +21,7 @@ import ast
 
 import numpy as np
 
-from .code import Names, expression, resolve_constants, unsupported
-
-
-def _pieces(code: str) -> list:
-    out = []
-    for line in code.splitlines():
-        for piece in line.split("#", 1)[0].split(";"):
-            if piece.strip():
-                out.append(ast.parse(piece.strip()).body[0])
-    return out
+from .code import Names, expression, pieces, resolve_constants, unsupported
 
 
 class PathwayTranslation:
@@ -44,9 +35,9 @@ class PathwayTranslation:
         if pathway.event != "spike":
             raise unsupported(f"a pathway on the event {pathway.event!r}", synapses)
         own = _synapse_variables(synapses)
-        pieces = _pieces(pathway.code)
-        writes = [p for p in pieces if isinstance(p, (ast.Assign, ast.AugAssign))]
-        if len(writes) != 1 or len(pieces) != 1 or not isinstance(writes[0], ast.AugAssign) \
+        statements = [tree for _, tree in pieces(pathway.code)]
+        writes = [p for p in statements if isinstance(p, (ast.Assign, ast.AugAssign))]
+        if len(writes) != 1 or len(statements) != 1 or not isinstance(writes[0], ast.AugAssign) \
                 or not isinstance(writes[0].op, (ast.Add, ast.Sub)):
             raise unsupported(f"the pathway code {pathway.code.strip()!r} (snnkit runs one `x_post += value` "
                               f"statement a pathway; synapse state changed by events needs its synapse "
