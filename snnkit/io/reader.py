@@ -14,6 +14,7 @@ is kept.
 from __future__ import annotations
 
 import json
+import time
 import warnings
 from pathlib import Path
 
@@ -37,12 +38,18 @@ def _open(path: Path) -> h5py.File:
     if path.stat().st_size == 0 or not h5py.is_hdf5(path):
         raise SnnkitFileError(path, "is not an HDF5 file (a snnkit result is written by "
                                     "Simulator(output=...) or `snnkit run -o`)")
-    try:
-        return h5py.File(path, "r")
-    except OSError as err:
-        if "already open for write" not in str(err):
-            raise SnnkitFileError(path, f"is an HDF5 file that cannot be opened (truncated or damaged?): "
-                                        f"{err}") from None
+    for wait_s in (0.02, 0.05, 0.1, 0.2, 0.4, None):
+        try:
+            return h5py.File(path, "r")
+        except OSError as err:
+            if "already open for write" in str(err):
+                break
+            # a run that is closing or reopening its file between two run() calls leaves
+            # its end briefly behind the superblock's: look again before calling it damaged
+            if "truncated file" not in str(err) or wait_s is None:
+                raise SnnkitFileError(path, f"is an HDF5 file that cannot be opened (truncated or "
+                                            f"damaged?): {err}") from None
+            time.sleep(wait_s)
     try:
         return h5py.File(path, "r", swmr=True)
     except OSError as err:
