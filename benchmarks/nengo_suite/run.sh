@@ -21,10 +21,13 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install -q "nengo==4.1.*" "pytest<8" "numpy<2.4" pytest-allclose pytest-plt pytest-rng \
         matplotlib scipy "pyopencl[pocl]" h5py tqdm sympy
 fi
+# NENGO_SUITE_INSTALL_ONLY=1: make the venv and stop (CI makes it while other tests run)
+[ -n "${NENGO_SUITE_INSTALL_ONLY:-}" ] && exit 0
 "$venv/bin/pip" install -q --no-deps -e "$root"
-status=0
 cd "$here"
-for backend in "${backends[@]}"; do
+
+run_backend() {   # backend, pytest arguments...: the suite on one backend; prints its summary line
+    local backend=$1 start rc; shift
     start=$(date +%s)
     set +e
     SNNKIT_NENGO_BACKEND="$backend" "$venv/bin/python" -m pytest --pyargs nengo -p snnkit_nengo_plugin -q \
@@ -33,6 +36,24 @@ for backend in "${backends[@]}"; do
     set -e
     echo "$backend: $(tail -n 1 "$here/last_$backend.log") [wall $(( $(date +%s) - start )) s]"
     grep -E "^(FAILED|ERROR)" "$here/last_$backend.log" || true
+    return $rc
+}
+
+# NENGO_SUITE_PARALLEL=1: the backends run side by side (CI: faster; the times then overlap)
+status=0
+declare -A pids=()
+for backend in "${backends[@]}"; do
+    if [ -n "${NENGO_SUITE_PARALLEL:-}" ]; then
+        run_backend "$backend" "$@" > "$here/last_$backend.summary" &
+        pids[$backend]=$!
+    else
+        rc=0; run_backend "$backend" "$@" || rc=$?
+        if [ "$rc" -ne 0 ] && [ "$backend" != "reference" ]; then status=1; fi
+    fi
+done
+for backend in "${!pids[@]}"; do
+    rc=0; wait "${pids[$backend]}" || rc=$?
+    cat "$here/last_$backend.summary"; rm -f "$here/last_$backend.summary"
     if [ "$rc" -ne 0 ] && [ "$backend" != "reference" ]; then status=1; fi
 done
 exit $status
