@@ -11,10 +11,11 @@ NotImplementedError naming the feature and the object: the README's
 
 from brian2.devices.device import all_devices
 
+from .batch import run_batch
 from .code import Unsupported
 from .device import SnnkitDevice
 
 snnkit_device = SnnkitDevice()
 all_devices["snnkit"] = snnkit_device
 
-__all__ = ["SnnkitDevice", "Unsupported", "snnkit_device"]
+__all__ = ["SnnkitDevice", "Unsupported", "run_batch", "snnkit_device"]

@@ -35,9 +35,16 @@ class SnnkitDevice(RuntimeDevice):
         self.seed_value = None
         self.run_count = 0
         self.last_simulator = None
+        self.collector = None           # snnkit_brian2.batch.Collector while run_batch collects
 
     def activate(self, build_on_run=True, **kwargs):
         super().activate(build_on_run=build_on_run)
+        # what Brian2 itself runs on this device (connect(), string assignments, store/restore)
+        # runs on its numpy target: no compile step (cython compiles every code object the
+        # first time); a target the user chose is kept
+        from brian2 import prefs
+        if prefs.codegen.target == "auto":
+            prefs.codegen.target = "numpy"
         for key in ("directory", "with_output", "debug", "profile", "run", "compile", "clean"):
             kwargs.pop(key, None)
         unknown = sorted(set(kwargs) - set(self.options))
@@ -77,10 +84,18 @@ class SnnkitDevice(RuntimeDevice):
         net.before_run(namespace)
         if not all_objects:
             return
+        if self.collector is not None:              # run_batch: translated now, run with the others
+            self.collector.add(net, namespace, float(t_end))
+            return
         seed = None if self.seed_value is None else self.seed_value + self.run_count
         self.last_simulator = translate_and_run(net, namespace, float(duration), self.options, seed,
                                                 self.run_count, report)
         self.run_count += 1
+        self.finish_run(net, float(t_end))
+
+    @staticmethod
+    def finish_run(net, t_end: float) -> None:
+        """The network's clocks and time at the end of its run, Brian2's after_run."""
         for clock in net._clocks:
             end = int(clock._i_end)
             clock.variables["timestep"].set_value(end)

@@ -91,103 +91,142 @@ def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: f
     return per_neuron
 
 
-def translate_and_run(net, namespace: dict, duration_s: float, options: dict, seed, run_index: int, report):
-    import snnkit as sk
-    kinds = _classify(net)
-    dt_s = _main_dt(kinds)
-    dt_ms = dt_s * 1e3
-    clock = next(o.clock for k in ("neurons", "poisson", "generators", "synapses", "monitors") for o in kinds[k])
-    first_step = int(clock.variables["timestep"].get_value().item())
-    n_steps = int(clock._i_end) - first_step
-    t0_s = first_step * dt_s
-    for syn in kinds["synapses"]:
-        check_synapses(syn)
+class RunPieces:
+    """One Brian2 run() translated: what snnkit needs of every object, not yet a network."""
 
-    # what each neuron group receives and what is sampled of it
-    pathways, targets = [], {g.name: [] for g in kinds["neurons"]}
-    for syn in kinds["synapses"]:
-        for pathway in syn._pathways:
-            post, post_start, _ = parent_and_range(pathway.target)
-            if post.name not in targets:
-                raise unsupported(f"synapses onto {type(post).__name__} {post.name!r}", syn)
-            translation = PathwayTranslation(syn, pathway, namespace, dt_s, set(held_variables(post)))
-            pathways.append((translation, post))
-            if translation.target not in targets[post.name]:
-                targets[post.name].append(translation.target)
-    recorded = {g.name: [] for g in kinds["neurons"]}
-    for monitor in kinds["monitors"]:
-        if type(monitor).__name__ == "StateMonitor":
-            parent, _, _ = parent_and_range(monitor.source)
-            for name in recorded_variables(monitor):
-                if name not in recorded[parent.name]:
-                    recorded[parent.name].append(name)
-
-    network = sk.Network()
-    populations, translations = {}, {}
-    for group in kinds["neurons"]:
-        tr = NeuronTranslation(group, namespace, dt_s, t0_s, targets[group.name], recorded[group.name])
-        pop = network.population(tr.size, tr.model, name=group.name)
-        pop.initialize(**tr.initial_values())
-        populations[group.name], translations[group.name] = pop, tr
-    for group in kinds["poisson"]:
+    def __init__(self, net, namespace: dict):
+        kinds = self.kinds = _classify(net)
+        self.dt_s = dt_s = _main_dt(kinds)
+        self.dt_ms = dt_ms = dt_s * 1e3
+        clock = next(o.clock for k in ("neurons", "poisson", "generators", "synapses", "monitors") for o in kinds[k])
+        self.first_step = first_step = int(clock.variables["timestep"].get_value().item())
+        self.n_steps = n_steps = int(clock._i_end) - first_step
+        t0_s = first_step * dt_s
+        for syn in kinds["synapses"]:
+            check_synapses(syn)
+        # what each neuron group receives and what is sampled of it
+        pathways, targets = [], {g.name: [] for g in kinds["neurons"]}
+        for syn in kinds["synapses"]:
+            for pathway in syn._pathways:
+                post, _, _ = parent_and_range(pathway.target)
+                if post.name not in targets:
+                    raise unsupported(f"synapses onto {type(post).__name__} {post.name!r}", syn)
+                translation = PathwayTranslation(syn, pathway, namespace, dt_s, set(held_variables(post)))
+                pathways.append((translation, post))
+                if translation.target not in targets[post.name]:
+                    targets[post.name].append(translation.target)
+        recorded = {g.name: [] for g in kinds["neurons"]}
+        for monitor in kinds["monitors"]:
+            if type(monitor).__name__ == "StateMonitor":
+                parent, _, _ = parent_and_range(monitor.source)
+                for name in recorded_variables(monitor):
+                    if name not in recorded[parent.name]:
+                        recorded[parent.name].append(name)
+        self.neurons = {g.name: NeuronTranslation(g, namespace, dt_s, t0_s, targets[g.name], recorded[g.name])
+                        for g in kinds["neurons"]}
+        self.poisson = {}
         from brian2.core.variables import ArrayVariable
-        rates = group.variables["rates"]
-        if not isinstance(rates, ArrayVariable):
-            raise unsupported("rates given as an expression (time-varying rates)", group)
-        populations[group.name] = network.population(int(group.N), sk.Poisson(
-            rate=np.broadcast_to(np.asarray(rates.get_value(), dtype=float), (int(group.N),)).copy()),
-            name=group.name)
-    for group in kinds["generators"]:
-        populations[group.name] = network.population(int(group.N), sk.SpikeTimes(
-            _generator_times(group, first_step, n_steps, dt_s, dt_ms)), name=group.name)
-    for translation, post in pathways:
-        pre, pre_start, _ = parent_and_range(translation.synapses.source)
-        _, post_start, _ = parent_and_range(translation.synapses.target)
-        if pre.name not in populations:
-            raise unsupported(f"synapses from {type(pre).__name__} {pre.name!r}", translation.synapses)
-        i, j, weight, steps = translation.wiring(pre_start, post_start, dt_s)
+        for group in kinds["poisson"]:
+            rates = group.variables["rates"]
+            if not isinstance(rates, ArrayVariable):
+                raise unsupported("rates given as an expression (time-varying rates)", group)
+            self.poisson[group.name] = np.broadcast_to(np.asarray(rates.get_value(), dtype=float),
+                                                       (int(group.N),)).copy()
+        self.generators = {g.name: _generator_times(g, first_step, n_steps, dt_s, dt_ms)
+                           for g in kinds["generators"]}
+        # every connection: (pathway translation, pre group, post group, i, j, weight, delay steps)
+        self.connections = []
+        for translation, post in pathways:
+            pre, pre_start, _ = parent_and_range(translation.synapses.source)
+            _, post_start, _ = parent_and_range(translation.synapses.target)
+            if pre.name not in self.neurons and pre.name not in self.poisson and pre.name not in self.generators:
+                raise unsupported(f"synapses from {type(pre).__name__} {pre.name!r}", translation.synapses)
+            i, j, weight, steps = translation.wiring(pre_start, post_start, dt_s)
+            self.connections.append((translation, pre.name, post.name, i, j, weight, steps))
+        self.records = []             # (group, snnkit variable, indices or None)
+        spiking = set()
+        for monitor in kinds["monitors"]:
+            parent, start, _ = parent_and_range(monitor.source)
+            if type(monitor).__name__ == "StateMonitor":
+                indices = np.asarray(monitor.record, dtype=np.int64) + start
+                self.records += [(parent.name, f"_rec_{name}", indices) for name in recorded_variables(monitor)]
+            elif parent.name not in spiking:
+                spiking.add(parent.name)
+                self.records.append((parent.name, "spikes", None))
+
+    def group_names(self) -> list:
+        """Every group in a fixed order: neurons, Poisson groups, spike generators."""
+        return list(self.neurons) + list(self.poisson) + list(self.generators)
+
+
+def build_network(pieces: RunPieces, models: dict | None = None, initial: dict | None = None,
+                  rates: dict | None = None, receptors: list | None = None):
+    """The snnkit Network of one run (the batch module passes per-instance models, initial
+    values (B, N), rates (B, N) and per-connection receptors). -> (network, populations)."""
+    import snnkit as sk
+    network = sk.Network()
+    populations = {}
+    for name, tr in pieces.neurons.items():
+        model = tr.make_model() if models is None else models[name]
+        pop = network.population(tr.size, model, name=name)
+        pop.initialize(**(tr.initial_values() if initial is None else initial[name]))
+        populations[name] = pop
+    for name, values in pieces.poisson.items():
+        values = values if rates is None else rates[name]
+        populations[name] = network.population(values.shape[-1], sk.Poisson(rate=values), name=name)
+    for name, times in pieces.generators.items():
+        populations[name] = network.population(len(times), sk.SpikeTimes(times), name=name)
+    for k, (translation, pre, post, i, j, weight, steps) in enumerate(pieces.connections):
         if i.size == 0:
             continue
-        network.connect(populations[pre.name], populations[post.name], sk.FromList(i, j), weight=weight,
-                        delay=(steps + 1) * dt_ms, receptor=f"to_{translation.target}")
-    spiking = set()
-    for monitor in kinds["monitors"]:
-        parent, _, _ = parent_and_range(monitor.source)
-        if type(monitor).__name__ == "StateMonitor":
-            indices = np.asarray(monitor.record, dtype=np.int64) + parent_and_range(monitor.source)[1]
-            for name in recorded_variables(monitor):
-                network.record(populations[parent.name], f"_rec_{name}", indices=indices)
-        elif parent.name not in spiking:
-            spiking.add(parent.name)
-            network.record(populations[parent.name], "spikes")
+        receptor = f"to_{translation.target}" if receptors is None else receptors[k]
+        network.connect(populations[pre], populations[post], sk.FromList(i, j), weight=weight,
+                        delay=(steps + 1) * pieces.dt_ms, receptor=receptor)
+    for name, what, indices in pieces.records:
+        network.record(populations[name], what, indices=indices)
+    return network, populations
 
+
+def simulator(network, pieces: RunPieces, options: dict, seed, run_index: int, batch: int = 1):
+    import snnkit as sk
     output = options.get("output")
     if output is not None:
         output = str(output).format(run=run_index)
     backend_options = {} if options.get("device") is None else {"device": options["device"]}
-    sim = sk.Simulator(network, dt=dt_ms, seed=seed, backend=options.get("backend", "auto"),
-                       dtype=options.get("dtype", "float64"), output=output, **backend_options)
-    sim.run(n_steps * dt_ms, progress=bool(report) if report is not None else None)
-    _write_back(sim, kinds, translations, populations, first_step, n_steps, dt_s)
+    return sk.Simulator(network, dt=pieces.dt_ms, seed=seed, backend=options.get("backend", "auto"),
+                        dtype=options.get("dtype", "float64"), output=output, batch=batch, **backend_options)
+
+
+def translate_and_run(net, namespace: dict, duration_s: float, options: dict, seed, run_index: int, report):
+    pieces = RunPieces(net, namespace)
+    network, populations = build_network(pieces)
+    sim = simulator(network, pieces, options, seed, run_index)
+    sim.run(pieces.n_steps * pieces.dt_ms, progress=bool(report) if report is not None else None)
+    write_back(sim, pieces, populations)
     return sim
 
 
-def _write_back(sim, kinds, translations, populations, first_step, n_steps, dt_s):
-    for name, tr in translations.items():
-        tr.write_back({x: sim.state(populations[name], x)[0] for x in tr.held})
+def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, rename: dict | None = None) -> None:
+    """The state of batch instance ``instance`` into the groups, its recordings into the
+    monitors; rename: the groups' names -> their snnkit populations' (batch)."""
+    first_step, n_steps, dt_s = pieces.first_step, pieces.n_steps, pieces.dt_s
+    rename = rename or {}
+    for name, tr in pieces.neurons.items():
+        tr.write_back({x: sim.state(populations[rename.get(name, name)], x)[instance] for x in tr.held})
     results = sim.results
-    for monitor in kinds["monitors"]:
+    for monitor in pieces.kinds["monitors"]:
         parent, start, stop = parent_and_range(monitor.source)
+        population = rename.get(parent.name, parent.name)
         kind = type(monitor).__name__
         if kind == "StateMonitor":
             samples = {}
             for name in recorded_variables(monitor):
-                trace = results.traces[parent.name][f"_rec_{name}"]
-                samples[name] = trace.data[:, 0, :]
+                trace = results.traces[population][f"_rec_{name}"]
+                samples[name] = trace.data[:, instance, :]
             append_states(monitor, first_step, dt_s, samples)
             continue
-        spikes = results.spikes[parent.name]
-        mine = (spikes.instances == 0) & (spikes.node_ids >= start) & (spikes.node_ids < stop)
+        spikes = results.spikes[population]
+        mine = (spikes.instances == instance) & (spikes.node_ids >= start) & (spikes.node_ids < stop)
         steps = np.round(spikes.times[mine] / (dt_s * 1e3)).astype(np.int64) + first_step
         ids = spikes.node_ids[mine] - start
         if kind == "PopulationRateMonitor":

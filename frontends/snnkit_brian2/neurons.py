@@ -69,7 +69,6 @@ class NeuronTranslation:
 
     def __init__(self, group, namespace: dict, dt_s: float, t0_s: float, receptor_targets: list,
                  recorded: list):
-        from snnkit.modeling import EquationModel
         self.group, self.size = group, int(group.N)
         if set(group.events) - {"spike"}:
             raise unsupported(f"custom events ({', '.join(sorted(set(group.events) - {'spike'}))})", group)
@@ -118,24 +117,42 @@ class NeuronTranslation:
         if masked:
             reset.append(f"{SPIKED} = 1.0")
             update.append(f"{SPIKED} = 0.0")
-        receptors = {}
         for x in receptor_targets:
             if x not in self.held:
                 raise unsupported(f"synapses writing {x!r}, which is not a variable of the group", group)
-            gate = f" * (1.0 - {SPIKED})" if x in masked else ""
-            if x in self.conditional:          # Brian2 writes it only where not refractory
-                gate += " * int(not_refractory > 0.5)"
-            receptors[f"to_{x}"] = f"{x} += {WEIGHT}{gate}"
         declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
         declared += [f"_rec_{name} : 1" for name in recorded]
         if masked:
             declared.append(f"{SPIKED} : 1")
         self.masked = masked
         self.recorded = list(recorded)
-        text = "\n".join(declared + sub_lines)
-        self.model = EquationModel(text, threshold=threshold, reset="\n".join(reset), method="discrete",
-                                   update="\n".join(update) or f"{INDEX} = {INDEX}", receptors=receptors or None,
-                                   refractory_convention="brian2", name=group.name, weight_symbol=WEIGHT)
+        # the model's texts (snnkit_brian2.batch turns the constants that differ between
+        # instances into parameters)
+        self.parts = {"equations": "\n".join(declared + sub_lines), "threshold": threshold,
+                      "reset": "\n".join(reset), "update": "\n".join(update) or f"{INDEX} = {INDEX}"}
+        self.receptors = {f"to_{x}": self.receptor_statement(x) for x in receptor_targets}
+
+    def receptor_statement(self, x: str, scale: str | None = None) -> str:
+        """What a spike arriving for variable x does (Brian2's pathway ``x += w``), masked
+        where Brian2's order discards it; ``scale``: a parameter the weight is multiplied by."""
+        gate = f" * (1.0 - {SPIKED})" if x in self.masked else ""
+        if x in self.conditional:          # Brian2 writes it only where not refractory
+            gate += " * int(not_refractory > 0.5)"
+        if scale is not None:
+            gate += f" * {scale}"
+        return f"{x} += {WEIGHT}{gate}"
+
+    def make_model(self, parts: dict | None = None, receptors: dict | None = None,
+                   parameters: dict | None = None):
+        """The snnkit EquationModel of the group; parts/receptors default to the group's own,
+        parameters: name -> (default, unit) of what batch made of its constants."""
+        from snnkit.modeling import EquationModel
+        parts = self.parts if parts is None else parts
+        receptors = self.receptors if receptors is None else receptors
+        return EquationModel(parts["equations"], threshold=parts["threshold"], reset=parts["reset"],
+                             method="discrete", update=parts["update"], receptors=receptors or None,
+                             parameters=parameters or None, refractory_convention="brian2",
+                             name=self.group.name, weight_symbol=WEIGHT)
 
     @staticmethod
     def _start_code(group, conditional: set) -> list:
