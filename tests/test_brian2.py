@@ -306,3 +306,50 @@ def test_run_batch_refuses_instances_that_build_different_networks():
             snnkit_brian2.run_batch(sized, [3], backend="numpy")
     finally:
         set_device("runtime")
+
+
+# -- PoissonInput --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n, p", [(200, 0.002), (12, 0.3), (10, 0.8), (7, 0.95)])
+def test_poisson_input_inversion_is_the_binomial_quantile_function(n, p):
+    """The unrolled inversion (snnkit_brian2.poisson_input) maps a uniform u to the
+    binomial quantile: over a fine grid of u its histogram is the binomial pmf."""
+    from math import comb
+    from snnkit_brian2.poisson_input import binomial_expression
+    text = binomial_expression(n, p, "u")
+    assert "randn" not in text
+    u = (np.arange(200_000) + 0.5) / 200_000
+    counts = eval(text, {"int": lambda b: np.asarray(b, dtype=np.int64)}, {"u": u})
+    pmf = np.array([comb(n, k) * p**k * (1 - p)**(n - k) for k in range(n + 1)])
+    hist = np.bincount(np.broadcast_to(counts, u.shape), minlength=n + 1) / u.size
+    np.testing.assert_allclose(hist, pmf, rtol=0, atol=2e-5)
+
+
+def poisson_inputs():
+    """Two PoissonInputs (inversion and Brian2's normal approximation) into a leaky
+    variable, one with a weight expression; a reset that overwrites what arrives."""
+    G = NeuronGroup(1000, """dv/dt = -v/(10*ms) : 1
+                             dx/dt = -x/(5*ms) : 1
+                             w : 1 (constant)""", threshold="x > 40", reset="x = 0", method="exact")
+    G.w = "0.1 + 0.1*(i % 2)"
+    to_v = brian2.PoissonInput(G, "v", 200, 20 * brian2.Hz, weight=0.5)      # N p = 0.4: inversion
+    to_x = brian2.PoissonInput(G, "x", 5000, 40 * brian2.Hz, weight="w")     # N p = 20: normal
+    m = StateMonitor(G, ["v", "x"], record=True, dt=1 * ms)
+    s = SpikeMonitor(G)
+    run(200 * ms)
+    v, x = np.array(m.v[:, 50:]), np.array(m.x[:, 50:])
+    assert to_v.N == 200 and to_x.N == 5000
+    return v.mean(), v.var(), x[::2].mean(), x[1::2].mean(), s.num_spikes
+
+
+@pytest.mark.parametrize("engine", BACKENDS)
+def test_poisson_input_statistics_match_brian2(engine):
+    ref = on("runtime", poisson_inputs)
+    out = on("snnkit", poisson_inputs, backend=engine)
+    decay = 1.0 - np.exp(-0.1 / 10.0)
+    assert out[0] == pytest.approx(0.5 * 200 * 0.002 / decay, rel=0.01)     # stationary mean of v
+    assert out[0] == pytest.approx(ref[0], rel=0.015)
+    assert out[1] == pytest.approx(ref[1], rel=0.05)
+    assert out[2] == pytest.approx(ref[2], rel=0.01) and out[3] == pytest.approx(ref[3], rel=0.01)
+    assert abs(out[4] - ref[4]) < 0.1 * ref[4] + 30
+    assert ref[4] > 100

@@ -1,6 +1,6 @@
 """One Brian2 run on snnkit: translate the network's objects, run, write back.
 
-Objects: NeuronGroup (snnkit_brian2.neurons), PoissonGroup (snnkit's Poisson
+Objects: NeuronGroup (snnkit_brian2.neurons, with its PoissonInputs), PoissonGroup (snnkit's Poisson
 source: the same rates, snnkit's random numbers), SpikeGeneratorGroup (SpikeTimes
 at Brian2's time bins, ``period`` included), Synapses (snnkit_brian2.synapses),
 SpikeMonitor, EventMonitor("spike"), StateMonitor, PopulationRateMonitor
@@ -22,10 +22,14 @@ def _classify(net):
     from brian2 import (EventMonitor, NeuronGroup, PoissonGroup, PopulationRateMonitor, SpikeGeneratorGroup,
                         SpikeMonitor, StateMonitor, Synapses)
     from brian2.groups.group import CodeRunner
-    kinds = {"neurons": [], "poisson": [], "generators": [], "synapses": [], "monitors": []}
+    from brian2 import PoissonInput
+    kinds = {"neurons": [], "poisson": [], "generators": [], "synapses": [], "monitors": [], "poisson_inputs": []}
     owned = set()
     objects = [o for o in net.sorted_objects if o.active]
     for obj in objects:
+        if isinstance(obj, PoissonInput):
+            kinds["poisson_inputs"].append(obj)
+            continue
         if isinstance(obj, (SpikeMonitor, EventMonitor, StateMonitor, PopulationRateMonitor)):
             check_monitor(obj)
             kinds["monitors"].append(obj)
@@ -42,14 +46,12 @@ def _classify(net):
         owned |= {c.name for c in obj.contained_objects}
     for obj in objects:
         if isinstance(obj, CodeRunner) and obj.name not in owned and not any(obj in v for v in kinds.values()):
-            raise unsupported(f"the object type {type(obj).__name__} (e.g. PoissonInput, a network "
-                              f"operation on its own)", obj)
+            raise unsupported(f"the object type {type(obj).__name__} (e.g. a network operation on its "
+                              f"own)", obj)
     from brian2.core.operations import NetworkOperation
     for obj in objects:
         if isinstance(obj, NetworkOperation):
             raise unsupported("network_operation (arbitrary Python between steps)", obj)
-        if type(obj).__name__ == "PoissonInput":
-            raise unsupported("PoissonInput", obj)
     return kinds
 
 
@@ -122,7 +124,14 @@ class RunPieces:
                 for name in recorded_variables(monitor):
                     if name not in recorded[parent.name]:
                         recorded[parent.name].append(name)
-        self.neurons = {g.name: NeuronTranslation(g, namespace, dt_s, t0_s, targets[g.name], recorded[g.name])
+        inputs = {g.name: [] for g in kinds["neurons"]}
+        for obj in kinds["poisson_inputs"]:
+            if obj._group.name not in inputs:
+                raise unsupported(f"a PoissonInput into {type(obj._group).__name__} {obj._group.name!r} (a "
+                                  f"subgroup or a group snnkit does not integrate)", obj)
+            inputs[obj._group.name].append(obj)
+        self.neurons = {g.name: NeuronTranslation(g, namespace, dt_s, t0_s, targets[g.name], recorded[g.name],
+                                                  inputs[g.name])
                         for g in kinds["neurons"]}
         self.poisson = {}
         from brian2.core.variables import ArrayVariable

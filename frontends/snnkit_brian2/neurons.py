@@ -30,6 +30,7 @@ import ast
 import numpy as np
 
 from .code import INDEX, Names, assigned, expression, pieces, resolve_constants, statements, unsupported
+from .poisson_input import input_code
 
 INTERNAL = {"N", "i", "t", "dt", "t_in_timesteps", "_spikespace"}
 SPIKED = "_spiked_before"
@@ -68,7 +69,7 @@ class NeuronTranslation:
     recorded: the variables StateMonitors sample (Brian2's start of the step)."""
 
     def __init__(self, group, namespace: dict, dt_s: float, t0_s: float, receptor_targets: list,
-                 recorded: list):
+                 recorded: list, poisson_inputs: list = ()):
         self.group, self.size = group, int(group.N)
         if set(group.events) - {"spike"}:
             raise unsupported(f"custom events ({', '.join(sorted(set(group.events) - {'spike'}))})", group)
@@ -86,7 +87,9 @@ class NeuronTranslation:
         threshold_code = group.thresholder["spike"].abstract_code if "spike" in group.thresholder else None
         reset_code = group.resetter["spike"].abstract_code if "spike" in group.resetter else ""
         starts = self._start_code(group, self.conditional)
+        inputs = [input_code(obj, k, dt_s) for k, obj in enumerate(poisson_inputs)]
         texts = [updater, reset_code] + list(subexpressions.values()) + [c for _, c in starts]
+        texts += [code for _, code in inputs]
         if threshold_code:
             texts.append(threshold_code.split("=", 1)[1])
         known = set(self.held) | set(subexpressions)
@@ -96,7 +99,16 @@ class NeuronTranslation:
         t_text = names.t_text
         sub_lines = [f"{name} = {expression(text, names)} : 1" for name, text in subexpressions.items()]
         names.state.update({name: False for name in subexpressions})
+        masked = self._masked(reset_code, list(receptor_targets) + [x for x, _ in inputs])
+        self.masked = masked
+        # Brian2's synapses slot of the previous step: its PoissonInputs (snnkit_brian2.poisson_input)
         update = []
+        for x, code in inputs:
+            if x not in self.held:
+                raise unsupported(f"a PoissonInput into {x!r}, which is not a variable of the group", group)
+            lines = statements(code, names)
+            target, value = lines[-1].split(" += ", 1)
+            update += lines[:-1] + [f"{target} += ({value}){self._gate(x)}"]
         for when, text in starts:                 # Brian2's slots: before_start, start (monitors first)
             if when == "before_start":
                 update += statements(text, names)
@@ -113,7 +125,6 @@ class NeuronTranslation:
         if "lastspike" in self.held:
             reset += [f"lastspike = {t_text}", "not_refractory = 0.0"]
         reset += statements(reset_code, names)
-        masked = self._masked(reset_code, receptor_targets)
         if masked:
             reset.append(f"{SPIKED} = 1.0")
             update.append(f"{SPIKED} = 0.0")
@@ -124,7 +135,6 @@ class NeuronTranslation:
         declared += [f"_rec_{name} : 1" for name in recorded]
         if masked:
             declared.append(f"{SPIKED} : 1")
-        self.masked = masked
         self.recorded = list(recorded)
         # the model's texts (snnkit_brian2.batch turns the constants that differ between
         # instances into parameters)
@@ -135,12 +145,18 @@ class NeuronTranslation:
     def receptor_statement(self, x: str, scale: str | None = None) -> str:
         """What a spike arriving for variable x does (Brian2's pathway ``x += w``), masked
         where Brian2's order discards it; ``scale``: a parameter the weight is multiplied by."""
-        gate = f" * (1.0 - {SPIKED})" if x in self.masked else ""
-        if x in self.conditional:          # Brian2 writes it only where not refractory
-            gate += " * int(not_refractory > 0.5)"
+        gate = self._gate(x)
         if scale is not None:
             gate += f" * {scale}"
         return f"{x} += {WEIGHT}{gate}"
+
+    def _gate(self, x: str) -> str:
+        """`` * factor * ...`` of what Brian2's synapses slot adds to x: nothing where a reset
+        overwrote x in the same step, nothing while refractory for (unless refractory) x."""
+        gate = f" * (1.0 - {SPIKED})" if x in self.masked else ""
+        if x in self.conditional:          # Brian2 writes it only where not refractory
+            gate += " * int(not_refractory > 0.5)"
+        return gate
 
     def make_model(self, parts: dict | None = None, receptors: dict | None = None,
                    parameters: dict | None = None):
