@@ -1,7 +1,7 @@
 """Synapse models from equations (snnkit.modeling.synapse_model): the library against
 NEST 3.10 (tests/data/nest_synapses.py made the reference), the event semantics (axonal
 and dendritic delays, event-driven variables, neuron variables read by the event code),
-the errors, and the device kernels (kernels/synapse.c) against the NumPy specification."""
+the errors (the device kernels against the NumPy specification: test_synapse_models_device)."""
 
 import json
 from pathlib import Path
@@ -100,6 +100,38 @@ def test_axonal_and_dendritic_delays_place_the_events_at_the_synapse():
     assert sim.synapse_values(proj, "count")[0, 0] == 1.0
 
 
+@pytest.mark.parametrize("post_event_delay, seen_after", [(None, 2.0), (0.0, 0.0), (0.5, 0.5)])
+def test_post_event_delay_places_on_post_independently_of_the_dendritic_delay(post_event_delay, seen_after):
+    """on_post runs the dendritic delay after a postsynaptic spike (NEST's default), or
+    post_event_delay after it: 0 is Brian2's (the spike's own step); what on_pre delivers
+    still arrives after the dendritic delay."""
+    net = sk.Network()
+    pre = net.population(1, sk.SpikeTimes([[10.0]]), name="pre")
+    driver = net.population(1, sk.SpikeTimes([[20.0]]), name="driver")
+    cell = net.population(1, sk.LIF(v_thresh=-64.0, v_reset=-70.0, v_rest=-65.0, tau_refrac=0.1), name="cell")
+    net.connect(driver, cell, sk.OneToOne(), weight=5.0, delay=0.1)
+    proj = net.connect(pre, cell, sk.OneToOne(), weight=0.2, delay=3.0, axonal_delay=1.0, synapse=SEEN,
+                       post_event_delay=post_event_delay)
+    net.record(cell, "spikes")
+    net.record(cell, "v")
+    sim = sk.Simulator(net, dtype="float64").run(40.0)
+    post_spike = float(sim.results.spikes["cell"].times[0])
+    assert sim.synapse_values(proj, "t_post_seen")[0, 0] == pytest.approx(post_spike + seen_after)
+    v = sim.results.traces["cell"]["v"]
+    rises = np.flatnonzero(np.diff(v.data[:, 0, 0]) > 0.1) + 1
+    assert v.times[rises[0]] == pytest.approx(13.1)
+
+
+def test_post_event_delay_is_checked():
+    net = sk.Network()
+    pre = net.population(1, sk.SpikeTimes([[1.0]]), name="pre")
+    cell = net.population(1, COUNTER, name="cell")
+    with pytest.raises(sk.SnnkitValueError, match="post_event_delay.*without a synapse model"):
+        net.connect(pre, cell, sk.OneToOne(), post_event_delay=0.0)
+    with pytest.raises(sk.SnnkitValueError, match="post_event_delay"):
+        net.connect(pre, cell, sk.OneToOne(), synapse=SEEN, post_event_delay=-1.0)
+
+
 @pytest.mark.parametrize("per_neuron", [False, True])
 def test_event_driven_variables_are_advanced_exactly_between_events(per_neuron):
     """b takes a's value before each spike; a reads as of the present (50 ms, 10 ms after
@@ -152,32 +184,6 @@ def test_bad_projections_with_a_synapse_model_are_refused_before_any_work():
     net.connect(pre, cell, sk.OneToOne(), delay=1.0, axonal_delay=1.0, synapse=Tsodyks2Synapse())
     with pytest.raises(sk.SnnkitValueError, match="axonal_delay.*at least one step"):
         sk.Simulator(net)
-
-
-READS = SynapseModel("v_seen : mV\nrise : mV", on_pre="v_seen = v_pre; delivered = w*int(v_post > -66*mV)",
-                     on_post="rise = v_post - v_pre", name="reads")
-
-
-@pytest.mark.parametrize("model", ["SEEN", "READS"])
-def test_event_code_reading_neuron_variables_on_device_equals_numpy(plain_device, model):
-    """v_pre and v_post read by on_pre and on_post (kernels/synapse.c: copied after the
-    neurons' step), float32, batch 2: the same values as the NumPy specification."""
-    def run(backend):
-        net = sk.Network(seed=4)
-        pre = net.population(6, sk.Poisson(rate=np.array([[40.0], [70.0]])), name="pre")
-        relay = net.population(6, sk.LIF(tau_m=10.0, v_thresh=-60.0), name="relay")
-        cell = net.population(4, sk.LIF(tau_m=15.0, v_thresh=-62.0), name="cell")
-        net.connect(pre, relay, sk.OneToOne(), weight=3.0, delay=0.5)
-        net.connect(pre, cell, sk.FixedProbability(0.6), weight=1.5, delay=1.0)
-        proj = net.connect(relay, cell, sk.AllToAll(), weight=0.3, delay=sk.Uniform(0.5, 2.0),
-                           synapse=SEEN if model == "SEEN" else READS)
-        sim = sk.Simulator(net, backend=backend, batch=2, seed=1).run(100.0, progress=False)
-        return {x: sim.synapse_values(proj, x) for x in proj.synapse_bound.variables}, sim.state("cell", "v")
-    ours, spec = run(plain_device), run("numpy")
-    assert np.array_equal(ours[1], spec[1])
-    for x in spec[0]:
-        assert np.array_equal(ours[0][x], spec[0][x]), x
-    assert np.any(spec[0]["v_at_pre" if model == "SEEN" else "v_seen"] != 0)
 
 
 @pytest.mark.parametrize("name", ["TsodyksSynapse", "Tsodyks2Synapse", "STDPSynapse", "VogelsSprekelerSynapse",
@@ -388,77 +394,6 @@ def test_several_synapses_between_one_pair_keep_their_own_state_and_can_be_set(p
 
 
 
-def device_library():
-    from snnkit.modeling import synapse_library as lib
-    return {"TsodyksSynapse": (lib.TsodyksSynapse(U=0.3, tau_fac=100.0, u0=0.1), 1.0),
-            "Tsodyks2Synapse": (lib.Tsodyks2Synapse(U=0.2, tau_rec=100.0, tau_fac=50.0), 1.0),
-            "STDPSynapse": (lib.STDPSynapse(mu_plus=1.0, mu_minus=1.0), 50.0),
-            "VogelsSprekelerSynapse": (lib.VogelsSprekelerSynapse(eta=0.05), 0.5),
-            "TripletSTDPSynapse": (lib.TripletSTDPSynapse(A_plus=0.5, A3_plus=0.6, A_minus=0.7, A3_minus=0.2), 50.0),
-            "SimpleStochasticSynapse": (lib.SimpleStochasticSynapse(p=0.4), 1.0)}
-
-
-@pytest.mark.parametrize("delays", ["random", "uniform"])
-@pytest.mark.parametrize("name", sorted(device_library()))
-def test_library_synapses_on_device_equal_numpy(device, name, batch, delays):
-    """kernels/synapse.c with the generated event code against the NumPy specification,
-    float32, per-instance Poisson input, random delays (0.5-3 ms, all dendritic), the
-    postsynaptic neurons driven to spike: what arrives (the target's accumulated input),
-    every synapse variable and the weights, bit for bit; then reset_state and a second run."""
-    if batch == 1 and name != "STDPSynapse":
-        pytest.skip("batch 1: one model (batch 3: every model)")
-    if callable(device) and name not in ("STDPSynapse", "SimpleStochasticSynapse"):
-        pytest.skip("the device variants (shared rows, device clock): two models")
-    if delays == "uniform" and (batch == 1 or name not in ("STDPSynapse", "TsodyksSynapse", "TripletSTDPSynapse")):
-        pytest.skip("one delay (traces held per neuron on both sides): three models at batch 3")
-    rule, weight = device_library()[name]
-
-    def run(backend):
-        if callable(backend):
-            backend = backend("float32")
-        net = sk.Network(seed=2)
-        rates = np.array([[30.0], [50.0], [80.0]])[:batch]
-        source = net.population(20, sk.Poisson(rate=rates), name="source")
-        drive = net.population(5, sk.Poisson(rate=40.0), name="drive")
-        post = net.population(5, PARROT, name="post")
-        net.connect(drive, post, sk.OneToOne(), weight=1.0, delay=1.0, receptor="drive")
-        delay = sk.Uniform(0.5, 3.0) if delays == "random" else 1.5
-        proj = net.connect(source, post, sk.FixedProbability(0.5), weight=weight, delay=delay,
-                           receptor="plastic", synapse=rule)
-        net.record(post, "y")
-        sim = sk.Simulator(net, backend=backend, batch=batch, seed=5).run(150.0, progress=False)
-        assert bool(sim.synapses[-1]["layout"].state["post"]) == (delays == "uniform" and name != "TsodyksSynapse")
-        first = {x: sim.synapse_values(proj, x) for x in list(proj.synapse_bound.variables) + ["w"]}
-        sim.reset_state()
-        sim.run(100.0, progress=False)
-        return sim.results.traces["post"]["y"].data, first, sim.synapse_values(proj, "w")
-    ours, spec = run(device), run("numpy")
-    assert spec[0][-1].sum() > 0
-    assert np.array_equal(ours[0], spec[0])
-    for x in spec[1]:
-        assert np.array_equal(ours[1][x], spec[1][x]), x
-    assert np.array_equal(ours[2], spec[2])
-
-
-@pytest.mark.parametrize("per_neuron", [False, True])
-def test_synapse_values_are_set_on_device(plain_device, per_neuron):
-    """set_synapse_values between runs, per synapse or (held per presynaptic neuron) per
-    neuron: the device runs on from them as the NumPy specification does."""
-    net = sk.Network()
-    source = net.population(1, sk.SpikeTimes([[5.0, 10.0]]), name="source")
-    cell = net.population(1, COUNTER, name="cell")
-    proj = net.connect(source, cell, sk.FromList([0, 0], [0, 0]), weight=np.array([1.0, 3.0]),
-                       synapse=Tsodyks2Synapse(tau_rec=50.0).held(per_neuron=per_neuron))
-    sims = [sk.Simulator(net, backend=b, batch=2).run(7.0) for b in (plain_device, "numpy")]
-    x = np.array([[0.2, 0.2], [0.6, 0.6]]) if per_neuron else np.array([[0.2, 0.4], [0.6, 0.8]])
-    for sim in sims:
-        assert bool(sim.synapses[0]["layout"].state["pre"]) == per_neuron
-        sim.set_synapse_values(proj, "x", x)
-        sim.run(10.0)
-    assert np.array_equal(sims[0].state("cell", "v"), sims[1].state("cell", "v"))
-    assert np.array_equal(sims[0].synapse_values(proj, "x"), sims[1].synapse_values(proj, "x"))
-
-
 @pytest.mark.parametrize("dependence, pairing, x_target, a_minus", [
     ("additive", "all", 0.0, 0.025), ("multiplicative", "all", 0.0, 0.025), ("additive", "nearest", 0.0, 0.025),
     ("additive", "all", 0.3, 0.025), ("multiplicative", "nearest", 0.4, 0.0)])     # the last: Diehl & Cook's
@@ -494,3 +429,12 @@ def test_diehl_cook_is_the_pair_rule_without_depression():
     model = DiehlCookSynapse(eta=0.001, x_target=0.3)
     assert model.params["A_minus"] == 0.0 and model.params["x_target"] == 0.3
     assert model.name == "PairSTDPSynapse(multiplicative, nearest)"
+
+def device_library():
+    from snnkit.modeling import synapse_library as lib
+    return {"TsodyksSynapse": (lib.TsodyksSynapse(U=0.3, tau_fac=100.0, u0=0.1), 1.0),
+            "Tsodyks2Synapse": (lib.Tsodyks2Synapse(U=0.2, tau_rec=100.0, tau_fac=50.0), 1.0),
+            "STDPSynapse": (lib.STDPSynapse(mu_plus=1.0, mu_minus=1.0), 50.0),
+            "VogelsSprekelerSynapse": (lib.VogelsSprekelerSynapse(eta=0.05), 0.5),
+            "TripletSTDPSynapse": (lib.TripletSTDPSynapse(A_plus=0.5, A3_plus=0.6, A_minus=0.7, A3_minus=0.2), 50.0),
+            "SimpleStochasticSynapse": (lib.SimpleStochasticSynapse(p=0.4), 1.0)}
