@@ -129,13 +129,13 @@ KERNEL void synapse_pre(const u32 n_pre, const u32 n_post, const u32 batch, cons
 }
 
 /* synapse_post: the spikes of the postsynaptic group ``delay`` steps ago, dealt out
- * likewise, walk their columns; the synapses with that dendritic delay run on_post (a
- * launch per distinct dendritic delay) */
+ * likewise, walk their columns; the synapses with that postsynaptic event delay run
+ * on_post (a launch per distinct delay; by default each synapse's dendritic delay) */
 KERNEL void synapse_post(const u32 n_pre, const u32 n_post, const u32 batch, const u32 n_synapses,
                          const u32 step_offset, GLOBAL const u32* step_clock, const u32 delay,
                          const u32 history_depth, const u32 weight_per_instance, const u32 rng_stream,
                          GLOBAL const u32* list_ring, GLOBAL const u32* count_ring, GLOBAL const u32* col_ptr,
-                         GLOBAL const u32* col_syn, GLOBAL const u32* pre_index, GLOBAL const u32* dendritic,
+                         GLOBAL const u32* col_syn, GLOBAL const u32* pre_index, GLOBAL const u32* post_delay,
                          GLOBAL real* weight, GLOBAL real* state, GLOBAL const real* params,
                          GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
                          GLOBAL const real* pre_held, GLOBAL real* post_held, GLOBAL const real* pre_reads,
@@ -155,7 +155,7 @@ KERNEL void synapse_post(const u32 n_pre, const u32 n_post, const u32 batch, con
         synapse_load(rq, SYN_N_POST_READS, post_reads, batch, n_post, b, c);
         for (u32 k = col_ptr[c] + ROW_LANE; k < col_ptr[c + 1]; k += ROW_LANES) {
             const u32 s = col_syn[k];
-            if (dendritic[s] != delay) continue;
+            if (post_delay[s] != delay) continue;
             real pv[SYN_N_PRE_HELD + 1], rp[SYN_N_PRE_READS + 1];
             synapse_load(pv, SYN_N_PRE_HELD, pre_held, batch, n_pre, b, pre_index[s]);
             synapse_load(rp, SYN_N_PRE_READS, pre_reads, batch, n_pre, b, pre_index[s]);

@@ -102,7 +102,7 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "synapse_post": ("synapse.c", [
         ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK, ("delay", "u32"),
         ("history_depth", "u32"), ("weight_per_instance", "u32"), ("rng_stream", "u32"), ("list_ring", "ptr"),
-        ("count_ring", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("pre_index", "ptr"), ("dendritic", "ptr"),
+        ("count_ring", "ptr"), ("col_ptr", "ptr"), ("col_syn", "ptr"), ("pre_index", "ptr"), ("post_delay", "ptr"),
         ("weight", "ptr"), ("state", "ptr"), ("params", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"),
         ("instance", "ptr"), *SYNAPSE_NEURON_VALUES]),
     # resetting state between samples, counting spikes, batch learning (snnkit.learning)

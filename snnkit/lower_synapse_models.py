@@ -33,6 +33,7 @@ def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: fl
         k = int(np.argmin(dendritic))
         fail("Projection.axonal_delay", float(axonal[k] * dt), f"must leave at least one step (dt = {dt} ms) of "
              f"the delay {float(delay[k] * dt)} ms for the dendrite; {where}")
+    post_delay = dendritic if proj.post_event_delay is None else _steps(proj, "post_event_delay", pre.size, dt, rng)
     table = build_table(n_pre, n_post, pre + pre_offset, post + post_offset, weight, delay, transpose=True)
     order, n = table.order, table.size
     params = {}
@@ -53,7 +54,7 @@ def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: fl
             column = np.asarray(realize(value, rng, (n,)), dtype=float)
             column = np.broadcast_to(column, (n,))[order] if column.ndim else np.full(n, float(column))
         state[x] = np.tile(column, (batch, 1))
-    layout, held = _layout(bound, state, params, n, axonal[order], dendritic[order], batch)
+    layout, held = _layout(bound, state, params, n, axonal[order], post_delay[order], batch)
     held_state = {side: {x: np.full((batch, n_side), held[side][x] if x in held[side] else 0.0)
                          for x in layout.state[side]}
                   for side, n_side in (("pre", n_pre), ("post", n_post))}
@@ -62,7 +63,7 @@ def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: fl
         state["lastupdate"] = np.zeros((batch, n))
     receptors = post_group["ring"].shape[1]
     weights = np.tile(table.weight, (batch, 1)) if bound.plastic_weight else table.weight
-    axonal_sorted, dendritic_sorted = axonal[order], dendritic[order]
+    axonal_sorted, dendritic_sorted, post_sorted = axonal[order], dendritic[order], post_delay[order]
     from .rng import STREAMS_PER_POPULATION, SYNAPSE_STREAMS
     return dict(kind="synapse_model", model=bound, name=model.name, dt=dt,
                 rng_stream=SYNAPSE_STREAMS + STREAMS_PER_POPULATION * index, instance=pre_group["instance"],
@@ -77,17 +78,18 @@ def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: fl
                 initial_held={side: {x: a.copy() for x, a in held_state[side].items()} for side in held_state},
                 axonal=axonal_sorted, dendritic=dendritic_sorted,
                 axonal_values=np.unique(axonal_sorted), dendritic_values=np.unique(dendritic_sorted),
+                post_delay=post_sorted, post_delay_values=np.unique(post_sorted),
                 pre_history=np.zeros((int(axonal.max(initial=0)) + 1, batch, n_pre), bool),
-                post_history=np.zeros((int(dendritic.max(initial=1)) + 1, batch, n_post), bool))
+                post_history=np.zeros((int(post_delay.max(initial=1)) + 1, batch, n_post), bool))
 
 
-def _layout(bound, state: dict, params: dict, n: int, axonal, dendritic, batch: int):
+def _layout(bound, state: dict, params: dict, n: int, axonal, post_delay, batch: int):
     """The SynapseLayout of this projection: the model's candidates held per neuron on a
     side when every synapse sees that side's spikes after the same delay and has the
     same initial values and the same parameters for them (else that side's variables
     stay per synapse); and side -> {variable: its initial value}."""
     pre, post = bound.held_candidates
-    delays = {"pre": axonal, "post": dendritic}
+    delays = {"pre": axonal, "post": post_delay}
     held = {"pre": set(pre), "post": set(post)}
     for side in ("pre", "post"):
         if not n or np.unique(delays[side]).size > 1 or not all(_uniform(state[x]) for x in held[side]):
@@ -108,10 +110,15 @@ def _uniform(values) -> bool:
 
 
 def _axonal_steps(proj, n: int, dt: float, rng) -> np.ndarray:
-    value = proj.axonal_delay
+    return _steps(proj, "axonal_delay", n, dt, rng)
+
+
+def _steps(proj, attribute: str, n: int, dt: float, rng) -> np.ndarray:
+    """Projection.<attribute> (ms: a number, per synapse or a distribution) in whole steps."""
+    value = getattr(proj, attribute)
     if not isinstance(value, Distribution) and np.ndim(value) == 0 and float(value) == 0.0:
         return np.zeros(n, np.int64)
-    ms = per_synapse("Projection.axonal_delay", value, n, rng)
+    ms = per_synapse(f"Projection.{attribute}", value, n, rng)
     if n and ms.min() < 0:
-        fail("Projection.axonal_delay", float(ms.min()), "must be >= 0 ms")
+        fail(f"Projection.{attribute}", float(ms.min()), "must be >= 0 ms")
     return np.round(ms / dt).astype(np.int64)

@@ -123,11 +123,16 @@ class Projection:
         later (at least one step), and a postsynaptic spike reaches the synapse
         ``delay - axonal_delay`` after it happened. Default 0: ``delay`` is all
         dendritic, as a PyNN or NEST delay is.
+    post_event_delay : float, array or Distribution, optional
+        When a postsynaptic spike reaches the synapse's on_post (ms after it happened;
+        whole steps, 0 allowed: the spike's own step). Default (None): the dendritic
+        delay ``delay - axonal_delay``, NEST's semantics; 0 is Brian2's (its on_post
+        pathway runs in the postsynaptic spike's step).
     """
 
     def __init__(self, pre: Population, post: Population, connector: Connector, weight=1.0,
                  delay=None, receptor: str | None = None, plasticity: STDP | None = None,
-                 name: str | None = None, synapse=None, axonal_delay=0.0):
+                 name: str | None = None, synapse=None, axonal_delay=0.0, post_event_delay=None):
         for label, pop in (("pre", pre), ("post", post)):
             if not isinstance(pop, Population):
                 fail(f"Projection.{label}", pop, "must be a Population")
@@ -159,6 +164,7 @@ class Projection:
         self.receptor = names.index(receptor) if names is not None else RECEPTORS[receptor]
         self.plasticity = plasticity
         self.synapse, self.synapse_bound, self.axonal_delay = None, None, axonal_delay
+        self.post_event_delay = post_event_delay
         if synapse is not None:
             if not getattr(synapse, "is_synapse_model", False):
                 fail("Projection.synapse", synapse, "must be None or a snnkit.modeling.SynapseModel")
@@ -174,6 +180,11 @@ class Projection:
             if synapse is None and axonal_delay:
                 fail("Projection.axonal_delay", axonal_delay, "must be 0 without a synapse model (a static or "
                      "sk.STDP projection has one delay)")
+        if post_event_delay is not None:
+            if synapse is None:
+                fail("Projection.post_event_delay", post_event_delay, "must be None without a synapse model")
+            if not isinstance(post_event_delay, Distribution):
+                check_nonnegative("Projection.post_event_delay", post_event_delay)
         self.name = name
 
     def __repr__(self) -> str:

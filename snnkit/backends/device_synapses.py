@@ -7,7 +7,7 @@ its (batch, S) view; per side, what the neurons hold for their synapses
 (``pre_held`` (n, batch, n_pre) with ``pre_state`` its views, likewise post) and the
 neuron variables the event code reads (``pre_reads``, copied from the neurons'
 state each step by record_state launches); ``params`` (n_params, S), the weight ((S) or (batch, S)), the CSR
-rows and columns, axonal and dendritic delays (steps) and, per side, a ring of the last
+rows and columns, axonal, dendritic and postsynaptic event delays (steps) and, per side, a ring of the last
 steps' spike lists (depth, batch * N) with their counts (depth). A pathway is a launch
 per distinct delay over the spikes of the step that delay ago (work per event, not
 per synapse). The kernels compile once per model, dt and type.
@@ -20,10 +20,10 @@ import numpy as np
 from ..validation import fail
 
 SYNAPSE_HOST_ONLY = {"model", "state", "params", "pre_history", "post_history", "projection",
-                     "pre_global", "axonal_values", "dendritic_values", "weight", "pre_state", "post_state",
+                     "pre_global", "axonal_values", "dendritic_values", "post_delay_values", "weight", "pre_state", "post_state",
                      "initial_held"}
 SYNAPSE_INDEX_KEYS = ("row_ptr", "post_index", "pre_index", "col_ptr", "col_syn", "receptor", "delay", "axonal",
-                      "dendritic", "instance", "key_lo", "key_hi")
+                      "dendritic", "post_delay", "instance", "key_lo", "key_hi")
 
 
 class DeviceSynapseOps:
@@ -68,7 +68,7 @@ class DeviceSynapseOps:
             out[f"{side}_depth"] = depth
         out.update(generated=source.text, batch=batch,
                    pre_delays=[int(d) for d in host["axonal_values"]],
-                   post_delays=[int(d) for d in host["dendritic_values"]])
+                   post_delays=[int(d) for d in host["post_delay_values"]])
         return out
 
     def reset_synapse_model(self, s: dict) -> None:
@@ -118,7 +118,7 @@ class DeviceSynapseOps:
                                           history_depth=s["post_depth"], list_ring=a(s["post_lists"]),
                                           count_ring=a(s["post_counts"]), col_ptr=a(s["col_ptr"]),
                                           col_syn=a(s["col_syn"]), pre_index=a(s["pre_index"]),
-                                          dendritic=a(s["dendritic"]))
+                                          post_delay=a(s["post_delay"]))
                                 for d in s["post_delays"]]
         reads = [self._bind_read(s, side, j, x, group)
                  for side, group, names in (("pre", pre_group, s["model"].reads_pre),

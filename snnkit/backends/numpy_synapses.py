@@ -8,8 +8,8 @@ step, in place of propagation:
    steps ago; their on_pre block runs (event-driven variables advanced from
    ``lastupdate`` to t, the statements, lastupdate = t), and what it delivers is
    added to the target's ring slot ``dendritic`` steps ahead;
-3. postsynaptic events: the synapses whose postsynaptic neuron spiked ``dendritic``
-   steps ago; their on_post block runs (before 2. for event_order "post_pre").
+3. postsynaptic events: the synapses whose postsynaptic neuron spiked ``post_delay``
+   steps ago (the dendritic delay unless the projection sets ``post_event_delay``); their on_post block runs (before 2. for event_order "post_pre").
 
 After a side's synapse events, the variables held per neuron on that side
 (snnkit.modeling.synapse_layout) are updated once for each of its neurons that
@@ -82,10 +82,10 @@ class NumpySynapseOps:
     def _events(self, s: dict, side: str, step: int):
         """(instance, synapse) of the events of this step on ``side`` ("pre" or "post")."""
         history = s[f"{side}_history"]
-        delays = s["axonal" if side == "pre" else "dendritic"]
+        delays = s["axonal" if side == "pre" else "post_delay"]
         n = s["n_pre"] if side == "pre" else s["n_post"]
         parts_b, parts_syn = [], []
-        for d in (s["axonal_values"] if side == "pre" else s["dendritic_values"]):
+        for d in (s["axonal_values"] if side == "pre" else s["post_delay_values"]):
             flat = np.flatnonzero(history[(step - int(d)) % history.shape[0]])
             if not flat.size:
                 continue
@@ -140,7 +140,7 @@ class NumpySynapseOps:
     def _update_held(self, function, s: dict, side: str, step: int, t) -> None:
         """The variables held per neuron on ``side``, for its neurons that spiked the
         side's delay ago (one delay: snnkit.lower_synapse_models._layout)."""
-        delay = int((s["axonal_values"] if side == "pre" else s["dendritic_values"])[0])
+        delay = int((s["axonal_values"] if side == "pre" else s["post_delay_values"])[0])
         history = s[f"{side}_history"]
         b, neuron = np.nonzero(history[(step - delay) % history.shape[0]])
         if step < delay or not b.size:
