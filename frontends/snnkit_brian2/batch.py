@@ -190,6 +190,9 @@ def merged_network(pieces: list):
     renames: per instance, its group names -> instance 0's)."""
     base = pieces[0]
     n_batch = len(pieces)
+    if base.plastic:
+        raise unsupported("run_batch with synapses that change at events (plastic synapses run one "
+                          "instance a run for now)", base.plastic[0][0].synapses)
     names0 = base.group_names()
     renames = []
     for b, p in enumerate(pieces):
@@ -251,5 +254,5 @@ def merged_network(pieces: list):
     for position, name in enumerate(base.poisson):
         stacked = np.stack([list(p.poisson.values())[position] for p in pieces])
         rates[name] = stacked[0] if np.all(stacked == stacked[0]) else stacked
-    network, populations = build_network(base, models, initial, rates, receptors)
+    network, populations, _ = build_network(base, models, initial, rates, receptors)
     return network, populations, renames

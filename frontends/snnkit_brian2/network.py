@@ -15,6 +15,7 @@ from .code import unsupported
 from .monitors import (append_rates, append_spikes, append_states, check_monitor, parent_and_range,
                        recorded_variables)
 from .neurons import NeuronTranslation, held_variables
+from .plastic import SynapseModelTranslation, needs_synapse_model
 from .synapses import PathwayTranslation, check_synapses
 
 
@@ -108,7 +109,19 @@ class RunPieces:
             check_synapses(syn)
         # what each neuron group receives and what is sampled of it
         pathways, targets = [], {g.name: [] for g in kinds["neurons"]}
+        plastic = []
         for syn in kinds["synapses"]:
+            if needs_synapse_model(syn):
+                post, _, _ = parent_and_range(syn.target)
+                pre, _, _ = parent_and_range(syn.source)
+                if post.name not in targets:
+                    raise unsupported(f"synapses onto {type(post).__name__} {post.name!r}", syn)
+                pre_variables = held_variables(pre) if pre.name in targets else {}
+                translation = SynapseModelTranslation(syn, namespace, dt_s, pre_variables, held_variables(post))
+                plastic.append(translation)
+                if translation.target not in targets[post.name]:
+                    targets[post.name].append(translation.target)
+                continue
             for pathway in syn._pathways:
                 post, _, _ = parent_and_range(pathway.target)
                 if post.name not in targets:
@@ -152,6 +165,14 @@ class RunPieces:
                 raise unsupported(f"synapses from {type(pre).__name__} {pre.name!r}", translation.synapses)
             i, j, weight, steps = translation.wiring(pre_start, post_start, dt_s)
             self.connections.append((translation, pre.name, post.name, i, j, weight, steps))
+        # every Synapses object with a synapse model: (translation, pre, post, i, j, axonal, post event delay)
+        self.plastic = []
+        for translation in plastic:
+            pre, pre_start, _ = parent_and_range(translation.synapses.source)
+            post, post_start, _ = parent_and_range(translation.synapses.target)
+            if pre.name not in self.neurons and pre.name not in self.poisson and pre.name not in self.generators:
+                raise unsupported(f"synapses from {type(pre).__name__} {pre.name!r}", translation.synapses)
+            self.plastic.append((translation, pre.name, post.name) + translation.wiring(pre_start, post_start, dt_s))
         self.records = []             # (group, snnkit variable, indices or None)
         spiking = set()
         for monitor in kinds["monitors"]:
@@ -171,7 +192,8 @@ class RunPieces:
 def build_network(pieces: RunPieces, models: dict | None = None, initial: dict | None = None,
                   rates: dict | None = None, receptors: list | None = None):
     """The snnkit Network of one run (the batch module passes per-instance models, initial
-    values (B, N), rates (B, N) and per-connection receptors). -> (network, populations)."""
+    values (B, N), rates (B, N) and per-connection receptors). -> (network, populations,
+    the projections of pieces.plastic)."""
     import snnkit as sk
     network = sk.Network()
     populations = {}
@@ -191,9 +213,16 @@ def build_network(pieces: RunPieces, models: dict | None = None, initial: dict |
         receptor = f"to_{translation.target}" if receptors is None else receptors[k]
         network.connect(populations[pre], populations[post], sk.FromList(i, j), weight=weight,
                         delay=(steps + 1) * pieces.dt_ms, receptor=receptor)
+    projections = []
+    dt_ms = pieces.dt_ms
+    for translation, pre, post, i, j, axonal, post_steps in pieces.plastic:
+        projections.append(None if i.size == 0 else network.connect(
+            populations[pre], populations[post], sk.FromList(i, j), weight=0.0, delay=(axonal + 1) * dt_ms,
+            axonal_delay=axonal * dt_ms, post_event_delay=post_steps * dt_ms, receptor=f"to_{translation.target}",
+            synapse=translation.model))
     for name, what, indices in pieces.records:
         network.record(populations[name], what, indices=indices)
-    return network, populations
+    return network, populations, projections
 
 
 def simulator(network, pieces: RunPieces, options: dict, seed, run_index: int, batch: int = 1):
@@ -208,20 +237,25 @@ def simulator(network, pieces: RunPieces, options: dict, seed, run_index: int, b
 
 def translate_and_run(net, namespace: dict, duration_s: float, options: dict, seed, run_index: int, report):
     pieces = RunPieces(net, namespace)
-    network, populations = build_network(pieces)
+    network, populations, projections = build_network(pieces)
     sim = simulator(network, pieces, options, seed, run_index)
     sim.run(pieces.n_steps * pieces.dt_ms, progress=bool(report) if report is not None else None)
-    write_back(sim, pieces, populations)
+    write_back(sim, pieces, populations, projections=projections)
     return sim
 
 
-def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, rename: dict | None = None) -> None:
-    """The state of batch instance ``instance`` into the groups, its recordings into the
-    monitors; rename: the groups' names -> their snnkit populations' (batch)."""
+def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, rename: dict | None = None,
+               projections: list = ()) -> None:
+    """The state of batch instance ``instance`` into the groups (and the synapses of
+    ``projections``, pieces.plastic's), its recordings into the monitors; rename: the
+    groups' names -> their snnkit populations' (batch)."""
     first_step, n_steps, dt_s = pieces.first_step, pieces.n_steps, pieces.dt_s
     rename = rename or {}
     for name, tr in pieces.neurons.items():
         tr.write_back({x: sim.state(populations[rename.get(name, name)], x)[instance] for x in tr.held})
+    for (translation, *_), projection in zip(pieces.plastic, projections):
+        if projection is not None:
+            translation.write_back(sim, projection, instance, (first_step + n_steps) * dt_s)
     results = sim.results
     for monitor in pieces.kinds["monitors"]:
         parent, start, stop = parent_and_range(monitor.source)

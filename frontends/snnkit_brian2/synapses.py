@@ -30,8 +30,7 @@ class PathwayTranslation:
     def __init__(self, synapses, pathway, namespace: dict, dt_s: float, target_names: set):
         self.synapses, self.pathway = synapses, pathway
         if pathway.prepost != "pre":
-            raise unsupported("on_post code (synaptic plasticity needs snnkit's synapse models; not yet "
-                              "translated)", synapses)
+            raise unsupported("on_post code in a static pathway", synapses)
         if pathway.event != "spike":
             raise unsupported(f"a pathway on the event {pathway.event!r}", synapses)
         own = _synapse_variables(synapses)
@@ -39,9 +38,8 @@ class PathwayTranslation:
         writes = [p for p in statements if isinstance(p, (ast.Assign, ast.AugAssign))]
         if len(writes) != 1 or len(statements) != 1 or not isinstance(writes[0], ast.AugAssign) \
                 or not isinstance(writes[0].op, (ast.Add, ast.Sub)):
-            raise unsupported(f"the pathway code {pathway.code.strip()!r} (snnkit runs one `x_post += value` "
-                              f"statement a pathway; synapse state changed by events needs its synapse "
-                              f"models, not yet translated)", synapses)
+            raise unsupported(f"the pathway code {pathway.code.strip()!r} (a static pathway runs one "
+                              f"`x_post += value` statement)", synapses)
         statement = writes[0]
         target = statement.target.id
         if target.endswith("_post"):
@@ -96,8 +94,5 @@ def check_synapses(synapses) -> None:
     for eq in synapses.equations.values():
         if "summed" in eq.flags:
             raise unsupported(f"the summed variable {eq.varname!r}", synapses)
-        if eq.type == "differential equation":
-            raise unsupported(f"the synaptic equation for {eq.varname!r} (event- or clock-driven synapse "
-                              f"state needs snnkit's synapse models; not yet translated)", synapses)
     if len(synapses._pathways) == 0:
         raise unsupported("synapses without an on_pre pathway", synapses)
