@@ -302,6 +302,27 @@ class Simulator(SynapseAccess):
             fail("variable", variable, f"must be one of {known}")
         return np.array(self.backend.to_host(array))[:, offset:offset + size]
 
+    def set_state(self, population, variable: str, values) -> None:
+        """Set a state variable between runs: a scalar, one value per neuron (N,) or per
+        instance and neuron (batch, N); the run goes on from it."""
+        name = getattr(population, "name", population)
+        group, offset, size = self.plan.placement.get(name, (None, 0, 0))
+        if group is None or self.groups[group]["kind"] not in ("lif", "equation"):
+            fail("population", name, "must name a neuron population of this network")
+        try:
+            array = state_array(self.groups[group], variable)
+        except KeyError:
+            known = (", ".join(self.groups[group]["state"]) if self.groups[group]["kind"] == "equation"
+                     else "v, syn_E, syn_I, theta or refrac")
+            fail("variable", variable, f"must be one of {known}")
+        values = np.asarray(values, dtype=float)
+        if values.shape not in ((), (size,), (self.batch, size)) or not np.all(np.isfinite(values)):
+            fail(f"{name}.{variable} values", values.shape if values.ndim else values,
+                 f"must be finite, a scalar, ({size},) or ({self.batch}, {size})")
+        host = np.array(self.backend.to_host(array))
+        host[:, offset:offset + size] = values
+        self.backend.assign(array, host)
+
     def spike_counts(self, population) -> np.ndarray:
         """Spikes of each neuron of a population counted by Network.count_spikes since the
         start or the last reset_state: host array (batch, N) int64."""

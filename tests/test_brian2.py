@@ -144,6 +144,7 @@ def runs_with_changes():
 def test_several_runs_with_variables_changed_in_between_match_brian2():
     ref = on("runtime", runs_with_changes)
     out = on("snnkit", runs_with_changes, backend="numpy")
+    assert snnkit_brian2.snnkit_device.kept.runs == 2        # the changed values loaded into the same simulator
     assert_same_spikes(ref[0], out[0])
     np.testing.assert_allclose(out[1], ref[1], rtol=0, atol=1e-9)
     np.testing.assert_array_equal(out[2], ref[2])
@@ -400,10 +401,14 @@ def stdp(post_delay=None, split=False):
     return spikes(s), w_half, np.array(S.w[:]), apre, w0
 
 
-@pytest.mark.parametrize("engine, post_delay", [("numpy", None)] + [(b, 1 * ms) for b in BACKENDS])
-def test_stdp_weights_and_spikes_equal_brian2_runtime(engine, post_delay):
-    ref = on("runtime", lambda: stdp(post_delay))
-    out = on("snnkit", lambda: stdp(post_delay), backend=engine)
+@pytest.mark.parametrize("engine, post_delay, split", [("numpy", None, False), ("numpy", None, True)]
+                         + [(b, 1 * ms, True) for b in BACKENDS])
+def test_stdp_weights_and_spikes_equal_brian2_runtime(engine, post_delay, split):
+    """One run, or two (the second goes on with the first's simulator: spikes in flight
+    in the delay lines carry over)."""
+    ref = on("runtime", lambda: stdp(post_delay, split))
+    out = on("snnkit", lambda: stdp(post_delay, split), backend=engine)
+    assert snnkit_brian2.snnkit_device.kept.runs == (2 if split else 1)      # one simulator for both runs
     assert_same_spikes(ref[0], out[0])
     assert ref[0][0].size > 5
     for k in (1, 2, 3):

@@ -210,3 +210,30 @@ def test_weights_set_between_runs_act_in_the_next_run(backend):
     assert sim.weights(b)[2].tolist() == [0.5] * 4
     with pytest.raises(sk.SnnkitValueError, match="weights"):
         sim.set_weights(a, np.ones((2, 2)))                               # a static weight is shared
+
+
+def test_state_set_between_runs_is_where_the_run_goes_on_from(backend):
+    """Simulator.set_state: a population's variable set between runs (per neuron, per
+    instance); the run goes on from it as a fresh network initialised there does."""
+    def network(v0):
+        net = sk.Network()
+        other = net.population(3, library.IF_curr_alpha(i_offset=0.6), name="other")
+        pop = net.population(4, library.IF_curr_alpha(i_offset=0.8), name="p")
+        pop.initialize(v=v0)
+        other.initialize(v=-60.0)
+        net.record(pop, "v")
+        return net, pop
+    v_set = np.array([[-70.0, -62.0, -58.0, -55.0], [-66.0, -61.0, -57.0, -52.0]])
+    net, pop = network(-65.0)
+    sim = sk.Simulator(net, backend=backend, batch=2, dtype="float64").run(0.0, progress=False)
+    sim.set_state(pop, "v", v_set)
+    assert np.array_equal(sim.state(pop, "v"), v_set)
+    assert np.all(sim.state("other", "v") == -60.0)             # the other population is untouched
+    sim.run(20.0, progress=False)
+    fresh_net, _ = network(v_set)
+    fresh = sk.Simulator(fresh_net, backend=backend, batch=2, dtype="float64").run(20.0, progress=False)
+    assert np.array_equal(sim.state(pop, "v"), fresh.state("p", "v"))
+    with pytest.raises(sk.SnnkitValueError, match="p.v values"):
+        sim.set_state(pop, "v", np.zeros(3))
+    with pytest.raises(sk.SnnkitValueError, match="variable"):
+        sim.set_state(pop, "nope", 0.0)

@@ -9,9 +9,13 @@ duration on the chosen backend, and the state and the recordings are written
 back into the Brian2 objects. There is no build step: ``device.build()`` has
 nothing to do (results are there after each ``run``).
 
-Each run() builds the snnkit network anew from the objects as they are then,
-so anything changed between runs takes effect. Spikes still in flight in a
-delay line when a run ends are not carried into the next run.
+A run() that continues the last one on the same network (the same objects,
+equations, constants, synapses and monitors) goes on with the last run's snnkit
+Simulator: spikes in flight, random streams and internal state carry over, and
+the values the script changed in between (group and synapse variables, Poisson
+rates, generator spikes) are loaded into it. Anything else (a changed constant,
+new objects, restore() to an earlier time) builds the snnkit network anew from
+the objects as they are then; spikes still in flight are then not carried over.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class SnnkitDevice(RuntimeDevice):
         self.run_count = 0
         self.last_simulator = None
         self.collector = None           # snnkit_brian2.batch.Collector while run_batch collects
+        self.kept = None                # snnkit_brian2.network.KeptRun: the simulator the next run may go on with
 
     def activate(self, build_on_run=True, **kwargs):
         super().activate(build_on_run=build_on_run)
@@ -59,12 +64,14 @@ class SnnkitDevice(RuntimeDevice):
 
     def reinit(self):
         super().reinit()
+        self.kept = None
         self.run_count = 0
         self.seed_value = None
         self.last_simulator = None
 
     def seed(self, seed=None):
         super().seed(seed)
+        self.kept = None                # the next run draws from the new seed: a new simulator
         self.seed_value = None if seed is None else int(seed)
 
     def network_run(self, net, duration, report=None, report_period=None, namespace=None, profile=None,
@@ -88,8 +95,8 @@ class SnnkitDevice(RuntimeDevice):
             self.collector.add(net, namespace, float(t_end))
             return
         seed = None if self.seed_value is None else self.seed_value + self.run_count
-        self.last_simulator = translate_and_run(net, namespace, float(duration), self.options, seed,
-                                                self.run_count, report)
+        self.kept = translate_and_run(net, namespace, self.options, seed, self.run_count, report, self.kept)
+        self.last_simulator = self.kept.sim
         self.run_count += 1
         self.finish_run(net, float(t_end))
 

@@ -73,9 +73,9 @@ def _main_dt(kinds) -> float:
     return dt
 
 
-def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: float) -> list:
-    """Per neuron, the times (ms from the run's start) of its spikes in this run, at
-    Brian2's time bins (``int((t + 1e-3 dt)/dt)``), repeated every ``period``."""
+def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: float, origin: int) -> list:
+    """Per neuron, the times (ms from step ``origin``, the simulator's start) of its spikes
+    in this run, at Brian2's time bins (``int((t + 1e-3 dt)/dt)``), repeated every ``period``."""
     times = np.asarray(group._spike_time, dtype=float)
     index = np.asarray(group._neuron_index, dtype=np.int64)
     bins = np.asarray((times + 1e-3 * dt_s) / dt_s, dtype=np.int64)
@@ -89,7 +89,7 @@ def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: f
     steps, idx = np.concatenate(out_steps), np.concatenate(out_index)
     keep = (steps >= first_step) & (steps < first_step + n_steps)
     per_neuron = [[] for _ in range(int(group.N))]
-    for s, i in zip(steps[keep] - first_step, idx[keep]):
+    for s, i in zip(steps[keep] - origin, idx[keep]):
         per_neuron[int(i)].append(s * dt_ms)
     return per_neuron
 
@@ -97,14 +97,17 @@ def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: f
 class RunPieces:
     """One Brian2 run() translated: what snnkit needs of every object, not yet a network."""
 
-    def __init__(self, net, namespace: dict):
+    def __init__(self, net, namespace: dict, continues: tuple | None = None):
+        """continues: (origin step, end step) of a kept simulator; when this run starts at
+        its end, times are counted from its origin (so that it can run on)."""
         kinds = self.kinds = _classify(net)
         self.dt_s = dt_s = _main_dt(kinds)
         self.dt_ms = dt_ms = dt_s * 1e3
         clock = next(o.clock for k in ("neurons", "poisson", "generators", "synapses", "monitors") for o in kinds[k])
         self.first_step = first_step = int(clock.variables["timestep"].get_value().item())
         self.n_steps = n_steps = int(clock._i_end) - first_step
-        t0_s = first_step * dt_s
+        self.origin_step = origin = continues[0] if continues and continues[1] == first_step else first_step
+        t0_s = origin * dt_s
         for syn in kinds["synapses"]:
             check_synapses(syn)
         # what each neuron group receives and what is sampled of it
@@ -154,7 +157,7 @@ class RunPieces:
                 raise unsupported("rates given as an expression (time-varying rates)", group)
             self.poisson[group.name] = np.broadcast_to(np.asarray(rates.get_value(), dtype=float),
                                                        (int(group.N),)).copy()
-        self.generators = {g.name: _generator_times(g, first_step, n_steps, dt_s, dt_ms)
+        self.generators = {g.name: _generator_times(g, first_step, n_steps, dt_s, dt_ms, origin)
                            for g in kinds["generators"]}
         # every connection: (pathway translation, pre group, post group, i, j, weight, delay steps)
         self.connections = []
@@ -235,28 +238,105 @@ def simulator(network, pieces: RunPieces, options: dict, seed, run_index: int, b
                         dtype=options.get("dtype", "float64"), output=output, batch=batch, **backend_options)
 
 
-def translate_and_run(net, namespace: dict, duration_s: float, options: dict, seed, run_index: int, report):
-    pieces = RunPieces(net, namespace)
-    network, populations, projections = build_network(pieces)
-    sim = simulator(network, pieces, options, seed, run_index)
-    sim.run(pieces.n_steps * pieces.dt_ms, progress=bool(report) if report is not None else None)
-    write_back(sim, pieces, populations, projections=projections)
-    return sim
+def signature(pieces: RunPieces, options: dict) -> tuple:
+    """What a built snnkit network bakes in of a run: equal for two runs, the simulator
+    of the first runs the second on (state, rates and spike times are loaded instead)."""
+    def raw(a):
+        return None if a is None else (np.asarray(a).dtype.str, np.asarray(a).shape, np.asarray(a).tobytes())
+    objects = tuple(sorted((o.name, id(o)) for kind in pieces.kinds.values() for o in kind))
+    neurons = tuple((name, tr.size, tuple(sorted(tr.parts.items(), key=lambda kv: kv[0])),
+                     tuple(sorted(tr.receptors.items())), tuple(tr.recorded)) for name, tr in pieces.neurons.items())
+    sizes = tuple((name, values.shape) for name, values in pieces.poisson.items())
+    sizes += tuple((name, len(times)) for name, times in pieces.generators.items())
+    static = tuple((tr.target, pre, post, raw(i), raw(j), raw(w), raw(d))
+                   for tr, pre, post, i, j, w, d in pieces.connections)
+    plastic = tuple((tr.equations_text, tr.model.on_pre_text, tr.model.on_post_text, pre, post, raw(i), raw(j),
+                     raw(a), raw(p)) for tr, pre, post, i, j, a, p in pieces.plastic)
+    records = tuple((name, what, raw(indices)) for name, what, indices in pieces.records)
+    return (pieces.dt_s, tuple(sorted((k, str(v)) for k, v in options.items())), objects, neurons, sizes, static,
+            plastic, records)
+
+
+class KeptRun:
+    """An snnkit Simulator kept by the device between run() calls: the next run goes on
+    with it (spikes in flight, random streams, internal state) when its network is the
+    same (``signature``); Brian2's current values are loaded into it first, those that
+    differ from what the last run wrote back."""
+
+    def __init__(self, sim, pieces: RunPieces, populations: dict, projections: list, key: tuple):
+        self.sim, self.populations, self.projections, self.signature = sim, populations, projections, key
+        self.origin_step = pieces.origin_step
+        self.end_step = pieces.first_step + pieces.n_steps
+        self.written = {}                 # (kind, object, variable) -> the values written back
+        self.runs = 0                     # the run() calls this simulator ran
+
+    def load(self, pieces: RunPieces) -> None:
+        """Brian2's values now (changed between runs by the script) into the simulator."""
+        sim, written = self.sim, self.written
+        for name, tr in pieces.neurons.items():
+            values = tr.initial_values()
+            for x in tr.held:
+                if not np.array_equal(values[x], written.get(("neurons", name, x))):
+                    sim.set_state(self.populations[name], x, values[x])
+        for name, rates in pieces.poisson.items():
+            if not np.array_equal(rates, written.get(("rates", name, "rate"))):
+                self.populations[name].set(rate=rates)
+                written[("rates", name, "rate")] = rates.copy()
+        for name, times in pieces.generators.items():
+            self.populations[name].set(times=times)
+        for (translation, *_), projection in zip(pieces.plastic, self.projections):
+            if projection is None:
+                continue
+            for x, values in translation.table_values().items():
+                if not np.array_equal(values, written.get(("synapses", translation.synapses.name, x))):
+                    sim.set_synapse_values(projection, translation.spelled[x], values)
+        self.end_step = pieces.first_step + pieces.n_steps
+
+
+def translate_and_run(net, namespace: dict, options: dict, seed, run_index: int, report, kept=None) -> KeptRun:
+    """One Brian2 run() on snnkit: on ``kept``'s simulator when the network is the same
+    and this run starts where it stopped, else on a new one. -> the KeptRun to go on with."""
+    pieces = RunPieces(net, namespace, (kept.origin_step, kept.end_step) if kept is not None else None)
+    key = signature(pieces, options)
+    if kept is not None and pieces.first_step == kept.end_step and pieces.origin_step == kept.origin_step \
+            and key == kept.signature:
+        kept.load(pieces)
+    else:
+        if pieces.origin_step != pieces.first_step:
+            pieces = RunPieces(net, namespace)
+            key = signature(pieces, options)
+        network, populations, projections = build_network(pieces)
+        kept = KeptRun(simulator(network, pieces, options, seed, run_index), pieces, populations, projections, key)
+    start_ms = kept.sim.t
+    kept.runs += 1
+    kept.sim.run(pieces.n_steps * pieces.dt_ms, progress=bool(report) if report is not None else None)
+    write_back(kept.sim, pieces, kept.populations, projections=kept.projections, start_ms=start_ms,
+               written=kept.written)
+    return kept
 
 
 def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, rename: dict | None = None,
-               projections: list = ()) -> None:
+               projections: list = (), start_ms: float = 0.0, written: dict | None = None) -> None:
     """The state of batch instance ``instance`` into the groups (and the synapses of
-    ``projections``, pieces.plastic's), its recordings into the monitors; rename: the
-    groups' names -> their snnkit populations' (batch)."""
+    ``projections``, pieces.plastic's), the recordings since ``start_ms`` (this run's
+    start on the simulator) into the monitors; rename: the groups' names -> their snnkit
+    populations' (batch); written: gets the values written (KeptRun)."""
     first_step, n_steps, dt_s = pieces.first_step, pieces.n_steps, pieces.dt_s
+    dt_ms = dt_s * 1e3
     rename = rename or {}
+    written = {} if written is None else written
     for name, tr in pieces.neurons.items():
-        tr.write_back({x: sim.state(populations[rename.get(name, name)], x)[instance] for x in tr.held})
+        values = {x: sim.state(populations[rename.get(name, name)], x)[instance] for x in tr.held}
+        tr.write_back(values)
+        now = tr.initial_values()
+        written.update({("neurons", name, x): now[x] for x in tr.held})
     for (translation, *_), projection in zip(pieces.plastic, projections):
         if projection is not None:
             translation.write_back(sim, projection, instance, (first_step + n_steps) * dt_s)
+            written.update({("synapses", translation.synapses.name, x): v
+                            for x, v in translation.table_values().items()})
     results = sim.results
+    first_sample = int(round(start_ms / dt_ms))
     for monitor in pieces.kinds["monitors"]:
         parent, start, stop = parent_and_range(monitor.source)
         population = rename.get(parent.name, parent.name)
@@ -265,12 +345,13 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
             samples = {}
             for name in recorded_variables(monitor):
                 trace = results.traces[population][f"_rec_{name}"]
-                samples[name] = trace.data[:, instance, :]
+                samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :]
             append_states(monitor, first_step, dt_s, samples)
             continue
         spikes = results.spikes[population]
-        mine = (spikes.instances == instance) & (spikes.node_ids >= start) & (spikes.node_ids < stop)
-        steps = np.round(spikes.times[mine] / (dt_s * 1e3)).astype(np.int64) + first_step
+        mine = (spikes.instances == instance) & (spikes.node_ids >= start) & (spikes.node_ids < stop) \
+            & (spikes.times >= start_ms - 0.5 * dt_ms)
+        steps = np.round(spikes.times[mine] / dt_ms).astype(np.int64) + pieces.origin_step
         ids = spikes.node_ids[mine] - start
         if kind == "PopulationRateMonitor":
             counts = np.bincount(steps - first_step, minlength=n_steps)[:n_steps]

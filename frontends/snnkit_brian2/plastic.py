@@ -207,6 +207,21 @@ class SynapseModelTranslation:
             return np.floor(np.broadcast_to(delay, pre.shape) / dt_s + 0.5).astype(np.int64)
         return pre, post, steps(self.pre_path), steps(self.post_path)
 
+    def _order(self) -> np.ndarray:
+        """Brian2's synapse k is the table's synapse at the position of k in this order
+        (the tables sort the synapses by (pre, post), stably)."""
+        syn = self.synapses
+        i = np.asarray(syn.variables["_synaptic_pre"].get_value(), dtype=np.int64)
+        j = np.asarray(syn.variables["_synaptic_post"].get_value(), dtype=np.int64)
+        return np.argsort(i * np.int64(int(syn.target.N) + 1) + j, kind="stable")
+
+    def table_values(self) -> dict:
+        """Brian2's values of the synapse variables now, in the table's order (float)."""
+        order = self._order()
+        n = len(self.synapses)
+        return {x: np.broadcast_to(np.asarray(self.synapses.variables[x].get_value(), dtype=float), (n,))[order]
+                for x in self.state_names}
+
     def write_back(self, sim, projection, instance: int, t_end_s: float) -> None:
         """The synapses' variables as of the run's end into the Brian2 object (event-driven
         ones advanced to the end, lastupdate the end)."""
@@ -214,9 +229,7 @@ class SynapseModelTranslation:
         n = len(syn)
         if n == 0:
             return
-        i = np.asarray(syn.variables["_synaptic_pre"].get_value(), dtype=np.int64)
-        j = np.asarray(syn.variables["_synaptic_post"].get_value(), dtype=np.int64)
-        order = np.argsort(i * np.int64(int(syn.target.N) + 1) + j, kind="stable")
+        order = self._order()
         for x in self.state_names:
             var = syn.variables[x]
             if var.read_only or getattr(var, "constant", False):
