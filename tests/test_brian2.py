@@ -414,3 +414,28 @@ def test_stdp_weights_and_spikes_equal_brian2_runtime(engine, post_delay, split)
     for k in (1, 2, 3):
         np.testing.assert_allclose(out[k], ref[k], rtol=0, atol=1e-12)
     assert np.any(np.abs(ref[2] - ref[4]) > 1e-4)                # the weights did change
+
+
+# -- TimedArray ------------------------------------------------------------------------------
+
+def timed_input():
+    """A TimedArray of t (dt 1 ms, longer than the run's steps, clipped past its end) and
+    one of t and i (dt = the clock's), in the equations and the threshold."""
+    drive = brian2.TimedArray(np.array([0.0, 1.5, 3.0, 0.5, 2.5, 0.0, 2.0, 1.8]) * nA, dt=1 * ms)
+    rng = np.random.default_rng(2)
+    gain = brian2.TimedArray(1.0 + 0.2 * rng.random((120, 4)), dt=0.1 * ms)
+    G = NeuronGroup(4, """dv/dt = (gain(t, i)*drive(t)*20*Mohm - v)/(2*ms) : volt""",
+                    threshold="v > 15*mV", reset="v = 0*mV", method="euler",
+                    namespace={"drive": drive, "gain": gain, "Mohm": brian2.Mohm})
+    s, m = SpikeMonitor(G), StateMonitor(G, "v", record=True)
+    run(6 * ms)
+    run(6 * ms)
+    return spikes(s), np.array(m.v[:] / mV)
+
+
+@pytest.mark.parametrize("engine", BACKENDS)
+def test_timed_arrays_match_brian2(engine):
+    ref = on("runtime", timed_input)
+    out = on("snnkit", timed_input, backend=engine)
+    assert_same_spikes(ref[0], out[0])
+    np.testing.assert_allclose(out[1], ref[1], rtol=0, atol=1e-9)

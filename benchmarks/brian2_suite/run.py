@@ -16,6 +16,9 @@ import snnkit_brian2  # noqa: F401  (registers the device)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "numpy"
 extra = sys.argv[2:]
+# brian2.test's build_options reach device.build(), which has nothing to build: the
+# backend is set on the device itself (set_device keeps options it is not given)
+snnkit_brian2.snnkit_device.options["backend"] = backend
 ok = brian2.test([], test_codegen_independent=False, test_standalone="snnkit",
                  build_options={"backend": backend}, fail_for_not_implemented=False,
                  additional_args=["-p", "no:cacheprovider", "-q", "-rs"] + extra)

@@ -190,6 +190,9 @@ def merged_network(pieces: list):
     renames: per instance, its group names -> instance 0's)."""
     base = pieces[0]
     n_batch = len(pieces)
+    timed = next((tr for tr in base.neurons.values() if tr.timed), None)
+    if timed is not None:
+        raise unsupported("run_batch with a TimedArray (one instance a run for now)", timed.group)
     if base.plastic:
         raise unsupported("run_batch with synapses that change at events (plastic synapses run one "
                           "instance a run for now)", base.plastic[0][0].synapses)

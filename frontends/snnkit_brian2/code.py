@@ -16,7 +16,8 @@ numbers Brian2 does:
   ``floor((x + 1e-3*dt)/dt)`` (Brian2's definition);
 - ``i`` (the neuron's index) is a state variable holding it, ``_index``.
 
-Anything else (a TimedArray, a user function, an unknown name) raises
+A TimedArray of t (or of t and i) is a model parameter that the run changes where the
+array's value does (snnkit_brian2.timed). Anything else (a user function, an unknown name) raises
 NotImplementedError naming it and the object.
 """
 
@@ -56,6 +57,7 @@ class Names:
         self.t_text = f"(t*0.001/ms + {float(t0_seconds)!r})" if t0_seconds else T_SECONDS
         self.suffixes = suffixes or {}         # e.g. {"v_post": "v_post"} for synapse code
         self.temporaries = set()               # names the code assigns that are not state (xi = ...)
+        self.timed = {}                        # parameter -> (TimedArray, per neuron): snnkit_brian2.timed
 
 
 def literal(value) -> str:
@@ -160,6 +162,10 @@ class _Spell(ast.NodeTransformer):
             return _expr(f"floor({ast.unparse(self._visit_value(arg))})")
         if fn in ("bool",) and len(node.args) == 1:
             return self._visit_condition(node.args[0])
+        from brian2 import TimedArray
+        if isinstance(self.names.constants.get(fn), TimedArray):
+            from .timed import timed_parameter
+            return ast.Name(timed_parameter(fn, node, self.names), ast.Load())
         if fn in RENAMED_FUNCTIONS:
             node.args = [self._visit_value(a) for a in node.args]
             node.func = ast.Name(RENAMED_FUNCTIONS[fn], ast.Load())
@@ -251,6 +257,7 @@ def resolve_constants(owner, texts, known: set, namespace: dict) -> dict:
     built-in: Brian2 resolves it (the object's variables, then the run's namespace); a
     resolved variable that snnkit does not hold, or a function it does not know, is
     Unsupported."""
+    from brian2 import TimedArray
     from brian2.core.functions import Function
     from brian2.core.variables import Constant
     wanted = set()
@@ -265,6 +272,8 @@ def resolve_constants(owner, texts, known: set, namespace: dict) -> dict:
     for name, value in resolved.items():
         if isinstance(value, Constant):
             out[name] = value.value
+        elif isinstance(value, TimedArray):
+            out[name] = value                       # snnkit_brian2.timed
         elif isinstance(value, Function):
             raise unsupported(f"the function {name}() (a TimedArray or a user function)", owner)
         else:

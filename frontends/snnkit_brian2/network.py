@@ -16,6 +16,7 @@ from .monitors import (append_rates, append_spikes, append_states, check_monitor
                        recorded_variables)
 from .neurons import NeuronTranslation, held_variables
 from .plastic import SynapseModelTranslation, needs_synapse_model
+from .timed import schedule
 from .synapses import PathwayTranslation, check_synapses
 
 
@@ -204,6 +205,7 @@ def build_network(pieces: RunPieces, models: dict | None = None, initial: dict |
         model = tr.make_model() if models is None else models[name]
         pop = network.population(tr.size, model, name=name)
         pop.initialize(**(tr.initial_values() if initial is None else initial[name]))
+        schedule_timed(pop, tr, pieces)
         populations[name] = pop
     for name, values in pieces.poisson.items():
         values = values if rates is None else rates[name]
@@ -226,6 +228,14 @@ def build_network(pieces: RunPieces, models: dict | None = None, initial: dict |
     for name, what, indices in pieces.records:
         network.record(populations[name], what, indices=indices)
     return network, populations, projections
+
+
+def schedule_timed(pop, tr, pieces: RunPieces) -> None:
+    """The changes of the group's TimedArray parameters over this run (snnkit_brian2.timed)."""
+    for parameter, (array, per_neuron) in tr.timed.items():
+        for at_ms, value in schedule(array, per_neuron, pieces.first_step, pieces.n_steps, pieces.origin_step,
+                                     pieces.dt_s):
+            pop.set(at=at_ms, **{parameter: value})
 
 
 def simulator(network, pieces: RunPieces, options: dict, seed, run_index: int, batch: int = 1):
@@ -278,6 +288,7 @@ class KeptRun:
             for x in tr.held:
                 if not np.array_equal(values[x], written.get(("neurons", name, x))):
                     sim.set_state(self.populations[name], x, values[x])
+            schedule_timed(self.populations[name], tr, pieces)
         for name, rates in pieces.poisson.items():
             if not np.array_equal(rates, written.get(("rates", name, "rate"))):
                 self.populations[name].set(rate=rates)

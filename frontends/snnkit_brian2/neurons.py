@@ -141,6 +141,7 @@ class NeuronTranslation:
         self.parts = {"equations": "\n".join(declared + sub_lines), "threshold": threshold,
                       "reset": "\n".join(reset), "update": "\n".join(update) or f"{INDEX} = {INDEX}"}
         self.receptors = {f"to_{x}": self.receptor_statement(x) for x in receptor_targets}
+        self.timed = dict(names.timed)        # parameter -> (TimedArray, per neuron): snnkit_brian2.timed
 
     def receptor_statement(self, x: str, scale: str | None = None) -> str:
         """What a spike arriving for variable x does (Brian2's pathway ``x += w``), masked
@@ -165,6 +166,7 @@ class NeuronTranslation:
         from snnkit.modeling import EquationModel
         parts = self.parts if parts is None else parts
         receptors = self.receptors if receptors is None else receptors
+        parameters = dict(parameters or {}, **{p: (0.0, "1") for p in self.timed})
         return EquationModel(parts["equations"], threshold=parts["threshold"], reset=parts["reset"],
                              method="discrete", update=parts["update"], receptors=receptors or None,
                              parameters=parameters or None, refractory_convention="brian2",
