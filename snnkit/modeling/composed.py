@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .library import lif_parameters
+from .library import ADEX_SPIKE, adex_membrane, adex_parameters, lif_parameters
 from .model import EquationModel
 
 KINDS = ("curr_exp", "cond_exp", "cond_alpha", "cond_beta")
@@ -82,15 +82,9 @@ def _build(membrane: str, receptors: tuple) -> EquationModel:
         threshold, reset = "v >= v_thresh", "v = v_reset"
         linear = all(kind == "curr_exp" for _, kind in receptors)
     else:
-        parameters.update({k: v for k, v in lif_parameters(cm=0.281, tau_m=9.3667, v_rest=-70.6, v_reset=-70.6,
-                                                           v_thresh=-50.4).items() if not k.startswith("tau_syn")})
-        parameters.update({"v_spike": (-40.0, "mV"), "delta_T": (2.0, "mV", "positive"), "a": (4.0, "nS"),
-                           "b": (0.0805, "nA"), "tau_w": (144.0, "ms", "positive")})
-        lines[:0] = [f"dv/dt = (g_L*(v_rest - v) + g_L*delta_T*exp((minimum(v, v_spike) - v_thresh)/delta_T) "
-                     f"+ {synaptic} - w + i_offset + I_inject)/cm : mV (unless refractory)",
-                     "g_L = cm/tau_m : uS",
-                     "dw/dt = (a*(minimum(v, v_spike) - v_rest) - w)/tau_w : nA"]
-        threshold, reset = "v >= v_spike", "v = v_reset; w += b"
+        parameters.update(adex_parameters())
+        lines[:0] = adex_membrane(synaptic).splitlines()
+        threshold, reset = ADEX_SPIKE["threshold"], ADEX_SPIKE["reset"]
         linear = False
     weight = "w" if membrane == "LIF" else "weight"            # AdExp has a state variable w
     receptor_code = {name: code.replace("WEIGHT", weight) for name, code in on_spike.items()}

@@ -119,6 +119,28 @@ def IF_cond_alpha() -> EquationModel:
         initial={"v": "v_rest"}, receptors=ALPHA_RECEPTORS, method="rk4", name="IF_cond_alpha")
 
 
+def adex_membrane(synaptic: str) -> str:
+    """The AdEx membrane (v, g_L, the adaptation current w) with ``synaptic`` the summed
+    synaptic current (nA): the equations every AdEx model shares (library, composed)."""
+    return (f"dv/dt = (g_L*(v_rest - v) + g_L*delta_T*exp((minimum(v, v_spike) - v_thresh)/delta_T) "
+            f"+ {synaptic} - w + i_offset + I_inject)/cm : mV (unless refractory)\n"
+            "g_L = cm/tau_m : uS\n"
+            "dw/dt = (a*(minimum(v, v_spike) - v_rest) - w)/tau_w : nA\n")
+
+
+def adex_parameters() -> dict:
+    """The AdEx membrane's parameters and PyNN's defaults (no synapse time constants)."""
+    out = {k: v for k, v in lif_parameters(cm=0.281, tau_m=9.3667, v_rest=-70.6, v_reset=-70.6,
+                                           v_thresh=-50.4).items() if not k.startswith("tau_syn")}
+    out.update({"v_spike": (-40.0, "mV"), "delta_T": (2.0, "mV", "positive"), "a": (4.0, "nS"),
+                "b": (0.0805, "nA"), "tau_w": (144.0, "ms", "positive")})
+    return out
+
+
+ADEX_SPIKE = dict(threshold="v >= v_spike", reset="v = v_reset; w += b", refractory="tau_refrac")
+CONDUCTANCE_CURRENTS = "g_E*(e_rev_E - v) + g_I*(e_rev_I - v)"
+
+
 @library_model
 def EIF_cond_exp_isfa_ista() -> EquationModel:
     """Adaptive exponential integrate-and-fire, AdEx (Brette & Gerstner 2005; PyNN
@@ -128,18 +150,10 @@ def EIF_cond_exp_isfa_ista() -> EquationModel:
     exponential is capped at v_spike, as NEST does, and so is the v that drives w: in
     the step that crosses v_spike, rk4's stages overshoot by orders of magnitude (the
     exponential is stiff there) and would throw w far off."""
-    return EquationModel("""
-        dv/dt = (g_L*(v_rest - v) + g_L*delta_T*exp((minimum(v, v_spike) - v_thresh)/delta_T) + g_E*(e_rev_E - v) + g_I*(e_rev_I - v) - w + i_offset + I_inject)/cm : mV (unless refractory)
-        g_L = cm/tau_m : uS
-        dw/dt = (a*(minimum(v, v_spike) - v_rest) - w)/tau_w : nA
+    return EquationModel(adex_membrane(CONDUCTANCE_CURRENTS) + """
         dg_E/dt = -g_E/tau_syn_E : uS
         dg_I/dt = -g_I/tau_syn_I : uS
-    """, threshold="v >= v_spike", reset="v = v_reset; w += b", refractory="tau_refrac",
-        parameters={**lif_parameters(cm=0.281, tau_m=9.3667, v_rest=-70.6, v_reset=-70.6, v_thresh=-50.4),
-                    "v_spike": (-40.0, "mV"), "delta_T": (2.0, "mV", "positive"), "a": (4.0, "nS"),
-                    "b": (0.0805, "nA"), "tau_w": (144.0, "ms", "positive"), "e_rev_E": (0.0, "mV"),
-                    "e_rev_I": (-80.0, "mV")},
-        initial={"v": "v_rest"},
+    """, **ADEX_SPIKE, parameters=_adex_conductance_parameters(), initial={"v": "v_rest"},
         receptors={"excitatory": "g_E += weight", "inhibitory": "g_I += weight"},
         weight_symbol="weight", method="rk4", name="EIF_cond_exp_isfa_ista")
 
@@ -149,19 +163,16 @@ def EIF_cond_alpha_isfa_ista() -> EquationModel:
     """AdEx (as EIF_cond_exp_isfa_ista) with alpha-shaped synaptic conductances (PyNN
     EIF_cond_alpha_isfa_ista, NEST aeif_cond_alpha): a weight w (uS) gives the
     conductance ``w t/tau e^(1 - t/tau)``. Integrated with rk4."""
-    return EquationModel("""
-        dv/dt = (g_L*(v_rest - v) + g_L*delta_T*exp((minimum(v, v_spike) - v_thresh)/delta_T) + g_E*(e_rev_E - v) + g_I*(e_rev_I - v) - w + i_offset + I_inject)/cm : mV (unless refractory)
-        g_L = cm/tau_m : uS
-        dw/dt = (a*(minimum(v, v_spike) - v_rest) - w)/tau_w : nA
-    """ + alpha_synapses("g", "uS"), threshold="v >= v_spike", reset="v = v_reset; w += b",
-        refractory="tau_refrac",
-        parameters={**lif_parameters(cm=0.281, tau_m=9.3667, v_rest=-70.6, v_reset=-70.6, v_thresh=-50.4),
-                    "v_spike": (-40.0, "mV"), "delta_T": (2.0, "mV", "positive"), "a": (4.0, "nS"),
-                    "b": (0.0805, "nA"), "tau_w": (144.0, "ms", "positive"), "e_rev_E": (0.0, "mV"),
-                    "e_rev_I": (-80.0, "mV")},
-        initial={"v": "v_rest"},
+    return EquationModel(adex_membrane(CONDUCTANCE_CURRENTS) + alpha_synapses("g", "uS"), **ADEX_SPIKE,
+        parameters=_adex_conductance_parameters(), initial={"v": "v_rest"},
         receptors={"excitatory": "y_E += weight*exp(1)/tau_syn_E", "inhibitory": "y_I += weight*exp(1)/tau_syn_I"},
         weight_symbol="weight", method="rk4", name="EIF_cond_alpha_isfa_ista")
+
+
+def _adex_conductance_parameters() -> dict:
+    """AdEx with PyNN's two conductance receptors: the membrane's, tau_syn_E/I, e_rev_E/I."""
+    synapses = {k: v for k, v in lif_parameters().items() if k.startswith("tau_syn")}
+    return {**adex_parameters(), **synapses, "e_rev_E": (0.0, "mV"), "e_rev_I": (-80.0, "mV")}
 
 
 # Traub & Miles' rate functions (1/ms) of u = v - v_offset, as NEST's hh_cond_exp_traub
