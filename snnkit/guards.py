@@ -83,6 +83,8 @@ def check_finite_state(sim) -> None:
         if g["kind"] not in ("lif", "equation"):
             continue
         host = sim.plan.groups[name]
+        if not getattr(host.get("model"), "finite_state", True):
+            continue                                  # NaN and infinity allowed (EquationModel)
         for var in (g["state"] if g["kind"] == "equation" else WATCHED):
             if var in ("syn_E", "syn_I") and host.get("synapse") == "delta":
                 continue

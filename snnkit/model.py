@@ -60,7 +60,7 @@ class Population:
             if name not in self.model.state_variables:
                 fail(name, value, f"is not a state variable of {type(self.model).__name__}; "
                      f"known: {', '.join(self.model.state_variables) or 'none'}")
-            if not isinstance(value, Distribution):
+            if not isinstance(value, Distribution) and getattr(self.model, "finite_state", True):
                 check_finite(f"initial {name}", value)
             self.initial[name] = value
         return self

@@ -316,7 +316,8 @@ class Simulator(SynapseAccess):
                      else "v, syn_E, syn_I, theta or refrac")
             fail("variable", variable, f"must be one of {known}")
         values = np.asarray(values, dtype=float)
-        if values.shape not in ((), (size,), (self.batch, size)) or not np.all(np.isfinite(values)):
+        finite = getattr(self.plan.groups[group].get("model"), "finite_state", True)
+        if values.shape not in ((), (size,), (self.batch, size)) or (finite and not np.all(np.isfinite(values))):
             fail(f"{name}.{variable} values", values.shape if values.ndim else values,
                  f"must be finite, a scalar, ({size},) or ({self.batch}, {size})")
         host = np.array(self.backend.to_host(array))

@@ -110,6 +110,11 @@ class _Spell(ast.NodeTransformer):
 
     def visit_BinOp(self, node):
         node.left, node.right = self._visit_value(node.left), self._visit_value(node.right)
+        a, b = ast.unparse(node.left), ast.unparse(node.right)
+        if isinstance(node.op, ast.Mod):              # Python's (and Brian2's): the sign of b
+            return _expr(f"(({a}) - ({b})*floor(({a})/({b})))")
+        if isinstance(node.op, ast.FloorDiv):
+            return _expr(f"floor(({a})/({b}))")
         return node
 
     def visit_Name(self, node):
@@ -127,8 +132,13 @@ class _Spell(ast.NodeTransformer):
                 return _expr(text)
             return ast.Name(spelled, ast.Load())
         if name in names.constants:
-            return _expr(literal(names.constants[name]))
+            value = names.constants[name]
+            if self.condition_depth and isinstance(value, (bool, np.bool_)):
+                return _expr(_constant_condition(bool(value)))
+            return _expr(literal(value))
         if name in ("True", "False"):
+            if self.condition_depth:
+                return _expr(_constant_condition(name == "True"))
             return _expr("1.0" if name == "True" else "0.0")
         if name.startswith("_"):                       # a temporary of the code (``_v = ...; v = _v``)
             return node
@@ -138,6 +148,8 @@ class _Spell(ast.NodeTransformer):
 
     def visit_Constant(self, node):
         if isinstance(node.value, bool):
+            if self.condition_depth:
+                return _expr(_constant_condition(node.value))
             return _expr("1.0" if node.value else "0.0")
         if isinstance(node.value, (int, float)):
             return _expr(literal(node.value))
@@ -159,7 +171,8 @@ class _Spell(ast.NodeTransformer):
             if _is_condition(arg, self.names):
                 node.args = [self._visit_condition(arg)]
                 return node
-            return _expr(f"floor({ast.unparse(self._visit_value(arg))})")
+            x = ast.unparse(self._visit_value(arg))            # C's int(): towards zero
+            return _expr(f"(floor(abs({x}))*(2*int(({x}) >= 0) - 1))")
         if fn in ("bool",) and len(node.args) == 1:
             return self._visit_condition(node.args[0])
         from brian2 import TimedArray
@@ -177,6 +190,12 @@ class _Spell(ast.NodeTransformer):
         if isinstance(node, (ast.Attribute, ast.Subscript, ast.IfExp, ast.Lambda)):
             raise unsupported(f"the expression {ast.unparse(node)!r}", self.names.owner)
         return super().generic_visit(node)
+
+
+def _constant_condition(value: bool) -> str:
+    """True or False as a condition on the state (snnkit's model language has no
+    constant conditions)."""
+    return f"({INDEX} >= 0)" if value else f"({INDEX} < 0)"
 
 
 def _expr(text: str):

@@ -22,7 +22,7 @@ def parent_and_range(source):
     parent = getattr(source, "source", None)
     if parent is not None and hasattr(source, "start"):
         return parent, int(source.start), int(source.stop)
-    return source, 0, int(source.N)
+    return source, 0, len(source)
 
 
 def check_monitor(monitor) -> None:

@@ -163,30 +163,36 @@ class RunPieces:
         # every connection: (pathway translation, pre group, post group, i, j, weight, delay steps)
         self.connections = []
         for translation, post in pathways:
-            pre, pre_start, _ = parent_and_range(translation.synapses.source)
-            _, post_start, _ = parent_and_range(translation.synapses.target)
+            pre, _, _ = parent_and_range(translation.synapses.source)
             if pre.name not in self.neurons and pre.name not in self.poisson and pre.name not in self.generators:
                 raise unsupported(f"synapses from {type(pre).__name__} {pre.name!r}", translation.synapses)
-            i, j, weight, steps = translation.wiring(pre_start, post_start, dt_s)
+            # Brian2's _synaptic_pre/_post index the parent groups already (not the subgroups)
+            i, j, weight, steps = translation.wiring(0, 0, dt_s)
             self.connections.append((translation, pre.name, post.name, i, j, weight, steps))
         # every Synapses object with a synapse model: (translation, pre, post, i, j, axonal, post event delay)
         self.plastic = []
         for translation in plastic:
-            pre, pre_start, _ = parent_and_range(translation.synapses.source)
-            post, post_start, _ = parent_and_range(translation.synapses.target)
+            pre, _, _ = parent_and_range(translation.synapses.source)
+            post, _, _ = parent_and_range(translation.synapses.target)
             if pre.name not in self.neurons and pre.name not in self.poisson and pre.name not in self.generators:
                 raise unsupported(f"synapses from {type(pre).__name__} {pre.name!r}", translation.synapses)
-            self.plastic.append((translation, pre.name, post.name) + translation.wiring(pre_start, post_start, dt_s))
+            self.plastic.append((translation, pre.name, post.name) + translation.wiring(0, 0, dt_s))
         self.records = []             # (group, snnkit variable, indices or None)
+        # every StateMonitor of a (group, variable) reads its columns of one recording of
+        # the neurons any of them samples (sorted)
+        self.sampled = {}
         spiking = set()
         for monitor in kinds["monitors"]:
             parent, start, _ = parent_and_range(monitor.source)
             if type(monitor).__name__ == "StateMonitor":
                 indices = np.asarray(monitor.record, dtype=np.int64) + start
-                self.records += [(parent.name, f"_rec_{name}", indices) for name in recorded_variables(monitor)]
+                for name in recorded_variables(monitor):
+                    key = (parent.name, f"_rec_{name}")
+                    self.sampled[key] = np.union1d(self.sampled.get(key, np.zeros(0, np.int64)), indices)
             elif parent.name not in spiking:
                 spiking.add(parent.name)
                 self.records.append((parent.name, "spikes", None))
+        self.records += [(name, what, indices) for (name, what), indices in self.sampled.items() if indices.size]
 
     def group_names(self) -> list:
         """Every group in a fixed order: neurons, Poisson groups, spike generators."""
@@ -267,6 +273,10 @@ def signature(pieces: RunPieces, options: dict) -> tuple:
             plastic, records)
 
 
+def _same(a, b) -> bool:
+    return b is not None and np.array_equal(a, b, equal_nan=True)
+
+
 class KeptRun:
     """An snnkit Simulator kept by the device between run() calls: the next run goes on
     with it (spikes in flight, random streams, internal state) when its network is the
@@ -286,11 +296,11 @@ class KeptRun:
         for name, tr in pieces.neurons.items():
             values = tr.initial_values()
             for x in tr.held:
-                if not np.array_equal(values[x], written.get(("neurons", name, x))):
+                if not _same(values[x], written.get(("neurons", name, x))):
                     sim.set_state(self.populations[name], x, values[x])
             schedule_timed(self.populations[name], tr, pieces)
         for name, rates in pieces.poisson.items():
-            if not np.array_equal(rates, written.get(("rates", name, "rate"))):
+            if not _same(rates, written.get(("rates", name, "rate"))):
                 self.populations[name].set(rate=rates)
                 written[("rates", name, "rate")] = rates.copy()
         for name, times in pieces.generators.items():
@@ -299,7 +309,7 @@ class KeptRun:
             if projection is None:
                 continue
             for x, values in translation.table_values().items():
-                if not np.array_equal(values, written.get(("synapses", translation.synapses.name, x))):
+                if not _same(values, written.get(("synapses", translation.synapses.name, x))):
                     sim.set_synapse_values(projection, translation.spelled[x], values)
         self.end_step = pieces.first_step + pieces.n_steps
 
@@ -355,8 +365,13 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
         if kind == "StateMonitor":
             samples = {}
             for name in recorded_variables(monitor):
+                wanted = np.asarray(monitor.record, dtype=np.int64) + start
+                if wanted.size == 0:
+                    samples[name] = np.zeros((n_steps, 0))
+                    continue
                 trace = results.traces[population][f"_rec_{name}"]
-                samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :]
+                columns = np.searchsorted(pieces.sampled[(parent.name, f"_rec_{name}")], wanted)
+                samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :][:, columns]
             append_states(monitor, first_step, dt_s, samples)
             continue
         spikes = results.spikes[population]

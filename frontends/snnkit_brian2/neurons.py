@@ -29,7 +29,8 @@ import ast
 
 import numpy as np
 
-from .code import INDEX, Names, assigned, expression, pieces, resolve_constants, statements, unsupported
+from .code import (INDEX, Names, assigned, expression, identifiers, pieces, resolve_constants, statements,
+                   unsupported)
 from .poisson_input import input_code
 
 INTERNAL = {"N", "i", "t", "dt", "t_in_timesteps", "_spikespace"}
@@ -121,6 +122,10 @@ class NeuronTranslation:
         threshold = None
         if threshold_code:
             threshold = expression(threshold_code.split("=", 1)[1], names, condition=True)
+            if not identifiers(threshold) & (set(names.state) | {INDEX}):
+                # a threshold that is a constant (True, `a > b` of constants): snnkit's model
+                # language wants a condition on the state
+                threshold = f"({threshold}) and ({INDEX} >= 0)"
         reset = []
         if "lastspike" in self.held:
             reset += [f"lastspike = {t_text}", "not_refractory = 0.0"]
@@ -170,7 +175,7 @@ class NeuronTranslation:
         return EquationModel(parts["equations"], threshold=parts["threshold"], reset=parts["reset"],
                              method="discrete", update=parts["update"], receptors=receptors or None,
                              parameters=parameters or None, refractory_convention="brian2",
-                             name=self.group.name, weight_symbol=WEIGHT)
+                             name=self.group.name, weight_symbol=WEIGHT, finite_state=False)
 
     @staticmethod
     def _start_code(group, conditional: set) -> list:

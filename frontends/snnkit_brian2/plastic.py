@@ -40,7 +40,7 @@ def needs_synapse_model(synapses) -> bool:
     own = set(own_variables(synapses))
     for pathway in synapses._pathways:
         trees = [tree for _, tree in pieces(pathway.code)]
-        if len(trees) != 1:
+        if len(trees) != 1 or identifiers(pathway.code) & {"rand", "randn"}:     # a draw per event
             return True
         if any(isinstance(t, (ast.Assign, ast.AugAssign)) and _target(t) in own for t in trees):
             return True

@@ -106,6 +106,10 @@ class EquationModel:
     weight_symbol : str
         The name of the arriving weight in the receptors' statements (default "w"; a
         model with a state variable w, such as AdEx, names it otherwise).
+    finite_state : bool
+        True (default): a state gone NaN or infinite stops the run (the watchdog,
+        snnkit.guards) and initial values must be finite. False: they are values like
+        any other (Brian2's semantics: its frontend's models).
     """
 
     is_equation_model = True           # (snnkit.model checks for it without importing sympy)
@@ -113,11 +117,13 @@ class EquationModel:
     def __init__(self, equations: str, threshold: str | None = None, reset: str = "", refractory=None,
                  parameters: dict | None = None, initial: dict | None = None, receptors: dict | None = None,
                  method: str = "auto", refractory_convention: str = "nest", name: str | None = None,
-                 weight_symbol: str = WEIGHT, substeps: int = 1, update: str | None = None):
+                 weight_symbol: str = WEIGHT, substeps: int = 1, update: str | None = None,
+                 finite_state: bool = True):
         check_choice("method", method, ("auto", "discrete") + METHODS)
         if not isinstance(weight_symbol, str) or not weight_symbol.isidentifier():
             fail("weight_symbol", weight_symbol, "must be a Python name")
         self.weight_symbol = weight_symbol
+        self.finite_state = bool(finite_state)
         check_choice("refractory_convention", refractory_convention, ("nest", "brian2"))
         self.name = name or "EquationModel"
         self.method_asked, self.refractory_convention = method, refractory_convention
