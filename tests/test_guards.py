@@ -145,3 +145,24 @@ def test_model_docs_list_every_parameter_with_unit_and_default(model):
     assert "Parameters\n----------" in doc
     for name, default in model.defaults.items():
         assert f"{name} : float, {model.rules[name][1]}, default {default!r}" in doc, name
+
+
+@pytest.mark.parametrize("finite_state", [True, False])
+def test_an_equation_model_may_allow_nan_and_infinity(finite_state):
+    """EquationModel(finite_state=False) (Brian2's semantics): NaN and infinity are values,
+    initial ones included, and the watchdog lets the run go on; the default stops it."""
+    from snnkit.modeling import EquationModel
+    model = EquationModel("x : 1\ny : 1", update="x = log(x - 1); y = y + 1", method="discrete",
+                          finite_state=finite_state)
+    net = sk.Network()
+    pop = net.population(2, model, name="p")
+    if finite_state:
+        with pytest.raises(sk.SnnkitValueError, match="initial y"):
+            pop.initialize(y=np.inf)
+        pop.initialize(x=0.5)
+        with pytest.raises(NonFiniteStateError, match="population 'p': x = nan"):
+            sk.Simulator(net, dtype="float64").run(5.0, progress=False)
+        return
+    pop.initialize(x=0.5, y=np.array([np.inf, 0.0]))
+    sim = sk.Simulator(net, dtype="float64").run(5.0, progress=False)
+    assert np.all(np.isnan(sim.state(pop, "x"))) and sim.state(pop, "y")[0].tolist() == [np.inf, 50.0]
