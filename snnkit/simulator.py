@@ -285,36 +285,35 @@ class Simulator(SynapseAccess):
         states = {(pop, var): tr.data for pop, vs in res.traces.items() for var, tr in vs.items()}
         writer.append(spikes, states, self.t)
 
-    def state(self, population, variable: str) -> np.ndarray:
-        """Current value of a state variable, host copy (batch, N)."""
+    def _neuron_group(self, population) -> tuple:
+        """(name, group, offset, size) of a neuron population of this network."""
         name = getattr(population, "name", population)
         group, offset, size = self.plan.placement.get(name, (None, 0, 0))
         if group is None or self.groups[group]["kind"] not in ("lif", "equation"):
             fail("population", name, "must name a neuron population of this network")
-        model = self.plan.groups[group].get("model")
-        if variable in getattr(model, "recordable", ()) and variable not in model.state_variables:
-            return self._subexpression(group, model, variable)[:, offset:offset + size]
+        return name, group, offset, size
+
+    def _state_array(self, group: str, variable: str):
         try:
-            array = state_array(self.groups[group], variable)
+            return state_array(self.groups[group], variable)
         except KeyError:
             known = (", ".join(self.groups[group]["state"]) if self.groups[group]["kind"] == "equation"
                      else "v, syn_E, syn_I, theta or refrac")
             fail("variable", variable, f"must be one of {known}")
-        return np.array(self.backend.to_host(array))[:, offset:offset + size]
+
+    def state(self, population, variable: str) -> np.ndarray:
+        """Current value of a state variable, host copy (batch, N)."""
+        _, group, offset, size = self._neuron_group(population)
+        model = self.plan.groups[group].get("model")
+        if variable in getattr(model, "recordable", ()) and variable not in model.state_variables:
+            return self._subexpression(group, model, variable)[:, offset:offset + size]
+        return np.array(self.backend.to_host(self._state_array(group, variable)))[:, offset:offset + size]
 
     def set_state(self, population, variable: str, values) -> None:
         """Set a state variable between runs: a scalar, one value per neuron (N,) or per
         instance and neuron (batch, N); the run goes on from it."""
-        name = getattr(population, "name", population)
-        group, offset, size = self.plan.placement.get(name, (None, 0, 0))
-        if group is None or self.groups[group]["kind"] not in ("lif", "equation"):
-            fail("population", name, "must name a neuron population of this network")
-        try:
-            array = state_array(self.groups[group], variable)
-        except KeyError:
-            known = (", ".join(self.groups[group]["state"]) if self.groups[group]["kind"] == "equation"
-                     else "v, syn_E, syn_I, theta or refrac")
-            fail("variable", variable, f"must be one of {known}")
+        name, group, offset, size = self._neuron_group(population)
+        array = self._state_array(group, variable)
         values = np.asarray(values, dtype=float)
         finite = getattr(self.plan.groups[group].get("model"), "finite_state", True)
         if values.shape not in ((), (size,), (self.batch, size)) or (finite and not np.all(np.isfinite(values))):
