@@ -323,6 +323,30 @@ class Simulator(SynapseAccess):
         host[:, offset:offset + size] = values
         self.backend.assign(array, host)
 
+    def pending_input(self, population, receptor) -> np.ndarray:
+        """What the delay ring will deliver into ``receptor`` (its name, or for the LIF
+        models "excitatory"/"inhibitory") of a population at the start of the next step:
+        host copy (batch, N), in the receptor's weight unit (Brian2's frontend adds it to
+        the state it writes back: Brian2 has applied it by the end of a run)."""
+        from .model import RECEPTORS
+        name, group, offset, size = self._neuron_group(population)
+        g = self.groups[group]
+        model = self.plan.groups[group].get("model")
+        names = list(getattr(model, "receptors", {}) or {}) if g["kind"] == "equation" else None
+        if names is not None:
+            if receptor not in names:
+                fail("receptor", receptor, f"must be a receptor of {name}: {', '.join(names) or 'none'}")
+            index = names.index(receptor)
+        elif receptor in RECEPTORS:
+            index = RECEPTORS[receptor]
+        else:
+            fail("receptor", receptor, "must be 'excitatory' or 'inhibitory'")
+        ring = np.array(self.backend.to_host(g["ring"]))
+        depth = ring.shape[0]
+        n = self.plan.groups[group]["size"]
+        slot = ring.reshape(depth, ring.shape[1], -1)[self.step_count % depth, index, :self.batch * n]
+        return slot.reshape(self.batch, n)[:, offset:offset + size].astype(float)
+
     def spike_counts(self, population) -> np.ndarray:
         """Spikes of each neuron of a population counted by Network.count_spikes since the
         start or the last reset_state: host array (batch, N) int64."""

@@ -237,3 +237,27 @@ def test_state_set_between_runs_is_where_the_run_goes_on_from(backend):
         sim.set_state(pop, "v", np.zeros(3))
     with pytest.raises(sk.SnnkitValueError, match="variable"):
         sim.set_state(pop, "nope", 0.0)
+
+
+def test_pending_input_is_what_the_next_step_delivers(backend):
+    """Simulator.pending_input: spikes of the last step (delay 1 step) and of earlier ones
+    (longer delays) still in the ring, per receptor, LIF and equation models alike."""
+    net = sk.Network()
+    src = net.population(2, sk.SpikeTimes([[4.9], [4.0]]), name="src")
+    lif = net.population(2, sk.LIFCurrExp(), name="lif")
+    eq = net.population(2, library.IF_curr_alpha(), name="eq")
+    net.connect(src, lif, sk.OneToOne(), weight=np.array([0.5, 0.25]), delay=0.1)
+    net.connect(src, lif, sk.OneToOne(), weight=-0.75, delay=1.2, receptor="inhibitory")
+    net.connect(src, eq, sk.AllToAll(), weight=0.125, delay=1.1)
+    sim = sk.Simulator(net, backend=backend, dtype="float64").run(5.0, progress=False)
+    assert sim.pending_input(lif, "excitatory").tolist() == [[0.5, 0.0]]      # 4.9 + 0.1: the next step
+    assert sim.pending_input(lif, "inhibitory").tolist() == [[0.0, 0.0]]      # 4.0 + 1.2 = 5.2: later
+    assert sim.pending_input(eq, "excitatory").tolist() == [[0.0, 0.0]]       # 4.0 + 1.1 = 5.1: later
+    sim.run(0.1, progress=False)
+    assert sim.pending_input(eq, "excitatory").tolist() == [[0.125, 0.125]]   # now the next step's
+    assert sim.pending_input(eq, "inhibitory").tolist() == [[0.0, 0.0]]
+    assert sim.pending_input(lif, "inhibitory").tolist() == [[0.0, 0.0]]
+    sim.run(0.1, progress=False)
+    assert sim.pending_input(lif, "inhibitory").tolist() == [[0.0, -0.75]]
+    with pytest.raises(sk.SnnkitValueError, match="receptor"):
+        sim.pending_input(eq, "nope")

@@ -249,6 +249,8 @@ def merged_network(pieces: list):
         for receptor, (x, scale, values) in scales.get(name, {}).items():
             receptor_statements[receptor] = tr.receptor_statement(x, scale)
             params[scale] = values
+            for b, tr_b in enumerate(translations):         # what each instance's pending input adds
+                tr_b.receptor_targets[receptor] = (x, float(values[b]))
         model = tr.make_model(parts, receptor_statements, {p: (0.0, "1") for p in params})
         models[name] = model(**{p: v.reshape(n_batch, 1) for p, v in params.items()}) if params else model
         values = [t.initial_values() for t in translations]

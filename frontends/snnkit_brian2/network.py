@@ -347,8 +347,9 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
     rename = rename or {}
     written = {} if written is None else written
     for name, tr in pieces.neurons.items():
-        values = {x: sim.state(populations[rename.get(name, name)], x)[instance] for x in tr.held}
-        tr.write_back(values)
+        population = populations[rename.get(name, name)]
+        values = {x: sim.state(population, x)[instance] for x in tr.held}
+        tr.write_back(tr.pending_values(sim, population, instance, values))
         now = tr.initial_values()
         written.update({("neurons", name, x): now[x] for x in tr.held})
     for (translation, *_), projection in zip(pieces.plastic, projections):

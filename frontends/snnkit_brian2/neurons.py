@@ -109,7 +109,9 @@ class NeuronTranslation:
                 raise unsupported(f"a PoissonInput into {x!r}, which is not a variable of the group", group)
             lines = statements(code, names)
             target, value = lines[-1].split(" += ", 1)
-            update += lines[:-1] + [f"{target} += ({value}){self._gate(x)}"]
+            # (a simulator's first step has no previous step: nothing arrives from it)
+            first = f" * int(t > {0.5 * dt_s * 1e3!r}*ms)"
+            update += lines[:-1] + [f"{target} += ({value}){self._gate(x)}{first}"]
         for when, text in starts:                 # Brian2's slots: before_start, start (monitors first)
             if when == "before_start":
                 update += statements(text, names)
@@ -146,6 +148,8 @@ class NeuronTranslation:
         self.parts = {"equations": "\n".join(declared + sub_lines), "threshold": threshold,
                       "reset": "\n".join(reset), "update": "\n".join(update) or f"{INDEX} = {INDEX}"}
         self.receptors = {f"to_{x}": self.receptor_statement(x) for x in receptor_targets}
+        # receptor -> (variable, weight factor): what pending_values adds (batch: its factors)
+        self.receptor_targets = {f"to_{x}": (x, 1.0) for x in receptor_targets}
         self.timed = dict(names.timed)        # parameter -> (TimedArray, per neuron): snnkit_brian2.timed
 
     def receptor_statement(self, x: str, scale: str | None = None) -> str:
@@ -216,6 +220,23 @@ class NeuronTranslation:
                 raise unsupported(f"the reset `{x} = {ast.unparse(value)}` of a variable synapses also change "
                                   f"(Brian2 applies the synapses first)", self.group)
             out.add(x)
+        return out
+
+    def pending_values(self, sim, population, instance: int, values: dict) -> dict:
+        """``values`` (variable -> (N,)) with what snnkit delivers at the start of the next
+        step added, gated as the receptors gate it: Brian2 applied it in its synapses slot,
+        so it is part of the group's state when a Brian2 run ends."""
+        out = dict(values)
+        if not self.receptor_targets:
+            return out
+        spiked = sim.state(population, SPIKED)[instance] if self.masked else None
+        for receptor, (x, factor) in self.receptor_targets.items():
+            pending = sim.pending_input(population, receptor)[instance] * factor
+            if x in self.masked:
+                pending = pending * (1.0 - spiked)
+            if x in self.conditional:
+                pending = pending * (values["not_refractory"] > 0.5)
+            out[x] = out[x] + pending
         return out
 
     def initial_values(self) -> dict:
