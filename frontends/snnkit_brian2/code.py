@@ -110,11 +110,10 @@ class _Spell(ast.NodeTransformer):
 
     def visit_BinOp(self, node):
         node.left, node.right = self._visit_value(node.left), self._visit_value(node.right)
-        a, b = ast.unparse(node.left), ast.unparse(node.right)
-        if isinstance(node.op, ast.Mod):              # Python's (and Brian2's): the sign of b
-            return _expr(f"(({a}) - ({b})*floor(({a})/({b})))")
-        if isinstance(node.op, ast.FloorDiv):
-            return _expr(f"floor(({a})/({b}))")
+        if isinstance(node.op, (ast.Mod, ast.FloorDiv)):   # Python's (and Brian2's): the sign of b
+            a, b = ast.unparse(node.left), ast.unparse(node.right)
+            q = _floor_quotient(a, b)
+            return _expr(q if isinstance(node.op, ast.FloorDiv) else f"(({a}) - ({b})*{q})")
         return node
 
     def visit_Name(self, node):
@@ -190,6 +189,21 @@ class _Spell(ast.NodeTransformer):
         if isinstance(node, (ast.Attribute, ast.Subscript, ast.IfExp, ast.Lambda)):
             raise unsupported(f"the expression {ast.unparse(node)!r}", self.names.owner)
         return super().generic_visit(node)
+
+
+def _floor_quotient(a: str, b: str) -> str:
+    """floor(a/b) as Python computes it. A literal divisor becomes a multiplication by
+    its rounded reciprocal in the model language (98*(1/98) < 1), so the quotient is
+    corrected by the remainder, which must lie in [0, b) (b > 0) or (b, 0] (b < 0)."""
+    q = f"floor(({a})/({b}))"
+    try:
+        divisor = float(ast.literal_eval(b))
+    except (ValueError, SyntaxError):
+        return q                                     # a true division by a variable
+    r = f"(({a}) - ({b})*{q})"
+    if divisor > 0:
+        return f"({q} + int({r} >= ({b})) - int({r} < 0))"
+    return f"({q} + int({r} <= ({b})) - int({r} > 0))"
 
 
 def _constant_condition(value: bool) -> str:

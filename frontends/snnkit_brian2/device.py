@@ -83,6 +83,9 @@ class SnnkitDevice(RuntimeDevice):
             namespace = get_local_namespace(level=level + 2)
         if profile:
             raise unsupported("profile=True", net)
+        from brian2 import prefs
+        if prefs.legacy.refractory_timing:
+            raise unsupported("prefs.legacy.refractory_timing (Brian2 <= 2.1.2's refractoriness)", net)
         all_objects = net.sorted_objects
         net._clocks = {obj.clock for obj in all_objects}
         t_end = net.t + duration

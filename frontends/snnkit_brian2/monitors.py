@@ -27,6 +27,8 @@ def parent_and_range(source):
 
 def check_monitor(monitor) -> None:
     from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
+    if getattr(monitor.clock, "dt_", None) is None:
+        raise unsupported(f"a monitor on the event clock {monitor.clock.name!r}", monitor)
     if isinstance(monitor, (SpikeMonitor, EventMonitor)):
         if monitor.event != "spike":
             raise unsupported(f"an EventMonitor of the event {monitor.event!r}", monitor)

@@ -27,7 +27,10 @@ def _classify(net):
     from brian2 import PoissonInput
     kinds = {"neurons": [], "poisson": [], "generators": [], "synapses": [], "monitors": [], "poisson_inputs": []}
     owned = set()
-    objects = [o for o in net.sorted_objects if o.active]
+    inactive = [o for o in net.sorted_objects if not o.active]
+    if inactive:
+        raise unsupported("objects switched off (active=False)", inactive[0])
+    objects = list(net.sorted_objects)
     for obj in objects:
         if isinstance(obj, PoissonInput):
             kinds["poisson_inputs"].append(obj)

@@ -96,3 +96,15 @@ def check_synapses(synapses) -> None:
             raise unsupported(f"the summed variable {eq.varname!r}", synapses)
     if len(synapses._pathways) == 0:
         raise unsupported("synapses without an on_pre pathway", synapses)
+    for eq in synapses.equations.values():
+        if "constant over dt" in eq.flags:
+            raise unsupported(f"the (constant over dt) synaptic subexpression {eq.varname!r}", synapses)
+    from brian2.synapses.synapses import SynapticPathway
+    for obj in synapses.contained_objects:
+        if isinstance(obj, SynapticPathway) or not getattr(obj, "active", True):
+            continue
+        if obj is synapses.state_updater and not (obj.abstract_code or "").strip():
+            continue                                   # nothing clock-driven to integrate
+        what = "clock-driven synaptic equations" if obj is synapses.state_updater else \
+            f"{type(obj).__name__} {obj.name!r} (e.g. run_regularly on synapses)"
+        raise unsupported(what, synapses)
