@@ -439,3 +439,36 @@ def test_timed_arrays_match_brian2(engine):
     out = on("snnkit", timed_input, backend=engine)
     assert_same_spikes(ref[0], out[0])
     np.testing.assert_allclose(out[1], ref[1], rtol=0, atol=1e-9)
+
+
+def functions_and_operators():
+    G = NeuronGroup(300, """x : 1
+                            iv : integer
+                            e1 : 1
+                            e2 : 1
+                            e3 : 1
+                            e4 : 1
+                            e5 : 1
+                            m : 1
+                            q : 1
+                            tr : 1""")
+    G.x = np.concatenate([np.linspace(-3, 3, 299), [0.0]])
+    G.iv = np.arange(-150, 150)
+    G.run_regularly("""e1 = exprel(x)
+                       e2 = expm1(x)
+                       e3 = log1p(abs(x))
+                       e4 = log10(abs(x) + 1)
+                       e5 = sign(x)
+                       m = iv % 98
+                       q = iv // 7
+                       tr = int(x*2.5)""")
+    run(0.2 * ms)
+    return {name: np.array(getattr(G, name)[:]) for name in ("e1", "e2", "e3", "e4", "e5", "m", "q", "tr")}
+
+
+def test_functions_and_integer_operators_match_brian2():
+    ref = on("runtime", functions_and_operators)
+    out = on("snnkit", functions_and_operators, backend="numpy")
+    for name in ref:
+        np.testing.assert_allclose(out[name], ref[name], rtol=1e-12, atol=1e-12, err_msg=name)
+    assert ref["e1"][-1] == 1.0 and ref["tr"].min() < 0

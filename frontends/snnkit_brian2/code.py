@@ -32,6 +32,10 @@ FUNCTIONS = {"exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sinh", "cosh", 
 RENAMED_FUNCTIONS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan",
                      "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "abs": "abs", "clip": "clip",
                      "floor": "floor", "ceil": "ceil", "minimum": "minimum", "maximum": "maximum"}
+# Brian2's functions that snnkit's model language writes with its own
+COMPOSED = {"exprel": "((exp({x}) - 1.0)/(({x}) + int(({x}) == 0.0)) + int(({x}) == 0.0))",
+            "expm1": "(exp({x}) - 1.0)", "log1p": "log(1.0 + ({x}))",
+            "log10": "(log({x})/2.302585092994046)", "sign": "(int(({x}) > 0.0) - int(({x}) < 0.0))"}
 INDEX = "_index"
 T_SECONDS = "(t*0.001/ms)"
 
@@ -160,6 +164,9 @@ class _Spell(ast.NodeTransformer):
         fn = node.func.id
         if fn == "rand" and not node.args:
             return node
+        if fn in COMPOSED and len(node.args) == 1:
+            x = ast.unparse(self._visit_value(node.args[0]))
+            return _expr(COMPOSED[fn].format(x=x))
         if fn == "randn" and not node.args:
             return _expr("(sqrt(-2.0*log(1.0 - rand()))*cos(6.283185307179586*rand()))")
         if fn == "timestep" and len(node.args) == 2:
@@ -183,7 +190,7 @@ class _Spell(ast.NodeTransformer):
             node.func = ast.Name(RENAMED_FUNCTIONS[fn], ast.Load())
             return node
         raise unsupported(f"the function {fn}() (a TimedArray or user function; snnkit's model language "
-                          f"knows {', '.join(sorted(FUNCTIONS | {'randn', 'timestep'}))})", self.names.owner)
+                          f"knows {', '.join(sorted(FUNCTIONS | set(COMPOSED) | {'randn', 'timestep'}))})", self.names.owner)
 
     def generic_visit(self, node):
         if isinstance(node, (ast.Attribute, ast.Subscript, ast.IfExp, ast.Lambda)):
@@ -281,8 +288,8 @@ def identifiers(code: str) -> set:
     return {node.id for _, tree in pieces(code) for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
-BUILTIN_NAMES = {"t", "dt", "i", "_idx", "_vectorisation_idx", "True", "False"} | FUNCTIONS | {"randn", "timestep",
-                                                                                           "bool"}
+BUILTIN_NAMES = {"t", "dt", "i", "_idx", "_vectorisation_idx", "True", "False"} | FUNCTIONS | set(COMPOSED) \
+    | {"randn", "timestep", "bool"}
 
 
 def resolve_constants(owner, texts, known: set, namespace: dict) -> dict:
