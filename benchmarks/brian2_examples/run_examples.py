@@ -7,8 +7,9 @@ Each script runs in a fresh process twice: on Brian2's runtime device (numpy tar
 with ``import snnkit_brian2; set_device("snnkit", backend=...)`` put in front of it
 (plots go to a non-interactive backend; ``brian2.seed(2026)`` first, so that values drawn
 by Brian2 itself, such as ``P.v = 'rand()*...'``, are the same in both). The spikes of
-every SpikeMonitor the script leaves in its namespace are compared: "identical" (the same
-indices and times), "statistically close" (total counts within 5 sqrt(n) + 5%: scripts
+every SpikeMonitor the script leaves in its namespace are compared, and the first 2000
+samples of its StateMonitors: "identical" (the same indices and times, traces within 1e-6 of
+their range), "statistically close" (total counts within 5 sqrt(n) + 5%: scripts
 whose randomness during the run is snnkit's own), "differs", or why it did not run on
 snnkit (its NotImplementedError, an error, a timeout). Prints a table and writes it as JSON.
 """
@@ -50,11 +51,14 @@ try:
     namespace = runpy.run_path(script, run_name="__main__")
 except NotImplementedError as err:
     status, namespace = "refused: " + str(err).split(";")[0], {}
-monitors = {}
+monitors, traces = {}, {}
 for name, value in sorted(namespace.items()):
     if isinstance(value, brian2.SpikeMonitor):
         monitors[name] = [value.i[:].tolist(), (value.t[:] / brian2.ms).tolist()]
-json.dump({"status": status, "monitors": monitors}, open(out, "w"))
+    elif isinstance(value, brian2.StateMonitor):
+        for var in value.record_variables:
+            traces[f"{name}.{var}"] = [[float(x) for x in row] for row in value.variables[var].get_value()[:2000]]
+json.dump({"status": status, "monitors": monitors, "traces": traces}, open(out, "w"))
 """
 
 
@@ -81,9 +85,15 @@ def compare(ref: dict, ours: dict) -> str:
         return ours["status"]
     if ref["status"] != "ran":
         return f"Brian2's runtime: {ref['status']}"
-    if not ref["monitors"]:
-        return "ran (no SpikeMonitor to compare)"
+    if not ref["monitors"] and not ref.get("traces"):
+        return "ran (no monitor to compare)"
     identical, close = True, True
+    for name, values in ref.get("traces", {}).items():
+        a, b = np.asarray(values, dtype=float), np.asarray(ours.get("traces", {}).get(name, []), dtype=float)
+        if a.shape != b.shape:
+            return f"differs ({name}: {b.shape} samples, Brian2 {a.shape})"
+        scale = float(np.nanmax(np.abs(a))) if a.size else 1.0
+        identical &= bool(np.allclose(a, b, rtol=0, atol=1e-6 * scale, equal_nan=True))
     for name, (i, t) in ref["monitors"].items():
         if name not in ours["monitors"]:
             return f"differs (no monitor {name})"
@@ -101,7 +111,7 @@ def main() -> None:
     parser.add_argument("--backend", default="numpy")
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     rows = []
     for name in args.names or DEFAULT:
         script = args.examples / name

@@ -98,6 +98,16 @@ def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: f
     return per_neuron
 
 
+def _check_monitor_order(monitor, group) -> None:
+    """snnkit samples a StateMonitor before the group's start-slot run_regularly code;
+    Brian2 orders them by ``order``: one ordered before the monitor is refused."""
+    from brian2.groups.group import CodeRunner
+    for obj in getattr(group, "contained_objects", ()):
+        if isinstance(obj, CodeRunner) and obj.when == "start" and obj.order < monitor.order:
+            raise unsupported(f"a StateMonitor (order {monitor.order}) after the run_regularly {obj.name!r} "
+                              f"(order {obj.order}) in the start slot", monitor)
+
+
 class RunPieces:
     """One Brian2 run() translated: what snnkit needs of every object, not yet a network."""
 
@@ -141,6 +151,7 @@ class RunPieces:
         for monitor in kinds["monitors"]:
             if type(monitor).__name__ == "StateMonitor":
                 parent, _, _ = parent_and_range(monitor.source)
+                _check_monitor_order(monitor, parent)
                 for name in recorded_variables(monitor):
                     if name not in recorded[parent.name]:
                         recorded[parent.name].append(name)
