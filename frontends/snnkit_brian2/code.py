@@ -113,6 +113,12 @@ class _Spell(ast.NodeTransformer):
         return node
 
     def visit_BinOp(self, node):
+        if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) \
+                and isinstance(node.right.value, (int, float)) and not isinstance(node.right.value, bool) \
+                and float(node.right.value).is_integer():
+            # a whole exponent stays an integer: the model language's units allow (t in ms)**2
+            node.left, node.right = self._visit_value(node.left), ast.Constant(int(node.right.value))
+            return node
         node.left, node.right = self._visit_value(node.left), self._visit_value(node.right)
         if isinstance(node.op, (ast.Mod, ast.FloorDiv)):   # Python's (and Brian2's): the sign of b
             a, b = ast.unparse(node.left), ast.unparse(node.right)

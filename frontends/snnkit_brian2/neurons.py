@@ -98,8 +98,8 @@ class NeuronTranslation:
         state = dict(self.held)
         names = Names(group, state, constants, dt_s, t0_seconds=t0_s)
         t_text = names.t_text
+        names.state.update({name: False for name in subexpressions})      # (they may read each other)
         sub_lines = [f"{name} = {expression(text, names)} : 1" for name, text in subexpressions.items()]
-        names.state.update({name: False for name in subexpressions})
         masked = self._masked(reset_code, list(receptor_targets) + [x for x, _ in inputs])
         self.masked = masked
         # Brian2's synapses slot of the previous step: its PoissonInputs (snnkit_brian2.poisson_input)
