@@ -23,7 +23,7 @@ from __future__ import annotations
 from brian2.devices.device import RuntimeDevice
 
 from .code import unsupported
-from .network import translate_and_run
+from .runs import translate_and_run
 
 
 class SnnkitDevice(RuntimeDevice):
@@ -40,7 +40,7 @@ class SnnkitDevice(RuntimeDevice):
         self.run_count = 0
         self.last_simulator = None
         self.collector = None           # snnkit_brian2.batch.Collector while run_batch collects
-        self.kept = None                # snnkit_brian2.network.KeptRun: the simulator the next run may go on with
+        self.kept = None                # snnkit_brian2.runs.KeptRun: the simulator the next run may go on with
 
     def activate(self, build_on_run=True, **kwargs):
         super().activate(build_on_run=build_on_run)

@@ -26,9 +26,9 @@ import ast
 import numpy as np
 
 from .code import Names, expression, identifiers, pieces, resolve_constants, statements, unsupported
+from .synapses import delay_steps, own_variables, synapse_indices
 
 RESERVED = {"t", "dt", "w", "delivered", "lastupdate", "I_inject", "xi"}
-INTERNAL = {"i", "j", "N", "t", "dt", "delay", "lastupdate", "N_incoming", "N_outgoing", "t_in_timesteps"}
 
 
 def needs_synapse_model(synapses) -> bool:
@@ -55,13 +55,6 @@ def all_equations(synapses) -> list:
         if eq.varname not in out or eq.type == "differential equation":
             out[eq.varname] = eq
     return list(out.values())
-
-
-def own_variables(synapses) -> list:
-    from brian2.core.variables import ArrayVariable
-    return [name for name, var in synapses.variables.items()
-            if not name.startswith("_") and name not in INTERNAL and isinstance(var, ArrayVariable)
-            and getattr(var, "owner", None) is not None and var.owner.name == synapses.name]
 
 
 def _target(tree) -> str:
@@ -193,27 +186,17 @@ class SynapseModelTranslation:
                                   f"synapse's own variables; on_pre adds one value to the target)", self.synapses)
         return statements(code, names)
 
-    def wiring(self, pre_offset: int, post_offset: int, dt_s: float):
+    def wiring(self, dt_s: float):
         """(pre, post, axonal delay steps, post event delay steps) of every synapse, in
         Brian2's order."""
-        syn = self.synapses
-        pre = np.asarray(syn.variables["_synaptic_pre"].get_value(), dtype=np.int64) + pre_offset
-        post = np.asarray(syn.variables["_synaptic_post"].get_value(), dtype=np.int64) + post_offset
-
-        def steps(pathway):
-            if pathway is None:
-                return np.zeros(pre.shape, np.int64)
-            delay = np.asarray(pathway.variables["delay"].get_value(), dtype=float)
-            return np.floor(np.broadcast_to(delay, pre.shape) / dt_s + 0.5).astype(np.int64)
-        return pre, post, steps(self.pre_path), steps(self.post_path)
+        pre, post = synapse_indices(self.synapses)
+        return pre, post, delay_steps(self.pre_path, pre.size, dt_s), delay_steps(self.post_path, pre.size, dt_s)
 
     def _order(self) -> np.ndarray:
         """Brian2's synapse k is the table's synapse at the position of k in this order
         (the tables sort the synapses by (pre, post), stably)."""
-        syn = self.synapses
-        i = np.asarray(syn.variables["_synaptic_pre"].get_value(), dtype=np.int64)
-        j = np.asarray(syn.variables["_synaptic_post"].get_value(), dtype=np.int64)
-        return np.argsort(i * np.int64(int(syn.target.N) + 1) + j, kind="stable")
+        i, j = synapse_indices(self.synapses)
+        return np.argsort(i * np.int64(j.max(initial=0) + 1) + j, kind="stable")
 
     def table_values(self) -> dict:
         """Brian2's values of the synapse variables now, in the table's order (float)."""

@@ -33,7 +33,7 @@ class PathwayTranslation:
             raise unsupported("on_post code in a static pathway", synapses)
         if pathway.event != "spike":
             raise unsupported(f"a pathway on the event {pathway.event!r}", synapses)
-        own = _synapse_variables(synapses)
+        own = own_variables(synapses)
         statements = [tree for _, tree in pieces(pathway.code)]
         writes = [p for p in statements if isinstance(p, (ast.Assign, ast.AugAssign))]
         if len(writes) != 1 or len(statements) != 1 or not isinstance(writes[0], ast.AugAssign) \
@@ -58,32 +58,43 @@ class PathwayTranslation:
         read = {n.id for n in ast.walk(ast.parse(self.value_text, mode="eval")) if isinstance(n, ast.Name)}
         self.reads = sorted(read & set(own))
 
-    def wiring(self, pre_offset: int, post_offset: int, dt_s: float):
+    def wiring(self, dt_s: float):
         """(pre, post, weight, delay steps) of every synapse, in Brian2's order."""
         syn = self.synapses
-        pre = np.asarray(syn.variables["_synaptic_pre"].get_value(), dtype=np.int64) + pre_offset
-        post = np.asarray(syn.variables["_synaptic_post"].get_value(), dtype=np.int64) + post_offset
+        pre, post = synapse_indices(syn)
         env = {name: np.asarray(syn.variables[name].get_value(), dtype=float) for name in self.reads}
         from snnkit.modeling.codegen_numpy import NAMESPACE
         namespace = dict(NAMESPACE, ms=1.0, **env)
         weight = self.sign * np.broadcast_to(np.asarray(eval(self.value_text, {"__builtins__": {}}, namespace),
                                                         dtype=float), pre.shape)
-        delay = np.asarray(self.pathway.variables["delay"].get_value(), dtype=float)
-        steps = np.floor(np.broadcast_to(delay, pre.shape) / dt_s + 0.5).astype(np.int64)
-        return pre, post, weight.copy(), steps
+        return pre, post, weight.copy(), delay_steps(self.pathway, pre.size, dt_s)
 
 
-def _synapse_variables(synapses) -> list:
+INTERNAL = {"i", "j", "N", "t", "dt", "delay", "lastupdate", "N_incoming", "N_outgoing", "t_in_timesteps"}
+
+
+def own_variables(synapses) -> list:
+    """The Synapses object's own per-synapse variables (not Brian2's bookkeeping)."""
     from brian2.core.variables import ArrayVariable
-    out = []
-    for name, var in synapses.variables.items():
-        if name.startswith("_") or name in ("i", "j", "N", "t", "dt", "delay", "lastupdate", "N_incoming",
-                                            "N_outgoing", "t_in_timesteps"):
-            continue
-        if isinstance(var, ArrayVariable) and getattr(var, "owner", None) is not None \
-                and var.owner.name == synapses.name:
-            out.append(name)
-    return out
+    return [name for name, var in synapses.variables.items()
+            if not name.startswith("_") and name not in INTERNAL and isinstance(var, ArrayVariable)
+            and getattr(var, "owner", None) is not None and var.owner.name == synapses.name]
+
+
+def synapse_indices(synapses) -> tuple:
+    """(pre, post) of every synapse in Brian2's order, indices into the parent groups
+    (Brian2's _synaptic_pre/_post are not relative to a subgroup)."""
+    return (np.asarray(synapses.variables["_synaptic_pre"].get_value(), dtype=np.int64),
+            np.asarray(synapses.variables["_synaptic_post"].get_value(), dtype=np.int64))
+
+
+def delay_steps(pathway, n: int, dt_s: float) -> np.ndarray:
+    """A pathway's delays in whole steps, as Brian2 rounds them (``int(d/dt + 0.5)``);
+    no pathway: 0."""
+    if pathway is None:
+        return np.zeros(n, np.int64)
+    delay = np.asarray(pathway.variables["delay"].get_value(), dtype=float)
+    return np.floor(np.broadcast_to(delay, (n,)) / dt_s + 0.5).astype(np.int64)
 
 
 def check_synapses(synapses) -> None:
