@@ -192,25 +192,43 @@ class Projection:
 
 
 class Monitor:
-    """Records ``variable`` of ``target``: "spikes" or a state variable such as "v".
+    """Records ``variable`` of ``target``: "spikes" or a state variable such as "v" of a
+    population, or a synapse variable of a projection.
 
     Parameters
     ----------
-    target : Population
+    target : Population or Projection
     variable : str
         "spikes", or one of the model's state variables; for an EquationModel also a
         subexpression that draws no noise (``model.recordable``), evaluated from the
-        recorded state on the host.
+        recorded state on the host. For a Projection: "w", or a variable of its synapse
+        model that is not event-driven (an event-driven one is exact only as of an
+        event: read it with ``Simulator.synapse_values``).
     indices : array of int, optional
-        Which neurons (default None: all; rates are per recorded neuron).
+        Which neurons (default None: all; rates are per recorded neuron); for a
+        Projection, which synapses, in the order of ``Simulator.weights``.
     every : int
         Sample a state variable every ``every`` steps (at the end of steps
         every-1, 2*every-1, ..., i.e. times every*dt, 2*every*dt, ... ms).
+
+    A projection's samples are reported under its ``name`` (default
+    "<pre>_to_<post>"), as a population's are under the population's.
     """
 
-    def __init__(self, target: Population, variable: str = "spikes", indices=None, every: int = 1):
+    def __init__(self, target, variable: str = "spikes", indices=None, every: int = 1):
+        if isinstance(target, Projection):
+            model = target.synapse_bound
+            recordable = ["w"] + ([x for x in model.variables if x not in model.event_driven] if model else [])
+            if variable not in recordable:
+                fail("Monitor.variable", variable, f"must be one of {', '.join(recordable)} for a projection"
+                     + (" (an event-driven variable is read with Simulator.synapse_values)"
+                        if model is not None and variable in model.event_driven else ""))
+            self.target, self.variable = target, variable
+            self.indices = None if indices is None else check_indices("Monitor.indices", indices, 2**62)
+            self.every = check_count("Monitor.every", every, minimum=1)
+            return
         if not isinstance(target, Population):
-            fail("Monitor.target", target, "must be a Population")
+            fail("Monitor.target", target, "must be a Population or a Projection")
         recordable = getattr(target.model, "recordable", target.model.state_variables)
         if variable != "spikes" and variable not in recordable:
             fail("Monitor.variable", variable, "must be 'spikes' or one of "
@@ -219,6 +237,10 @@ class Monitor:
         self.target, self.variable = target, variable
         self.indices = indices
         self.every = check_count("Monitor.every", every, minimum=1)
+
+    @property
+    def of_synapses(self) -> bool:
+        return isinstance(self.target, Projection)
 
     @property
     def n_recorded(self) -> int:
@@ -230,7 +252,8 @@ class Monitor:
         return np.arange(self.target.size) if self.indices is None else self.indices
 
     def __repr__(self) -> str:
-        return f"Monitor({self.target.name}, {self.variable!r}, every={self.every})"
+        target = f"{self.target.pre.name} -> {self.target.post.name}" if self.of_synapses else self.target.name
+        return f"Monitor({target}, {self.variable!r}, every={self.every})"
 
 
 class Network:
@@ -263,7 +286,8 @@ class Network:
                     self.populations.append(obj)
             elif isinstance(obj, Projection):
                 self.add(obj.pre, obj.post)
-                self.projections.append(obj)
+                if not any(p is obj for p in self.projections):
+                    self.projections.append(obj)
             elif isinstance(obj, Monitor):
                 self.add(obj.target)
                 self.monitors.append(obj)

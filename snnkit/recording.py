@@ -69,13 +69,16 @@ class Recorder:
     """
 
     def __init__(self, monitors, placement: dict, group_sizes: dict, backend, dt: float, batch: int,
-                 min_intervals: dict | None = None, keep: bool = True, host_groups: dict | None = None):
+                 min_intervals: dict | None = None, keep: bool = True, host_groups: dict | None = None,
+                 synapses=None):
         """min_intervals: group -> fewest steps between two spikes of one neuron (1 + its
         refractory steps; default 1), which bounds how fast a spike buffer fills.
         keep: hold every drained chunk in memory for results() (False when the chunks
         go to a file and results are read back from it: memory stays bounded).
         host_groups: the lowered groups (their ``params``, read when a recorded
-        subexpression is evaluated)."""
+        subexpression is evaluated).
+        synapses: (network, plan, uploaded synapse tables), for monitors of projections
+        (snnkit.synapse_recording)."""
         self.backend, self.dt, self.batch, self.keep = backend, dt, batch, keep
         self.host_groups = host_groups or {}
         min_intervals = min_intervals or {}
@@ -85,6 +88,14 @@ class Recorder:
         self.state_monitors = {}     # (pop, var) -> dict(indices, every, record, unit)
         self.group_buffers = {}      # group -> backend record of its spikes
         for mon in monitors:
+            if mon.of_synapses:
+                from .synapse_recording import synapse_monitor
+                name, entry = synapse_monitor(mon, *synapses, backend, batch)
+                if (name, mon.variable) in self.state_monitors:
+                    fail("Monitor", f"{name}.{mon.variable}", "is recorded twice; use one Monitor per "
+                         "projection and variable")
+                self.state_monitors[(name, mon.variable)] = entry
+                continue
             pop = mon.target.name
             key = pop if mon.variable == "spikes" else (pop, mon.variable)
             if key in self.spike_monitors or key in self.state_monitors:
@@ -121,6 +132,12 @@ class Recorder:
             self.backend.attach_spike_record(spikes[group], buffer)
             ops.append(lambda k, s=spikes[group], b=buffer: self.backend.record_spikes(s, b, k))
         for (pop, var), mon in self.state_monitors.items():
+            if "array" in mon:                       # a projection's variable
+                ops.append(lambda k, a=mon["array"], e=mon["every"], r=mon["record"]:
+                           (k + 1) % e == 0 and self.backend.record_state(a, r))
+                continue
+            if "constant" in mon:
+                continue
             group = groups[self.placement[pop][0]]
             records = mon["records"] if "derived" in mon else {var: mon["record"]}
             for x, record in records.items():
@@ -165,6 +182,8 @@ class Recorder:
                 recorded = {x: self.backend.drain_state(r)[:wanted] for x, r in mon["records"].items()}
                 times = (first + 1 + np.arange(min(len(b) for b in recorded.values()))) * mon["every"] * self.dt
                 block = mon["derived"].evaluate(recorded, times, self.host_groups, self.batch)
+            elif "constant" in mon:
+                block = np.broadcast_to(mon["constant"], (wanted,) + mon["constant"].shape).copy()
             else:
                 block = self.backend.drain_state(mon["record"])[:wanted]
             self.state_rows[key] += block.shape[0]

@@ -110,7 +110,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
                                  {name: g["size"] for name, g in self.plan.groups.items()},
                                  self.backend, self.dt, self.batch,
                                  {name: min_spike_interval(g) for name, g in self.plan.groups.items()},
-                                 keep=output is None, host_groups=self.plan.groups)
+                                 keep=output is None, host_groups=self.plan.groups,
+                                 synapses=(network, self.plan, self.synapses))
         # spike counters (Network.count_spikes): one per group, (B * N) u32
         self.counters = {}
         for pop in network.counted:

@@ -356,66 +356,6 @@ def test_poisson_input_statistics_match_brian2(engine):
     assert ref[4] > 100
 
 
-# -- synapses with state: STDP ---------------------------------------------------------------
-
-def stdp(post_delay=None, split=False):
-    """Brian2's STDP example (Song, Miller & Abbott 2000) with fixed input spike trains:
-    event-driven traces, on_pre and on_post, per-synapse delays; float64."""
-    n, taum, taupre, taupost, taue = 200, 10 * ms, 20 * ms, 20 * ms, 5 * ms
-    Ee, vt, vr, El = 0 * mV, -54 * mV, -60 * mV, -74 * mV
-    gmax, dApre = 0.05, 0.01
-    dApost = -dApre * taupre / taupost * 1.05 * gmax
-    dApre *= gmax
-    rng = np.random.default_rng(8)
-    counts = rng.poisson(30.0 * 0.8, n)
-    index = np.repeat(np.arange(n), counts)
-    times = np.round(rng.random(index.size) * 800.0, 1)
-    keep = np.unique(np.stack([index, np.round(times * 10)]), axis=1, return_index=True)[1]
-    inp = SpikeGeneratorGroup(n, index[keep], times[keep] * ms)
-    neurons = NeuronGroup(1, """dv/dt = (ge * (Ee-v) + El - v) / taum : volt
-                                dge/dt = -ge / taue : 1""", threshold="v>vt", reset="v = vr", method="euler")
-    S = Synapses(inp, neurons, """w : 1
-                                  dApre/dt = -Apre / taupre : 1 (event-driven)
-                                  dApost/dt = -Apost / taupost : 1 (event-driven)""",
-                 on_pre="""ge += w
-                           Apre += dApre
-                           w = clip(w + Apost, 0, gmax)""",
-                 on_post="""Apost += dApost
-                            w = clip(w + Apre, 0, gmax)""")
-    S.connect()
-    S.w = rng.random(n) * gmax * 0.8
-    S.delay = rng.random(n) * 2 * ms
-    if post_delay is not None:
-        S.post.delay = post_delay
-    s = SpikeMonitor(neurons)
-    w0 = np.array(S.w[:])
-    if split:
-        run(500 * ms)
-        w_half = np.array(S.w[:])
-        run(400 * ms)
-    else:
-        run(900 * ms)
-        w_half = w0
-    t_now = float(neurons.t / second)
-    apre = np.array(S.Apre[:]) * np.exp(-(t_now - np.array(S.lastupdate[:])) / 0.02)    # as of now
-    return spikes(s), w_half, np.array(S.w[:]), apre, w0
-
-
-@pytest.mark.parametrize("engine, post_delay, split", [("numpy", None, False), ("numpy", None, True)]
-                         + [(b, 1 * ms, True) for b in BACKENDS])
-def test_stdp_weights_and_spikes_equal_brian2_runtime(engine, post_delay, split):
-    """One run, or two (the second goes on with the first's simulator: spikes in flight
-    in the delay lines carry over)."""
-    ref = on("runtime", lambda: stdp(post_delay, split))
-    out = on("snnkit", lambda: stdp(post_delay, split), backend=engine)
-    assert snnkit_brian2.snnkit_device.kept.runs == (2 if split else 1)      # one simulator for both runs
-    assert_same_spikes(ref[0], out[0])
-    assert ref[0][0].size > 5
-    for k in (1, 2, 3):
-        np.testing.assert_allclose(out[k], ref[k], rtol=0, atol=1e-12)
-    assert np.any(np.abs(ref[2] - ref[4]) > 1e-4)                # the weights did change
-
-
 # -- TimedArray ------------------------------------------------------------------------------
 
 def timed_input():

@@ -36,11 +36,14 @@ def check_monitor(monitor) -> None:
         if extra:
             raise unsupported(f"recording {', '.join(sorted(extra))} at spikes", monitor)
     elif isinstance(monitor, StateMonitor):
-        from brian2 import NeuronGroup
+        from brian2 import NeuronGroup, Synapses
         parent, _, _ = parent_and_range(monitor.source)
-        if not isinstance(parent, NeuronGroup):
-            raise unsupported(f"a StateMonitor of {type(parent).__name__} {parent.name!r} (only neuron "
-                              f"groups' variables are sampled)", monitor)
+        if isinstance(parent, Synapses) and parent is monitor.source:
+            from .synapse_monitors import check_synapse_monitor
+            check_synapse_monitor(monitor, parent)
+        elif not isinstance(parent, NeuronGroup):
+            raise unsupported(f"a StateMonitor of {type(parent).__name__} {parent.name!r} (neuron groups' "
+                              f"and synapses' variables are sampled)", monitor)
         if monitor.when not in START_SLOTS:
             raise unsupported(f"a StateMonitor in the {monitor.when!r} slot (snnkit samples at Brian2's "
                               f"default, the start of the step)", monitor)

@@ -16,6 +16,7 @@ from .monitors import (append_rates, append_spikes, append_states, check_monitor
                        recorded_variables)
 from .neurons import NeuronTranslation, held_variables
 from .plastic import SynapseModelTranslation, needs_synapse_model
+from .synapse_monitors import SynapseSampling
 from .timed import schedule
 from .synapses import PathwayTranslation, check_synapses
 
@@ -149,8 +150,8 @@ class RunPieces:
                     targets[post.name].append(translation.target)
         recorded = {g.name: [] for g in kinds["neurons"]}
         for monitor in kinds["monitors"]:
-            if type(monitor).__name__ == "StateMonitor":
-                parent, _, _ = parent_and_range(monitor.source)
+            parent, _, _ = parent_and_range(monitor.source)
+            if type(monitor).__name__ == "StateMonitor" and parent.name in recorded:
                 _check_monitor_order(monitor, parent)
                 for name in recorded_variables(monitor):
                     if name not in recorded[parent.name]:
@@ -181,6 +182,7 @@ class RunPieces:
         self.plastic = [(translation, self._source(translation.synapses),
                          parent_and_range(translation.synapses.target)[0].name) + translation.wiring(dt_s)
                         for translation in plastic]
+        self.synapse_sampling = SynapseSampling(kinds["monitors"], plastic)
         self.records = []             # (group, snnkit variable, indices or None)
         # every StateMonitor of a (group, variable) reads its columns of one recording of
         # the neurons any of them samples (sorted)
@@ -189,6 +191,8 @@ class RunPieces:
         for monitor in kinds["monitors"]:
             parent, start, _ = parent_and_range(monitor.source)
             if type(monitor).__name__ == "StateMonitor":
+                if parent.name not in recorded:               # synapses: self.synapse_sampling
+                    continue
                 indices = np.asarray(monitor.record, dtype=np.int64) + start
                 for name in recorded_variables(monitor):
                     key = (parent.name, f"_rec_{name}")
@@ -241,7 +245,8 @@ def build_network(pieces: RunPieces, models: dict | None = None, initial: dict |
         projections.append(None if i.size == 0 else network.connect(
             populations[pre], populations[post], sk.FromList(i, j), weight=0.0, delay=(axonal + 1) * dt_ms,
             axonal_delay=axonal * dt_ms, post_event_delay=post_steps * dt_ms, receptor=f"to_{translation.target}",
-            synapse=translation.model))
+            synapse=translation.model, name=translation.synapses.name))
+    pieces.synapse_sampling.record(network, {tr.synapses.name: p for (tr, *_), p in zip(pieces.plastic, projections)})
     for name, what, indices in pieces.records:
         network.record(populations[name], what, indices=indices)
     return network, populations, projections
@@ -292,6 +297,10 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
         parent, start, stop = parent_and_range(monitor.source)
         population = rename.get(parent.name, parent.name)
         kind = type(monitor).__name__
+        if kind == "StateMonitor" and parent.name not in pieces.neurons:
+            append_states(monitor, first_step, dt_s, pieces.synapse_sampling.rows(
+                monitor, results, instance, first_sample, n_steps))
+            continue
         if kind == "StateMonitor":
             samples = {}
             for name in recorded_variables(monitor):

@@ -147,7 +147,7 @@ class SynapseModelTranslation:
     def _check_reads(self, texts: list, names: Names) -> None:
         """Neuron variables the event code reads must not be written by that neuron's reset
         (snnkit's synapse events run after the resets, Brian2's before)."""
-        read = set().union(*[identifiers(text) for text in texts])
+        read = set().union(*[self._reads(text) for text in texts])
         syn = self.synapses
         for name in sorted(read & set(self.neuron_names)):
             side, base = self.neuron_names[name]
@@ -156,6 +156,16 @@ class SynapseModelTranslation:
             if base in _reset_targets(group):
                 raise unsupported(f"synapse code reading {name!r}, which the {side}synaptic reset writes "
                                   f"(snnkit runs synapse events after the resets, Brian2 before them)", syn)
+
+    def _reads(self, text: str) -> set:
+        """The names a piece of code reads: the delivered ``x_post += value`` reads only
+        its value (the addition happens at the target, snnkit's receptor)."""
+        out = set()
+        for _, tree in pieces(text):
+            if isinstance(tree, ast.AugAssign) and _target(tree) in self.neuron_names:
+                tree = tree.value
+            out |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        return out
 
     def _on_pre(self, code: str, names: Names):
         """on_pre's statements, its one additive write to a postsynaptic variable as
