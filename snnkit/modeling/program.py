@@ -10,7 +10,11 @@ threshold   one assignment, ``_spiked``, a condition
 reset       the reset statements
 
 Statements run one after another, each seeing the ones before it; subexpressions
-are substituted everywhere. ``inputs`` of a block are the symbols it reads that
+are substituted everywhere. A transcendental function of an indicator (Brian2's
+exact solution of an ``(unless refractory)`` equation takes
+``exp(-dt*int(not_refractory)/tau)``) is split into the indicator's two cases, each
+with its constants folded (split_indicators): the kernels and the NumPy
+specification then evaluate no exp of a 0/1 switch per neuron and step. ``inputs`` of a block are the symbols it reads that
 are not its own names: state variables, parameters, host constants and built-ins.
 """
 
@@ -19,6 +23,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sympy
+
+
+TRANSCENDENTAL = (sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh, sympy.sinh, sympy.cosh)
+
+
+def _indicator(expr) -> bool:
+    """Piecewise((1, condition), (0, True)): int() of a condition."""
+    return isinstance(expr, sympy.Piecewise) and len(expr.args) == 2 and expr.args[0][0] == 1 \
+        and expr.args[1][0] == 0 and expr.args[1][1] == sympy.true
+
+
+def split_indicators(expr, most: int = 2):
+    """``expr`` as Piecewise((expr with the indicator 1, its condition), (expr with it 0,
+    True)) for each indicator that a transcendental function's argument holds (at most
+    ``most`` distinct ones, else unchanged): the functions of constants fold to numbers."""
+    found = {pw for f in expr.atoms(*TRANSCENDENTAL) for pw in f.atoms(sympy.Piecewise) if _indicator(pw)}
+    if not found or len(found) > most:
+        return expr
+    indicator = sorted(found, key=sympy.default_sort_key)[0]
+    one = split_indicators(expr.xreplace({indicator: sympy.Integer(1)}), most - 1)
+    zero = split_indicators(expr.xreplace({indicator: sympy.Integer(0)}), most - 1)
+    return sympy.Piecewise((one, indicator.args[0][1]), (zero, True))
 
 
 @dataclass
@@ -69,6 +95,8 @@ class Program:
         self.uniform_inputs = sorted(draws, key=lambda name: int(name.rsplit("_", 1)[1]))
         self.held = tuple(model.held)
         self.state_variables = tuple(model.state_variables)
+        for block in self.blocks():
+            block.steps = [(name, split_indicators(expr)) for name, expr in block.steps]
 
     def blocks(self) -> list:
         return [*self.receive, self.update, self.threshold, self.reset]
