@@ -122,6 +122,10 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "record_state": ("record.c", [
         ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
+    "record_spike_values": ("record.c", [
+        *CLOCK, ("n_values", "u32"), ("capacity", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
+        ("state", "ptr"), ("offsets", "ptr"), ("out_step", "ptr"), ("out_id", "ptr"), ("out_values", "ptr"),
+        ("out_count", "ptr")]),
     "clock_tick": ("clock.c", [("steps", "u32"), ("step_clock", "ptr")]),
     # the nengo frontend (frontends/snnkit_nengo): a program of stages over one heap (kernels/nengo.h)
     "nengo_steps": ("nengo_steps.c", [

@@ -210,12 +210,23 @@ class Monitor:
     every : int
         Sample a state variable every ``every`` steps (at the end of steps
         every-1, 2*every-1, ..., i.e. times every*dt, 2*every*dt, ... ms).
+    values : list of str, optional
+        With "spikes": state variables recorded at each spike, as the spike's step
+        left them (after the reset): ``SpikeData.values[name]``, one per spike.
 
     A projection's samples are reported under its ``name`` (default
     "<pre>_to_<post>"), as a population's are under the population's.
     """
 
-    def __init__(self, target, variable: str = "spikes", indices=None, every: int = 1):
+    def __init__(self, target, variable: str = "spikes", indices=None, every: int = 1, values=None):
+        self.values = () if values is None else tuple([values] if isinstance(values, str) else values)
+        if self.values and (variable != "spikes" or not isinstance(target, Population) or target.is_source):
+            fail("Monitor.values", list(self.values), "must be None unless recording the spikes of a neuron "
+                 "population")
+        unknown = [x for x in self.values if x not in target.model.state_variables]
+        if unknown:
+            fail("Monitor.values", unknown[0], f"must be state variables of {target.name}: "
+                 f"{', '.join(target.model.state_variables)}")
         if isinstance(target, Projection):
             model = target.synapse_bound
             recordable = ["w"] + ([x for x in model.variables if x not in model.event_driven] if model else [])
@@ -323,9 +334,9 @@ class Network:
             self.counted.append(population)
         return population
 
-    def record(self, target, variable="spikes", indices=None, every=1) -> Monitor:
+    def record(self, target, variable="spikes", indices=None, every=1, values=None) -> Monitor:
         """Create and add a Monitor (see :class:`Monitor`)."""
-        return self.add(Monitor(target, variable, indices, every))
+        return self.add(Monitor(target, variable, indices, every, values))
 
     def __repr__(self) -> str:
         return (f"Network({len(self.populations)} populations, {len(self.projections)} projections, "

@@ -87,6 +87,8 @@ class Recorder:
         self.spike_monitors = {}     # pop -> indices or None (all)
         self.state_monitors = {}     # (pop, var) -> dict(indices, every, record, unit)
         self.group_buffers = {}      # group -> backend record of its spikes
+        self.value_names = {}        # group -> the variables recorded at its spikes
+        self.spike_values = {}       # pop -> the variables recorded at its spikes
         for mon in monitors:
             if mon.of_synapses:
                 from .synapse_recording import synapse_monitor
@@ -109,6 +111,10 @@ class Recorder:
                 if group not in self.group_buffers:
                     self.group_buffers[group] = backend.new_spike_record(batch, group_sizes[group],
                                                                          min_intervals.get(group, 1))
+                if mon.values:
+                    self.spike_values[pop] = list(mon.values)
+                    names = self.value_names.setdefault(group, [])
+                    names += [x for x in mon.values if x not in names]
             else:
                 group, offset, _ = placement[pop]
                 indices = mon.neuron_indices()
@@ -121,6 +127,8 @@ class Recorder:
                     entry["records"] = {x: backend.new_state_record(indices + offset, batch)
                                         for x in entry["derived"].recorded}
                 self.state_monitors[key] = entry
+        self.min_intervals = min_intervals
+        self.value_records = {}      # group -> backend record of values at its spikes (made in ops())
         self.spike_chunks = {pop: [] for pop in self.spike_monitors}
         self.state_chunks = {key: [] for key in self.state_monitors}
         self.state_rows = {key: 0 for key in self.state_monitors}     # samples drained so far
@@ -131,6 +139,11 @@ class Recorder:
         for group, buffer in self.group_buffers.items():
             self.backend.attach_spike_record(spikes[group], buffer)
             ops.append(lambda k, s=spikes[group], b=buffer: self.backend.record_spikes(s, b, k))
+        for group, names in self.value_names.items():
+            arrays = {x: state_array(groups[group], x) for x in names}
+            record = self.value_records[group] = self.backend.new_spike_value_record(
+                self.batch, self.group_sizes[group], self.min_intervals.get(group, 1), arrays)
+            ops.append(lambda k, s=spikes[group], r=record: self.backend.record_spike_values(s, r, k))
         for (pop, var), mon in self.state_monitors.items():
             if "array" in mon:                       # a projection's variable
                 ops.append(lambda k, a=mon["array"], e=mon["every"], r=mon["record"]:
@@ -166,6 +179,8 @@ class Recorder:
         drained = {}
         for group, record in self.group_buffers.items():
             drained[group] = self.backend.drain_spikes(record, self.group_sizes[group])
+        values = {group: self.backend.drain_spike_values(record, self.group_sizes[group])
+                  for group, record in self.value_records.items()}
         for pop, indices in self.spike_monitors.items():
             group, offset, size = self.placement[pop]
             steps, node, inst = drained[group]
@@ -173,6 +188,12 @@ class Recorder:
             if indices is not None:
                 keep &= np.isin(node - offset, indices)
             new_spikes[pop] = (steps[keep] * self.dt, node[keep] - offset, inst[keep])
+            if pop in self.spike_values:
+                # the value record holds the group's spikes in the spike record's order
+                v_steps, v_node, _, v = values[group]
+                if not (np.array_equal(v_steps, steps) and np.array_equal(v_node, node)):
+                    raise RuntimeError(f"the values at the spikes of {pop} do not follow its spike record")
+                new_spikes[pop] += ({x: v[x][keep] for x in self.spike_values[pop]},)
             if self.keep:
                 self.spike_chunks[pop].append(new_spikes[pop])
         for key, mon in self.state_monitors.items():
@@ -196,11 +217,13 @@ class Recorder:
     def results(self, attrs: dict) -> Results:
         res = Results(attrs=dict(attrs))
         for pop, chunks in self.spike_chunks.items():
-            parts = [np.concatenate(c) if chunks else np.zeros(0) for c in zip(*chunks)] or \
+            parts = [np.concatenate(c) if chunks else np.zeros(0) for c in zip(*[c[:3] for c in chunks])] or \
                 [np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64)]
+            values = {x: np.concatenate([c[3][x] for c in chunks]) if chunks else np.zeros(0, self.backend.dtype)
+                      for x in self.spike_values.get(pop, ())}
             res.spikes[pop] = SpikeData(parts[0].astype(float), parts[1].astype(np.int64),
                                         parts[2].astype(np.int64), self.placement[pop][2],
-                                        self.spike_monitors[pop], self.batch)
+                                        self.spike_monitors[pop], self.batch, values)
         for (pop, var), chunks in self.state_chunks.items():
             mon = self.state_monitors[(pop, var)]
             n = mon["indices"].size

@@ -27,6 +27,7 @@ class SpikeData:
     size : neurons in the population
     recorded : the neurons whose spikes were recorded (int64, sorted), or None for all
     batch : instances in the run
+    values : variable -> its value at each spike (Monitor(values=...)), parallel to times
     """
 
     times: np.ndarray
@@ -35,6 +36,7 @@ class SpikeData:
     size: int
     recorded: np.ndarray | None = None
     batch: int = 1
+    values: dict = field(default_factory=dict)
 
     @property
     def n_recorded(self) -> int:

@@ -162,6 +162,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         """Why steps cannot run in captured sequences (snnkit.step_sequences), or None."""
         if self.recorder.state_monitors:
             return "state monitors sample on the host's schedule"
+        if self.recorder.value_names:
+            return "values at spikes are pulled on the host's schedule"
         if any(g["kind"] == "spike_times" for g in self.plan.groups.values()):
             return "SpikeTimes sources are looked up on the host each step"
         return None

@@ -75,6 +75,57 @@ class DeviceSpikeRecord:
         return steps, node, instance
 
 
+class DeviceSpikeValueRecord(DeviceSpikeRecord):
+    """(step, id, values of some state variables at the spike) appended by
+    record_spike_values (kernels/record.c) after the group's step; pulled and sorted as
+    DeviceSpikeRecord's, so that its rows follow the group's spike record."""
+
+    def __init__(self, backend, per_step: int, min_interval: int, arrays: dict):
+        super().__init__(backend, per_step, min_interval)
+        self.names = list(arrays)
+        buffers = [backend.buffer_and_offset(a) for a in arrays.values()]
+        if any(b is not buffers[0][0] for b, _ in buffers):
+            raise ValueError("values at spikes need the recorded variables in one device buffer")
+        self.state = buffers[0][0]
+        self.offsets = backend.upload({"o": np.array([o for _, o in buffers], np.uint32)})["o"]
+        self.capacity = self.bound(self.steps_per_pull)
+        self.values = backend.zeros((max(1, len(self.names)), self.capacity), backend.dtype)
+        self.value_chunks: list[np.ndarray] = []
+        self.launch = None
+
+    def append(self, spikes, step: int) -> None:
+        be = self.backend
+        if self.launch is None:
+            a = be.kernel_arg
+            self.launch = be.bind("record_spike_values", spikes.capacity, **be.clock_args(),
+                                  n_values=len(self.names), capacity=self.capacity, spike_list=a(spikes.list),
+                                  spike_count=a(spikes.count), state=self.state, offsets=a(self.offsets),
+                                  out_step=a(self.step), out_id=a(self.id), out_values=a(self.values),
+                                  out_count=a(self.count))
+        self.make_room(1)
+        self.launch(step_offset=be.step_offset(step))
+        self.step_done()
+
+    def pull(self) -> None:
+        n = int(self.backend.to_host(self.count)[0])
+        if n:
+            key = self.backend.to_host(self.step[:n]).astype(np.int64) * self.per_step
+            key += self.backend.to_host(self.id[:n])
+            values = self.backend.to_host(self.values)[:, :n]
+            self.count.fill(0)
+            order = np.argsort(key, kind="stable")
+            self.chunks.append(key[order])
+            self.value_chunks.append(values[:, order])
+        self.pending = 0
+
+    def drain(self, size: int):
+        self.pull()
+        values = np.concatenate(self.value_chunks, axis=1) if self.value_chunks else \
+            np.zeros((len(self.names), 0))
+        self.value_chunks.clear()
+        return super().drain(size) + ({x: values[j] for j, x in enumerate(self.names)},)
+
+
 class DeviceStateRecord:
     """Samples of state[:, indices], row by row, in a (rows, batch, n) device buffer."""
 
@@ -119,6 +170,16 @@ class DeviceRecordOps:
 
     def new_spike_record(self, batch: int, size: int, min_interval: int = 1) -> DeviceSpikeRecord:
         return DeviceSpikeRecord(self, batch * size, min_interval)
+
+    def new_spike_value_record(self, batch: int, size: int, min_interval: int, arrays: dict):
+        """Values of ``arrays`` (name -> (B, N) state) at each spike of a group."""
+        return DeviceSpikeValueRecord(self, batch * size, min_interval, arrays)
+
+    def record_spike_values(self, spikes, record: DeviceSpikeValueRecord, step: int) -> None:
+        record.append(spikes, step)
+
+    def drain_spike_values(self, record: DeviceSpikeValueRecord, size: int):
+        return record.drain(size)
 
     def new_state_record(self, indices, batch: int) -> DeviceStateRecord:
         return DeviceStateRecord(self, np.asarray(indices), batch)

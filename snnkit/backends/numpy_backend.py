@@ -276,6 +276,22 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, Backend):
     def new_state_record(self, indices: np.ndarray, batch: int) -> dict:
         return {"indices": np.asarray(indices), "samples": []}
 
+    def new_spike_value_record(self, batch: int, size: int, min_interval: int, arrays: dict) -> dict:
+        return {"arrays": arrays, "spikes": [], "values": []}
+
+    def record_spike_values(self, spikes: NumpySpikes, record: dict, step: int) -> None:
+        if spikes.flat.size:
+            record["spikes"].append((step, spikes.flat))
+            record["values"].append([a.reshape(-1)[spikes.flat] for a in record["arrays"].values()])
+
+    def drain_spike_values(self, record: dict, size: int):
+        """As drain_spikes, with name -> the values at each spike."""
+        names = list(record["arrays"])
+        values = [np.concatenate(v) for v in zip(*record["values"])] if record["values"] else \
+            [np.zeros(0) for _ in names]
+        record["values"] = []
+        return self.drain_spikes(record["spikes"], size) + (dict(zip(names, values)),)
+
     def record_spikes(self, spikes: NumpySpikes, record: list, step: int) -> None:
         if spikes.flat.size:
             record.append((step, spikes.flat))

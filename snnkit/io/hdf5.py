@@ -16,6 +16,9 @@ Files (see docs in README, "Output files"):
                                present only when that is not the whole population (snnkit
                                extension; rates are per recorded neuron)
 
+Values recorded at spikes (Monitor(values=...)) are ``/spikes/<pop>/values/<variable>``,
+parallel to timestamps.
+
 ``out.<variable>.h5`` — one SONATA element report per recorded variable::
 
     /report/<pop>/data                 (T, n * batch) float32 (float64 for a float64 run)
@@ -210,8 +213,13 @@ class SonataWriter:
                     g["mapping/time"][:] = [interval, interval * (rows + 1), interval]
                 f.flush()
             f = self.handles["spikes"]
-            for pop, (times, ids, inst) in spikes.items():
+            for pop, (times, ids, inst, *values) in spikes.items():
                 g = f[f"spikes/{pop}"]
+                for x, v in (values[0] if values else {}).items():     # Monitor(values=...)
+                    if f"values/{x}" not in g:
+                        g.create_dataset(f"values/{x}", (g["timestamps"].shape[0],), self.data_dtype,
+                                         maxshape=(None,), chunks=(8192,))
+                    _extend(g[f"values/{x}"], v.astype(self.data_dtype, copy=False))
                 _extend(g["timestamps"], times)
                 _extend(g["node_ids"], ids.astype(np.uint64))
                 _extend(g["batch_ids"], inst.astype(np.uint32))

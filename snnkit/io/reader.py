@@ -96,16 +96,21 @@ def _read_spikes(path, pop, g, batch: int, sizes: dict, writing: bool, duration)
     ids = _read(path, g[ids_name], f"{where}/{ids_name}").astype(np.int64).ravel()
     inst = (_read(path, g["batch_ids"], f"{where}/batch_ids").astype(np.int64).ravel()
             if "batch_ids" in g else np.zeros_like(ids))
+    values = {x: _read(path, d, f"{where}/values/{x}").ravel() for x, d in g["values"].items()} \
+        if "values" in g else {}
     lengths = {"timestamps": times.size, ids_name: ids.size, "batch_ids": inst.size}
+    lengths.update({f"values/{x}": v.size for x, v in values.items()})
     n = min(lengths.values())
     if len(set(lengths.values())) > 1:
         if not writing:
             raise SnnkitFileError(path, f"{where}: datasets of different lengths "
                                         f"({', '.join(f'{k} {v}' for k, v in lengths.items())})")
         times, ids, inst = times[:n], ids[:n], inst[:n]     # a run is appending: a snapshot
+        values = {x: v[:n] for x, v in values.items()}
     if writing and duration is not None:
         keep = times < duration
         times, ids, inst = times[keep], ids[keep], inst[keep]
+        values = {x: v[keep] for x, v in values.items()}
     if ids.size and ids.min() < 0:
         raise SnnkitFileError(path, f"{where}/{ids_name} holds a negative node id ({ids.min()})")
     size = int(sizes[pop]) if pop in sizes else (int(ids.max()) + 1 if ids.size else 0)
@@ -118,7 +123,7 @@ def _read_spikes(path, pop, g, batch: int, sizes: dict, writing: bool, duration)
     recorded = None
     if "recorded_node_ids" in g:
         recorded = _read(path, g["recorded_node_ids"], f"{where}/recorded_node_ids").astype(np.int64)
-    return SpikeData(times, ids, inst, size, recorded, batch)
+    return SpikeData(times, ids, inst, size, recorded, batch, values)
 
 
 def _read_reports(path, f, res: Results, var_name: str | None, writing: bool) -> None:
