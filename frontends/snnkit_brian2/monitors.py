@@ -32,9 +32,11 @@ def check_monitor(monitor) -> None:
     if isinstance(monitor, (SpikeMonitor, EventMonitor)):
         if monitor.event != "spike":
             raise unsupported(f"an EventMonitor of the event {monitor.event!r}", monitor)
-        extra = set(monitor.record_variables) - {"i", "t"}
-        if extra:
-            raise unsupported(f"recording {', '.join(sorted(extra))} at spikes", monitor)
+        from brian2 import NeuronGroup
+        extra = at_spikes(monitor)
+        if extra and not isinstance(parent_and_range(monitor.source)[0], NeuronGroup):
+            raise unsupported(f"recording {', '.join(sorted(extra))} at spikes of "
+                              f"{type(monitor.source).__name__} {monitor.source.name!r}", monitor)
     elif isinstance(monitor, StateMonitor):
         from brian2 import NeuronGroup, Synapses
         parent, _, _ = parent_and_range(monitor.source)
@@ -51,12 +53,18 @@ def check_monitor(monitor) -> None:
         raise unsupported(f"the monitor type {type(monitor).__name__}", monitor)
 
 
+def at_spikes(monitor) -> list:
+    """The variables a SpikeMonitor records at each spike besides i and t."""
+    return sorted(set(monitor.record_variables) - {"i", "t"})
+
+
 def recorded_variables(monitor) -> list:
     return list(monitor.record_variables)
 
 
-def append_spikes(monitor, steps: np.ndarray, ids: np.ndarray, dt_s: float) -> None:
-    """steps: global time steps; ids: neuron indices within the monitor's source."""
+def append_spikes(monitor, steps: np.ndarray, ids: np.ndarray, dt_s: float, values: dict | None = None) -> None:
+    """steps: global time steps; ids: neuron indices within the monitor's source;
+    values: variable -> its value at each spike (SI)."""
     order = np.lexsort((ids, steps))
     steps, ids = steps[order], ids[order]
     n_old = int(monitor.variables["N"].get_value().item())
@@ -66,6 +74,9 @@ def append_spikes(monitor, steps: np.ndarray, ids: np.ndarray, dt_s: float) -> N
         monitor.resize(n_old + ids.size)
         monitor.variables["i"].get_value()[n_old:] = ids
         monitor.variables["t"].get_value()[n_old:] = steps * dt_s
+        for name, value in (values or {}).items():
+            target = monitor.variables[name]
+            target.get_value()[n_old:] = np.asarray(value)[order].astype(target.dtype)
     monitor.variables["N"].set_value(n_old + ids.size)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .code import unsupported
-from .monitors import (append_rates, append_spikes, append_states, check_monitor, parent_and_range,
+from .monitors import (append_rates, append_spikes, append_states, at_spikes, check_monitor, parent_and_range,
                        recorded_variables)
 from .neurons import NeuronTranslation, held_variables
 from .plastic import SynapseModelTranslation, needs_synapse_model
@@ -156,6 +156,12 @@ class RunPieces:
                 for name in recorded_variables(monitor):
                     if name not in recorded[parent.name]:
                         recorded[parent.name].append(name)
+        spiking_values = {g.name: [] for g in kinds["neurons"]}       # recorded at spikes
+        for monitor in kinds["monitors"]:
+            parent, _, _ = parent_and_range(monitor.source)
+            if type(monitor).__name__ != "StateMonitor" and parent.name in spiking_values:
+                spiking_values[parent.name] += [x for x in at_spikes(monitor) if x not in spiking_values[parent.name]]
+        self.spiking_values = spiking_values
         inputs = {g.name: [] for g in kinds["neurons"]}
         for obj in kinds["poisson_inputs"]:
             if obj._group.name not in inputs:
@@ -163,7 +169,7 @@ class RunPieces:
                                   f"subgroup or a group snnkit does not integrate)", obj)
             inputs[obj._group.name].append(obj)
         self.neurons = {g.name: NeuronTranslation(g, namespace, dt_s, t0_s, targets[g.name], recorded[g.name],
-                                                  inputs[g.name])
+                                                  inputs[g.name], spiking_values[g.name])
                         for g in kinds["neurons"]}
         self.poisson = {}
         from brian2.core.variables import ArrayVariable
@@ -248,7 +254,8 @@ def build_network(pieces: RunPieces, models: dict | None = None, initial: dict |
             synapse=translation.model, name=translation.synapses.name))
     pieces.synapse_sampling.record(network, {tr.synapses.name: p for (tr, *_), p in zip(pieces.plastic, projections)})
     for name, what, indices in pieces.records:
-        network.record(populations[name], what, indices=indices)
+        values = [f"_spk_{x}" for x in pieces.spiking_values.get(name, ())] if what == "spikes" else None
+        network.record(populations[name], what, indices=indices, values=values or None)
     return network, populations, projections
 
 
@@ -322,4 +329,4 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
             counts = np.bincount(steps - first_step, minlength=n_steps)[:n_steps]
             append_rates(monitor, first_step, counts, stop - start, dt_s)
         else:
-            append_spikes(monitor, steps, ids, dt_s)
+            append_spikes(monitor, steps, ids, dt_s, {x: spikes.values[f"_spk_{x}"][mine] for x in at_spikes(monitor)})

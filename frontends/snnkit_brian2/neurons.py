@@ -67,10 +67,13 @@ class NeuronTranslation:
     """Everything snnkit needs of one NeuronGroup for one run.
 
     receptor_targets: the group's variables that synapses add to (one receptor each);
-    recorded: the variables StateMonitors sample (Brian2's start of the step)."""
+    recorded: the variables StateMonitors sample (Brian2's start of the step);
+    at_spikes: the variables SpikeMonitors record at spikes (Brian2's thresholds slot,
+    before the reset): the reset copies each into ``_spk_<name>`` first, and snnkit
+    records that copy at the spike."""
 
     def __init__(self, group, namespace: dict, dt_s: float, t0_s: float, receptor_targets: list,
-                 recorded: list, poisson_inputs: list = ()):
+                 recorded: list, poisson_inputs: list = (), at_spikes: list = ()):
         self.group, self.size = group, int(group.N)
         if set(group.events) - {"spike"}:
             raise unsupported(f"custom events ({', '.join(sorted(set(group.events) - {'spike'}))})", group)
@@ -131,6 +134,10 @@ class NeuronTranslation:
         reset = []
         if "lastspike" in self.held:
             reset += [f"lastspike = {t_text}", "not_refractory = 0.0"]
+        for name in at_spikes:
+            if name not in self.held:
+                raise unsupported(f"recording {name!r} at spikes (not a variable the group holds)", group)
+            reset.append(f"_spk_{name} = {expression(name, names)}")
         reset += statements(reset_code, names)
         if masked:
             reset.append(f"{SPIKED} = 1.0")
@@ -139,7 +146,7 @@ class NeuronTranslation:
             if x not in self.held:
                 raise unsupported(f"synapses writing {x!r}, which is not a variable of the group", group)
         declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
-        declared += [f"_rec_{name} : 1" for name in recorded]
+        declared += [f"_rec_{name} : 1" for name in recorded] + [f"_spk_{name} : 1" for name in at_spikes]
         if masked:
             declared.append(f"{SPIKED} : 1")
         self.recorded = list(recorded)
