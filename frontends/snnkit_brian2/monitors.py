@@ -37,6 +37,8 @@ def check_monitor(monitor) -> None:
         if extra and not isinstance(parent_and_range(monitor.source)[0], NeuronGroup):
             raise unsupported(f"recording {', '.join(sorted(extra))} at spikes of "
                               f"{type(monitor.source).__name__} {monitor.source.name!r}", monitor)
+        for name in extra:
+            spike_copy(monitor, name)
     elif isinstance(monitor, StateMonitor):
         from brian2 import NeuronGroup, Synapses
         parent, _, _ = parent_and_range(monitor.source)
@@ -53,9 +55,26 @@ def check_monitor(monitor) -> None:
         raise unsupported(f"the monitor type {type(monitor).__name__}", monitor)
 
 
+BEFORE_RESETS = ("thresholds", "after_thresholds", "before_synapses")
+AFTER_RESETS = ("after_resets", "before_end", "end", "after_end")
+
+
 def at_spikes(monitor) -> list:
     """The variables a SpikeMonitor records at each spike besides i and t."""
+    if type(monitor).__name__ not in ("SpikeMonitor", "EventMonitor"):
+        return []
     return sorted(set(monitor.record_variables) - {"i", "t"})
+
+
+def spike_copy(monitor, name: str) -> str:
+    """The snnkit variable holding ``name`` as the monitor sees it at a spike: a copy the
+    reset takes before its statements (Brian2's thresholds slot) or after them."""
+    if monitor.when in BEFORE_RESETS:
+        return f"_spk_{name}"
+    if monitor.when in AFTER_RESETS:
+        return f"_spka_{name}"
+    raise unsupported(f"recording variables at spikes in the {monitor.when!r} slot (between the synapses "
+                      f"and the resets)", monitor)
 
 
 def recorded_variables(monitor) -> list:

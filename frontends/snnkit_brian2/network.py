@@ -13,7 +13,7 @@ import numpy as np
 
 from .code import unsupported
 from .monitors import (append_rates, append_spikes, append_states, at_spikes, check_monitor, parent_and_range,
-                       recorded_variables)
+                       recorded_variables, spike_copy)
 from .neurons import NeuronTranslation, held_variables
 from .plastic import SynapseModelTranslation, needs_synapse_model
 from .synapse_monitors import SynapseSampling
@@ -156,11 +156,12 @@ class RunPieces:
                 for name in recorded_variables(monitor):
                     if name not in recorded[parent.name]:
                         recorded[parent.name].append(name)
-        spiking_values = {g.name: [] for g in kinds["neurons"]}       # recorded at spikes
+        spiking_values = {g.name: [] for g in kinds["neurons"]}       # (variable, its copy) at spikes
         for monitor in kinds["monitors"]:
             parent, _, _ = parent_and_range(monitor.source)
-            if type(monitor).__name__ != "StateMonitor" and parent.name in spiking_values:
-                spiking_values[parent.name] += [x for x in at_spikes(monitor) if x not in spiking_values[parent.name]]
+            if parent.name in spiking_values:
+                pairs = [(x, spike_copy(monitor, x)) for x in at_spikes(monitor)]
+                spiking_values[parent.name] += [p for p in pairs if p not in spiking_values[parent.name]]
         self.spiking_values = spiking_values
         inputs = {g.name: [] for g in kinds["neurons"]}
         for obj in kinds["poisson_inputs"]:
@@ -254,7 +255,7 @@ def build_network(pieces: RunPieces, models: dict | None = None, initial: dict |
             synapse=translation.model, name=translation.synapses.name))
     pieces.synapse_sampling.record(network, {tr.synapses.name: p for (tr, *_), p in zip(pieces.plastic, projections)})
     for name, what, indices in pieces.records:
-        values = [f"_spk_{x}" for x in pieces.spiking_values.get(name, ())] if what == "spikes" else None
+        values = [copy for _, copy in pieces.spiking_values.get(name, ())] if what == "spikes" else None
         network.record(populations[name], what, indices=indices, values=values or None)
     return network, populations, projections
 
@@ -329,4 +330,5 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
             counts = np.bincount(steps - first_step, minlength=n_steps)[:n_steps]
             append_rates(monitor, first_step, counts, stop - start, dt_s)
         else:
-            append_spikes(monitor, steps, ids, dt_s, {x: spikes.values[f"_spk_{x}"][mine] for x in at_spikes(monitor)})
+            append_spikes(monitor, steps, ids, dt_s, {x: spikes.values[spike_copy(monitor, x)][mine]
+                                                      for x in at_spikes(monitor)})

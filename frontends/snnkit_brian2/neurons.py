@@ -68,9 +68,10 @@ class NeuronTranslation:
 
     receptor_targets: the group's variables that synapses add to (one receptor each);
     recorded: the variables StateMonitors sample (Brian2's start of the step);
-    at_spikes: the variables SpikeMonitors record at spikes (Brian2's thresholds slot,
-    before the reset): the reset copies each into ``_spk_<name>`` first, and snnkit
-    records that copy at the spike."""
+    at_spikes: (variable, copy) of what SpikeMonitors record at spikes: the reset copies
+    the variable into ``_spk_<name>`` before its statements (Brian2's thresholds slot) or
+    into ``_spka_<name>`` after them (a monitor after the resets), and snnkit records the
+    copy at the spike."""
 
     def __init__(self, group, namespace: dict, dt_s: float, t0_s: float, receptor_targets: list,
                  recorded: list, poisson_inputs: list = (), at_spikes: list = ()):
@@ -134,11 +135,15 @@ class NeuronTranslation:
         reset = []
         if "lastspike" in self.held:
             reset += [f"lastspike = {t_text}", "not_refractory = 0.0"]
-        for name in at_spikes:
+        for name, copy in at_spikes:
             if name not in self.held:
                 raise unsupported(f"recording {name!r} at spikes (not a variable the group holds)", group)
-            reset.append(f"_spk_{name} = {expression(name, names)}")
+            if copy.startswith("_spka_") and name in receptor_targets:
+                raise unsupported(f"recording {name!r} at spikes after the resets (synapses add to it in "
+                                  f"Brian2's step, in snnkit's next one)", group)
+        reset += [f"{copy} = {expression(name, names)}" for name, copy in at_spikes if copy.startswith("_spk_")]
         reset += statements(reset_code, names)
+        reset += [f"{copy} = {expression(name, names)}" for name, copy in at_spikes if copy.startswith("_spka_")]
         if masked:
             reset.append(f"{SPIKED} = 1.0")
             update.append(f"{SPIKED} = 0.0")
@@ -146,7 +151,7 @@ class NeuronTranslation:
             if x not in self.held:
                 raise unsupported(f"synapses writing {x!r}, which is not a variable of the group", group)
         declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
-        declared += [f"_rec_{name} : 1" for name in recorded] + [f"_spk_{name} : 1" for name in at_spikes]
+        declared += [f"_rec_{name} : 1" for name in recorded] + [f"{copy} : 1" for _, copy in at_spikes]
         if masked:
             declared.append(f"{SPIKED} : 1")
         self.recorded = list(recorded)
