@@ -61,9 +61,13 @@ class DeviceSpikeRecord:
             key = self.backend.to_host(self.step[:n]).astype(np.int64) * self.per_step
             key += self.backend.to_host(self.id[:n])
             self.count.fill(0)
-            key.sort()                               # atomics append in any order
-            self.chunks.append(key)
+            self.keep(key)
         self.pending = 0
+
+    def keep(self, key: np.ndarray) -> None:
+        """Hold a pulled chunk of keys, sorted (atomics append in any order)."""
+        key.sort()
+        self.chunks.append(key)
 
     def drain(self, size: int):
         self.pull()
@@ -106,17 +110,12 @@ class DeviceSpikeValueRecord(DeviceSpikeRecord):
         self.launch(step_offset=be.step_offset(step))
         self.step_done()
 
-    def pull(self) -> None:
-        n = int(self.backend.to_host(self.count)[0])
-        if n:
-            key = self.backend.to_host(self.step[:n]).astype(np.int64) * self.per_step
-            key += self.backend.to_host(self.id[:n])
-            values = self.backend.to_host(self.values)[:, :n]
-            self.count.fill(0)
-            order = np.argsort(key, kind="stable")
-            self.chunks.append(key[order])
-            self.value_chunks.append(values[:, order])
-        self.pending = 0
+    def keep(self, key: np.ndarray) -> None:
+        """The chunk's keys sorted and its values in the same order (the values of the
+        appends not yet overwritten: nothing runs on the device during a pull)."""
+        order = np.argsort(key, kind="stable")
+        self.chunks.append(key[order])
+        self.value_chunks.append(self.backend.to_host(self.values)[:, :key.size][:, order])
 
     def drain(self, size: int):
         self.pull()
