@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from .test_brian2 import BACKENDS, on
-from brian2 import NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, Synapses, ms, run  # noqa: E402
+from brian2 import NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, ms, run  # noqa: E402
 
 
 def values_at_spikes():
@@ -30,5 +30,34 @@ def test_variables_at_spikes_equal_brian2_runtime(engine):
     ref, out = on("runtime", values_at_spikes), on("snnkit", values_at_spikes, backend=engine)
     assert ref[0].size > 20 and ref[4].size > 5
     assert np.all(ref[2] > 1)                                  # v before the reset
+    for a, b in zip(ref, out):
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)
+
+
+def end_slot():
+    """StateMonitors after the resets (when="end"): the reset, this step's synaptic input and
+    PoissonInput-free drive included, on the group's clock and on a slower one; two runs."""
+    G = NeuronGroup(4, """dv/dt = (1.2 + 0.1*i - v)/(8*ms) : 1 (unless refractory)
+                          count : 1
+                          lastv : 1""", threshold="v > 1", reset="v = 0; lastv = count",
+                    refractory=1 * ms, method="exact")
+    inp = SpikeGeneratorGroup(2, [0, 1, 0, 1], [2, 4.5, 7, 7] * ms)
+    S1, S2 = Synapses(inp, G, on_pre="count += 1"), Synapses(inp, G, on_pre="v_post += 0.2")
+    S1.connect()
+    S2.connect()
+    m_end = StateMonitor(G, ["v", "count", "lastv"], record=True, when="end")
+    m_slow = StateMonitor(G, "v", record=[1, 3], when="end", dt=0.5 * ms)
+    m_start = StateMonitor(G, "v", record=[2])
+    run(12 * ms)
+    run(8 * ms)
+    return [np.array(x) for x in (m_end.v[:], m_end.count[:], m_end.lastv[:], m_end.t[:] / ms,
+                                  m_slow.v[:], m_slow.t[:] / ms, m_start.v[:])]
+
+
+@pytest.mark.parametrize("engine", BACKENDS)
+def test_end_slot_state_monitors_equal_brian2_runtime(engine):
+    ref, out = on("runtime", end_slot), on("snnkit", end_slot, backend=engine)
+    assert ref[0].shape == (4, 200) and ref[1][:, -1].tolist() == [4, 4, 4, 4]
+    assert np.any(ref[2] > 0)
     for a, b in zip(ref, out):
         np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)

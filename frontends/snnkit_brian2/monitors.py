@@ -48,9 +48,12 @@ def check_monitor(monitor) -> None:
         elif not isinstance(parent, NeuronGroup):
             raise unsupported(f"a StateMonitor of {type(parent).__name__} {parent.name!r} (neuron groups' "
                               f"and synapses' variables are sampled)", monitor)
-        if monitor.when not in START_SLOTS:
-            raise unsupported(f"a StateMonitor in the {monitor.when!r} slot (snnkit samples at Brian2's "
-                              f"default, the start of the step)", monitor)
+        if not isinstance(parent, Synapses):
+            for name in recorded_variables(monitor):
+                state_copy(monitor, name)
+        elif monitor.when not in START_SLOTS:
+            raise unsupported(f"a StateMonitor of synapses in the {monitor.when!r} slot (snnkit samples them at "
+                              f"Brian2's default, the start of the step)", monitor)
     elif not isinstance(monitor, PopulationRateMonitor):
         raise unsupported(f"the monitor type {type(monitor).__name__}", monitor)
 
@@ -75,6 +78,22 @@ def spike_copy(monitor, name: str) -> str:
         return f"_spka_{name}"
     raise unsupported(f"recording variables at spikes in the {monitor.when!r} slot (between the synapses "
                       f"and the resets)", monitor)
+
+
+def state_copy(monitor, name: str) -> str:
+    """The copy of a group's variable a StateMonitor reads: ``_rec_<name>``, taken at
+    Brian2's start of the step, or ``_end_<name>`` for a monitor after the resets: the
+    same moment one step later (nothing runs between Brian2's end of one step and the
+    start of the next), taken before the start slot's code; the last step's row is the
+    state the run ends with."""
+    if monitor.when in START_SLOTS:
+        return f"_rec_{name}"
+    if monitor.when in AFTER_RESETS:
+        if name not in monitor.source.variables or name in getattr(monitor.source.equations, "subexpr_names", ()):
+            raise unsupported(f"a StateMonitor of the subexpression {name!r} in the {monitor.when!r} slot", monitor)
+        return f"_end_{name}"
+    raise unsupported(f"a StateMonitor in the {monitor.when!r} slot (snnkit samples at Brian2's start of the "
+                      f"step and after the resets)", monitor)
 
 
 def recorded_variables(monitor) -> list:

@@ -13,7 +13,7 @@ import numpy as np
 
 from .code import unsupported
 from .monitors import (append_rates, append_spikes, append_states, at_spikes, check_monitor, parent_and_range,
-                       recorded_variables, spike_copy)
+                       recorded_variables, spike_copy, state_copy)
 from .neurons import NeuronTranslation, held_variables
 from .plastic import SynapseModelTranslation, needs_synapse_model
 from .synapse_monitors import SynapseSampling
@@ -154,8 +154,9 @@ class RunPieces:
             if type(monitor).__name__ == "StateMonitor" and parent.name in recorded:
                 _check_monitor_order(monitor, parent)
                 for name in recorded_variables(monitor):
-                    if name not in recorded[parent.name]:
-                        recorded[parent.name].append(name)
+                    entry = (name, state_copy(monitor, name))
+                    if entry not in recorded[parent.name]:
+                        recorded[parent.name].append(entry)
         spiking_values = {g.name: [] for g in kinds["neurons"]}       # (variable, its copy) at spikes
         for monitor in kinds["monitors"]:
             parent, _, _ = parent_and_range(monitor.source)
@@ -202,7 +203,7 @@ class RunPieces:
                     continue
                 indices = np.asarray(monitor.record, dtype=np.int64) + start
                 for name in recorded_variables(monitor):
-                    key = (parent.name, f"_rec_{name}")
+                    key = (parent.name, state_copy(monitor, name))
                     self.sampled[key] = np.union1d(self.sampled.get(key, np.zeros(0, np.int64)), indices)
             elif parent.name not in spiking:
                 spiking.add(parent.name)
@@ -316,9 +317,16 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
                 if wanted.size == 0:
                     samples[name] = np.zeros((n_steps, 0))
                     continue
-                trace = results.traces[population][f"_rec_{name}"]
-                columns = np.searchsorted(pieces.sampled[(parent.name, f"_rec_{name}")], wanted)
-                samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :][:, columns]
+                copy = state_copy(monitor, name)
+                trace = results.traces[population][copy]
+                columns = np.searchsorted(pieces.sampled[(parent.name, copy)], wanted)
+                if copy.startswith("_rec_"):
+                    samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :][:, columns]
+                else:                 # the next step's start, and the state the run ends with
+                    after = trace.data[first_sample + 1:first_sample + n_steps, instance, :][:, columns]
+                    last = np.asarray(parent.variables[name].get_value(), dtype=float)
+                    last = np.broadcast_to(last, (len(parent),))[wanted]
+                    samples[name] = np.concatenate([after, last[None, :]])[:n_steps]
             append_states(monitor, first_step, dt_s, samples)
             continue
         spikes = results.spikes[population]

@@ -67,7 +67,7 @@ class NeuronTranslation:
     """Everything snnkit needs of one NeuronGroup for one run.
 
     receptor_targets: the group's variables that synapses add to (one receptor each);
-    recorded: the variables StateMonitors sample (Brian2's start of the step);
+    recorded: (variable, copy) of what StateMonitors sample (snnkit_brian2.monitors.state_copy);
     at_spikes: (variable, copy) of what SpikeMonitors record at spikes: the reset copies
     the variable into ``_spk_<name>`` before its statements (Brian2's thresholds slot) or
     into ``_spka_<name>`` after them (a monitor after the resets), and snnkit records the
@@ -116,11 +116,15 @@ class NeuronTranslation:
             # (a simulator's first step has no previous step: nothing arrives from it)
             first = f" * int(t > {0.5 * dt_s * 1e3!r}*ms)"
             update += lines[:-1] + [f"{target} += ({value}){self._gate(x)}{first}"]
+        for name, copy in recorded:             # the previous step's end (a monitor after the resets)
+            if copy.startswith("_end_"):
+                update.append(f"{copy} = {expression(name, names)}")
         for when, text in starts:                 # Brian2's slots: before_start, start (monitors first)
             if when == "before_start":
                 update += statements(text, names)
-        for name in recorded:
-            update.append(f"_rec_{name} = {expression(name, names)}")
+        for name, copy in recorded:
+            if copy.startswith("_rec_"):
+                update.append(f"{copy} = {expression(name, names)}")
         for when, text in starts:
             if when == "start":
                 update += statements(text, names)
@@ -151,7 +155,7 @@ class NeuronTranslation:
             if x not in self.held:
                 raise unsupported(f"synapses writing {x!r}, which is not a variable of the group", group)
         declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
-        declared += [f"_rec_{name} : 1" for name in recorded] + [f"{copy} : 1" for _, copy in at_spikes]
+        declared += [f"{copy} : 1" for _, copy in list(recorded) + list(at_spikes)]
         if masked:
             declared.append(f"{SPIKED} : 1")
         self.recorded = list(recorded)
