@@ -16,6 +16,7 @@ from .monitors import (append_rates, append_spikes, append_states, at_spikes, ch
                        recorded_variables, spike_copy, state_copy)
 from .neurons import NeuronTranslation, held_variables
 from .plastic import SynapseModelTranslation, needs_synapse_model
+from .poisson_rates import PoissonRatesTranslation, has_rate_expression
 from .synapse_monitors import SynapseSampling
 from .timed import schedule
 from .synapses import PathwayTranslation, check_synapses
@@ -174,13 +175,12 @@ class RunPieces:
                                                   inputs[g.name], spiking_values[g.name])
                         for g in kinds["neurons"]}
         self.poisson = {}
-        from brian2.core.variables import ArrayVariable
         for group in kinds["poisson"]:
-            rates = group.variables["rates"]
-            if not isinstance(rates, ArrayVariable):
-                raise unsupported("rates given as an expression (time-varying rates)", group)
-            self.poisson[group.name] = np.broadcast_to(np.asarray(rates.get_value(), dtype=float),
-                                                       (int(group.N),)).copy()
+            if has_rate_expression(group):            # an snnkit model thresholding rand() < rates*dt
+                self.neurons[group.name] = PoissonRatesTranslation(group, namespace, dt_s, t0_s)
+                continue
+            self.poisson[group.name] = np.broadcast_to(np.asarray(group.variables["rates"].get_value(),
+                                                                  dtype=float), (int(group.N),)).copy()
         self.generators = {g.name: _generator_times(g, first_step, n_steps, dt_s, dt_ms, origin)
                            for g in kinds["generators"]}
         # every connection: (pathway translation, pre group, post group, i, j, weight, delay steps)
