@@ -76,6 +76,16 @@ def cmd_info(args) -> int:
             print(f"  {name:8s} unavailable: {reason}")
         else:
             print(f"  {name:8s} available: {cls().device_name}")
+    if args.network:
+        import time
+        from .simulator import Simulator
+        from .storage_report import format_storage, synapse_storage
+        network, _, _ = load_model(args.network)
+        start = time.perf_counter()
+        sim = Simulator(network, backend=args.backend, dtype=args.dtype, seed=args.seed)
+        print(f"\n{args.network} on {args.backend} ({args.dtype}): built in {time.perf_counter() - start:.2f} s; "
+              f"synapse storage on the backend:")
+        print(format_storage(synapse_storage(sim)))
     return 0
 
 
@@ -112,7 +122,13 @@ def main(argv=None) -> int:
     run.add_argument("-o", "--output", default=None, help="HDF5 result file (SONATA layout; default: none)")
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     run.set_defaults(func=cmd_run)
-    info = sub.add_parser("info", help="backends and devices found")
+    info = sub.add_parser("info", help="backends and devices found; with --network, what a network's "
+                                       "synapses occupy")
+    info.add_argument("--network", default=None, help="a built-in model or a script (as for run): build it "
+                                                      "and report bytes per synapse per table")
+    info.add_argument("--backend", default="numpy")
+    info.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    info.add_argument("--seed", type=int, default=1)
     info.set_defaults(func=cmd_info)
     plot = sub.add_parser("plot", help="raster, rate and state-trace plot of a result file to PNG",
                           formatter_class=HelpFormatter,

@@ -168,6 +168,12 @@ class Simulator(NeuronStateAccess, SynapseAccess):
             return "SpikeTimes sources are looked up on the host each step"
         return None
 
+    def storage(self) -> list[dict]:
+        """Bytes the synapses occupy on the backend, per synapse table and array, and per
+        synapse (snnkit.storage_report)."""
+        from .storage_report import synapse_storage
+        return synapse_storage(self)
+
     @property
     def t(self) -> float:
         """Biological time simulated so far, ms."""
