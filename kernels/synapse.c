@@ -177,3 +177,38 @@ KERNEL void synapse_post(const u32 n_pre, const u32 n_post, const u32 batch, con
     }
 #endif
 }
+
+/* synapse_summed: summed expression q (SynapseModel(summed=...)) at the start of a step,
+ * one work-item per postsynaptic neuron (b, c) of the projection's range [lo, lo + count):
+ * its column's synapses in col_syn order, added from 0, as the NumPy specification adds
+ * them; the sum replaces the target variable (target_offset + b * n_post + c). */
+KERNEL void synapse_summed(const u32 n_pre, const u32 n_post, const u32 batch, const u32 n_synapses,
+                           const u32 step_offset, GLOBAL const u32* step_clock, const u32 q, const u32 lo,
+                           const u32 count, const u32 weight_per_instance, GLOBAL const u32* col_ptr,
+                           GLOBAL const u32* col_syn, GLOBAL const u32* pre_index, GLOBAL const real* weight,
+                           GLOBAL const real* state, GLOBAL const real* params, GLOBAL const real* pre_held,
+                           GLOBAL const real* post_held, GLOBAL const real* pre_reads,
+                           GLOBAL const real* post_reads, const u32 target_offset, GLOBAL real* target)
+{
+    const u32 gid = GLOBAL_ID;
+    if (gid >= batch * count) return;
+    const u32 b = gid / count, c = lo + (gid - b * count);
+    const u32 step = STEP_NOW;
+    const real t = (real)((double)step * SYN_DT_DOUBLE);
+    real qv[SYN_N_POST_HELD + 1], rq[SYN_N_POST_READS + 1];
+    synapse_load(qv, SYN_N_POST_HELD, post_held, batch, n_post, b, c);
+    synapse_load(rq, SYN_N_POST_READS, post_reads, batch, n_post, b, c);
+    real sum = (real)0;
+    for (u32 k = col_ptr[c]; k < col_ptr[c + 1]; ++k) {
+        const u32 s = col_syn[k];
+        real pv[SYN_N_PRE_HELD + 1], rp[SYN_N_PRE_READS + 1], sv[SYN_N_STATE + 1];
+        synapse_load(pv, SYN_N_PRE_HELD, pre_held, batch, n_pre, b, pre_index[s]);
+        synapse_load(rp, SYN_N_PRE_READS, pre_reads, batch, n_pre, b, pre_index[s]);
+#if SYN_N_STATE > 0
+        for (u32 r = 0; r < SYN_N_STATE; ++r) sv[r] = state[((u64)r * batch + b) * n_synapses + s];
+#endif
+        const real w = weight[(weight_per_instance ? (u64)b * n_synapses : 0) + s];
+        sum += synapse_summed_value(q, sv, pv, qv, rp, rq, w, t, params, n_synapses, s);
+    }
+    target[target_offset + b * n_post + c] = sum;
+}

@@ -122,6 +122,12 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "record_state": ("record.c", [
         ("n", "u32"), ("batch", "u32"), ("n_indices", "u32"), ("row", "u32"), ("state_offset", "u32"),
         ("state", "ptr"), ("indices", "ptr"), ("out", "ptr")]),
+    "synapse_summed": ("synapse.c", [
+        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK, ("q", "u32"),
+        ("lo", "u32"), ("count", "u32"), ("weight_per_instance", "u32"), ("col_ptr", "ptr"), ("col_syn", "ptr"),
+        ("pre_index", "ptr"), ("weight", "ptr"), ("state", "ptr"), ("params", "ptr"), ("pre_held", "ptr"),
+        ("post_held", "ptr"), ("pre_reads", "ptr"), ("post_reads", "ptr"), ("target_offset", "u32"),
+        ("target", "ptr")]),
     "record_spike_values": ("record.c", [
         *CLOCK, ("n_values", "u32"), ("capacity", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
         ("state", "ptr"), ("offsets", "ptr"), ("out_step", "ptr"), ("out_id", "ptr"), ("out_values", "ptr"),

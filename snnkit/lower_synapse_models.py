@@ -79,6 +79,7 @@ def lower_synapse_model(members: list, pre_group: dict, post_group: dict, dt: fl
                 axonal=axonal_sorted, dendritic=dendritic_sorted,
                 axonal_values=np.unique(axonal_sorted), dendritic_values=np.unique(dendritic_sorted),
                 post_delay=post_sorted, post_delay_values=np.unique(post_sorted),
+                summed_targets=list(bound.summed), post_range=(post_offset, post_offset + proj.post.size),
                 pre_history=np.zeros((int(axonal.max(initial=0)) + 1, batch, n_pre), bool),
                 post_history=np.zeros((int(post_delay.max(initial=1)) + 1, batch, n_post), bool))
 

@@ -44,6 +44,19 @@ def advance(bar, done_ms: float) -> None:
     bar.update(max(0.0, min(bar.total, round(done_ms, 6)) - bar.n))
 
 
+def check_summed_targets(tables: list) -> None:
+    """Two projections may not sum into the same variable of the same neurons (each sets it)."""
+    seen = {}
+    for table in tables:
+        for x in table.get("summed_targets", ()):
+            lo, hi = table["post_range"]
+            for other_lo, other_hi, name in seen.get((table["post"], x), []):
+                if lo < other_hi and other_lo < hi:
+                    fail("SynapseModel.summed", x, f"must be summed by one projection per neuron: {table['name']} "
+                         f"and {name} both set {x} of the same neurons")
+            seen.setdefault((table["post"], x), []).append((lo, hi, table["name"]))
+
+
 class Simulator(NeuronStateAccess, SynapseAccess):
     """Run a Network on a backend, in ``batch`` instances at once.
 
@@ -132,7 +145,11 @@ class Simulator(NeuronStateAccess, SynapseAccess):
     def _step_operations(self) -> list:
         """The ordered per-step operations of DESIGN.md section 2, each called as op(step)."""
         be, groups, spikes = self.backend, self.groups, self.spikes
-        ops = [lambda k, g=g: be.deliver(g, k) for g in groups.values() if g["kind"] == "lif"]
+        # summed variables first, from the state the last step left (SynapseModel(summed=))
+        check_summed_targets(self.synapses)
+        ops = [lambda k, s=syn: be.synapse_summed(s, groups[s["pre"]], groups[s["post"]], k)
+               for syn in self.synapses if syn.get("kind") == "synapse_model" and syn["model"].summed]
+        ops += [lambda k, g=g: be.deliver(g, k) for g in groups.values() if g["kind"] == "lif"]
         for name, g in groups.items():
             if g["kind"] == "lif":
                 ops.append(lambda k, g=g, s=spikes[name]: be.lif_step(g, s, k))

@@ -128,6 +128,34 @@ class DeviceSynapseOps:
         # the neuron variables read and the rings take this step's, then the pathways run in the model's order
         return reads + history + pathways[order[0]] + pathways[order[1]]
 
+    def synapse_summed(self, s: dict, pre_group: dict, post_group: dict, step: int) -> None:
+        """Summed variables at the start of a step (NumpySynapseOps.synapse_summed): the
+        neuron variables the expressions read copied first, then one launch per target."""
+        if "_summed" not in s:
+            s["_summed"] = self._bind_summed(s, pre_group, post_group)
+        offset = self.step_offset(step)
+        for launch in s["_summed"]:
+            launch(step_offset=offset)
+
+    def _bind_summed(self, s: dict, pre_group: dict, post_group: dict) -> list:
+        from ..recording import state_array
+        a, batch, (lo, hi) = self.kernel_arg, s["batch"], s["post_range"]
+        reads = [self._bind_read(s, side, j, x, group)
+                 for side, group, names in (("pre", pre_group, s["model"].reads_pre),
+                                            ("post", post_group, s["model"].reads_post))
+                 for j, x in enumerate(names)]
+        launches = []
+        for q, target in enumerate(s["summed_targets"]):
+            buffer, offset = self.buffer_and_offset(state_array(post_group, target))
+            launches.append(self.bind(
+                "synapse_summed", batch * (hi - lo), (), s["generated"], n_pre=s["n_pre"], n_post=s["n_post"],
+                batch=batch, n_synapses=s["n_synapses"], **self.clock_args(), q=q, lo=lo, count=hi - lo,
+                weight_per_instance=int(s["plastic_weight"]), col_ptr=a(s["col_ptr"]), col_syn=a(s["col_syn"]),
+                pre_index=a(s["pre_index"]), weight=a(s["weight"]), state=a(s["state_planes"]),
+                params=a(s["params_packed"]), pre_held=a(s["pre_held"]), post_held=a(s["post_held"]),
+                pre_reads=a(s["pre_reads"]), post_reads=a(s["post_reads"]), target_offset=offset, target=buffer))
+        return reads + launches
+
     def _bind_read(self, s: dict, side: str, j: int, variable: str, group: dict):
         """A copy of neuron variable ``variable`` (B, N) of ``group`` into plane j of the
         table's ``{side}_reads`` (kernels/record.c, record_state)."""

@@ -31,13 +31,16 @@ from .numpy_ring import add_to_ring
 
 
 def _compiled(s: dict) -> dict:
-    """The layout's blocks as NumPy functions: on_pre, on_post, update_pre, update_post (or None)."""
+    """The layout's blocks as NumPy functions: on_pre, on_post, update_pre, update_post (or
+    None), and ``summed``: target -> the function of its summed expression."""
     if "_compiled" not in s:
         from ..modeling.codegen_numpy import numpy_function
         layout = s["layout"]
         s["_compiled"] = {name: numpy_function(getattr(layout, name), name)[0]
                           if getattr(layout, name) is not None else None
                           for name in ("on_pre", "on_post", "update_pre", "update_post")}
+        s["_compiled"]["summed"] = {x: numpy_function(block, f"summed_{x}")[0]
+                                    for x, block in s["model"].summed.items()}
     return s["_compiled"]
 
 
@@ -67,6 +70,25 @@ class NumpySynapseOps:
                                     b * s["n_post"] + s["post_index"][syn], out["delivered"])
                 if code[f"update_{side}"] is not None:
                     self._update_held(code[f"update_{side}"], s, side, step, t)
+
+    def synapse_summed(self, s: dict, pre_group: dict, post_group: dict, step: int) -> None:
+        """Summed variables (SynapseModel(summed=...)), at the start of a step: each target
+        variable of the projection's postsynaptic neurons set to the sum of its expression
+        over their synapses, added up in the order of the table's columns (col_syn), from 0."""
+        code = _compiled(s)["summed"]
+        batch, n_post, order = s["pre_history"].shape[1], s["n_post"], s["col_syn"]
+        b = np.repeat(np.arange(batch), order.size)
+        syn = np.tile(order, batch)
+        t = self.dtype.type(step * s["dt"])
+        lo, hi = s["post_range"]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for target, function in code.items():
+                sums = np.zeros(batch * n_post, self.dtype)
+                if syn.size:
+                    values = self._run(function, s, b, syn, t, pre_group, post_group, {})["summed"]
+                    np.add.at(sums, b * n_post + s["post_index"][syn],
+                              np.broadcast_to(np.asarray(values, self.dtype), syn.shape))
+                state_array(post_group, target)[:, lo:hi] = sums.reshape(batch, n_post)[:, lo:hi]
 
     def reset_synapse_model(self, s: dict) -> None:
         """Simulator.reset_state: every synapse variable back to its initial value, no spike

@@ -7,6 +7,7 @@ dialect, for kernels/synapse.c: the same printer walk as the NumPy specification
     synapse_on_pre(sv, pv, qv, rp, rq, &w, &delivered, t, uniform, params, n_synapses, s)
     synapse_on_post(sv, pv, qv, rp, rq, &w, t, uniform, params, n_synapses, s)
     synapse_update_pre(pv, t, params, n_synapses, s), synapse_update_post(qv, ...)
+    synapse_summed_value(q, sv, pv, qv, rp, rq, w, t, params, n_synapses, s): summed expression q
 
 ``sv``: the synapse's variables in the layout's ``state["synapse"]`` order
 (lastupdate included); ``pv`` / ``qv``: those held by its presynaptic /
@@ -38,7 +39,7 @@ class SynapseSource:
         for side in ("pre", "post"):
             names.update({name: f"uniform[{j}]" for j, name in enumerate(bound.uniform_inputs[side])})
         self.names = names
-        blocks = (layout.on_pre, layout.on_post, layout.update_pre, layout.update_post)
+        blocks = (layout.on_pre, layout.on_post, layout.update_pre, layout.update_post, *bound.summed.values())
         for block in blocks:
             if block is None:
                 continue
@@ -57,7 +58,8 @@ class SynapseSource:
         header += [f"#define SYN_HAS_ON_POST {int(layout.on_post is not None)}",
                    f"#define SYN_DT {target.literal(dt)}", f"#define SYN_DT_DOUBLE ({float(dt).hex()})"]
         functions = [self._event("pre", layout.on_pre), self._event("post", layout.on_post),
-                     self._update("pre", "pv", layout.update_pre), self._update("post", "qv", layout.update_post)]
+                     self._update("pre", "pv", layout.update_pre), self._update("post", "qv", layout.update_post),
+                     self._summed(list(bound.summed.values()))]
         self.text = "\n".join(header + functions) + "\n"
 
     def _event(self, side: str, block) -> str:
@@ -73,6 +75,22 @@ class SynapseSource:
         if block is not None:
             lines += self._body(block, array)
         return "\n".join(lines + ["}"])
+
+    def _summed(self, blocks: list) -> str:
+        """synapse_summed_value: summed expression q for synapse s."""
+        lines = ["INLINE real synapse_summed_value(const u32 q, const real* sv, const real* pv, const real* qv, "
+                 "const real* rp, const real* rq, const real w_now, const real t, GLOBAL const real* params, "
+                 "const u32 n_synapses, const u32 s)", "{"]
+        printer = Printer(CTarget(), self.names)
+        body = []
+        for q, block in enumerate(blocks):
+            body.append(f"    if (q == {q}u) {{")
+            body += [f"        const real {self.names[n]} = {printer.doprint(e)};" for n, e in block.steps]
+            body.append(f"        return {self.names[block.outputs['summed']]};")
+            body.append("    }")
+        if any("(*w)" in line for line in body):       # the events' spelling of the weight
+            lines.append("    const real* w = &w_now;")
+        return "\n".join(lines + body + ["    return (real)0;", "}"])
 
     def _body(self, block, array: str) -> list:
         printer = Printer(CTarget(), self.names)

@@ -80,13 +80,21 @@ class SynapseModel:
         (on_post) changes from what that side holds, when a projection allows it
         (snnkit.modeling.synapse_layout): the same values, less memory and work. False:
         every variable per synapse (so that each can be set per synapse).
+    summed : dict, optional
+        postsynaptic variable -> an expression per synapse (Brian2's ``(summed)``
+        variables: gap junctions ``{"I_gap": "w*(v_pre - v_post)"}``): at the start of
+        every step, before any neuron's update, the variable of each postsynaptic neuron
+        is set to the sum of the expression over its synapses in this projection (0
+        without any), from the values the last step left. It may read w, parameters,
+        synapse variables that are not event-driven and neuron variables (x_pre,
+        x_post); its unit is the variable's.
     """
 
     is_synapse_model = True
 
     def __init__(self, equations: str = "", on_pre: str = "", on_post: str = "", parameters: dict | None = None,
                  initial: dict | None = None, name: str | None = None, event_order: str = "pre_post",
-                 per_neuron: bool = True):
+                 per_neuron: bool = True, summed: dict | None = None):
         for part, text in (("equations", equations), ("on_pre", on_pre), ("on_post", on_post)):
             if not isinstance(text, str):
                 raise ModelError(part, f"must be text, not {type(text).__name__}")
@@ -95,6 +103,10 @@ class SynapseModel:
         self.event_order, self.per_neuron = event_order, bool(per_neuron)
         self.name = name or "SynapseModel"
         self.equations_text, self.on_pre_text, self.on_post_text = equations, on_pre, on_post
+        self.summed_text = dict(summed or {})
+        for target, text in self.summed_text.items():
+            if not isinstance(target, str) or not isinstance(text, str):
+                raise ModelError("summed", "must map a postsynaptic variable's name to an expression (text)")
         self.specs, self.defaults, self.params = {}, {}, {}
         for pname, spec in (parameters or {}).items():
             self._declare(pname, spec)
@@ -104,7 +116,8 @@ class SynapseModel:
             if not isinstance(value, (str, Distribution)):
                 check_finite(f"{self.name} initial {x}", value)
         self._bound = {}
-        if not _NEURON_NAME.search(" ".join((equations, on_pre, on_post))):
+        if not _NEURON_NAME.search(" ".join((equations, on_pre, on_post, *self.summed_text.values()))) \
+                and not self.summed_text:
             self._check_now()                          # else when a projection binds it
 
     def _check_now(self) -> None:
@@ -182,6 +195,7 @@ class BoundSynapse:
     on_post: Block | None = None
     reads_pre: list = field(default_factory=list)        # neuron variables read (without _pre)
     reads_post: list = field(default_factory=list)
+    summed: dict = field(default_factory=dict)           # postsynaptic variable -> Block ("_summed")
 
     def __post_init__(self):
         model = self.model
@@ -225,7 +239,9 @@ class BoundSynapse:
         from .synapse_layout import held_candidates
         self.held_candidates = held_candidates(self)
         self.initial = self._initial()
-        read = set().union(*[{s for s in b.inputs} for b in (self.on_pre, self.on_post) if b is not None])
+        self.summed = self._summed(model, known)
+        read = set().union(*[{s for s in b.inputs} for b in (self.on_pre, self.on_post, *self.summed.values())
+                             if b is not None])
         self.reads_pre = sorted(x[:-4] for x in read if x.endswith("_pre") and x[:-4] in self.pre_units)
         self.reads_post = sorted(x[:-5] for x in read if x.endswith("_post") and x[:-5] in self.post_units)
         self.parameters = sorted(p for p in model.specs if p in read)
@@ -237,6 +253,26 @@ class BoundSynapse:
             for _, expr in (block.steps if block is not None else ()):
                 draws |= {s.name for s in expr.atoms(RandSymbol)}
             self.uniform_inputs[side] = sorted(draws, key=lambda name: int(name.rsplit("_", 1)[1]))
+
+    def _summed(self, model, known: set) -> dict:
+        """Each summed expression as a one-step Block, unit-checked against its target."""
+        out = {}
+        for target, text in model.summed_text.items():
+            where = Where("summed", 1, f"{target} = {text}")
+            if target not in self.post_units:
+                raise ModelError(str(where), f"{target!r} is not a variable of the postsynaptic neurons; known: "
+                                             f"{', '.join(sorted(self.post_units)) or 'none'}")
+            expr = parse_expression(text, where, known)
+            expr = self.equations.substitute(expr)
+            unit = unit_of(expr, self.units, where)
+            if not (expr.is_Number and expr == 0) and not unit.same_dimension(self.post_units[target]):
+                raise ModelError(str(where), f"is in {unit}, but {target} of the postsynaptic neurons is in "
+                                             f"{self.post_units[target]}")
+            used = {s.name for s in expr.free_symbols} & set(self.event_driven)
+            if used:
+                raise ModelError(str(where), f"reads the event-driven {sorted(used)[0]!r}, exact only at events")
+            out[target] = Block([("_summed", strip_units(expr))], {"summed": "_summed"})
+        return out
 
     def layout(self, pre_held=(), post_held=()):
         """The events' blocks with ``pre_held`` / ``post_held`` variables held per neuron
