@@ -198,14 +198,23 @@ def test_poisson_rates_given_as_an_expression_within_statistical_bounds():
         assert delivered == bins.sum()                # every spike reached G, the last step's included
 
 
-def _summed():
-    S = Synapses(NeuronGroup(2, "x : 1"), NeuronGroup(2, "y : 1"), "y_post = 1 : 1 (summed)")
+def _summed_onto_a_subgroup():
+    target = NeuronGroup(4, "y : 1")
+    S = Synapses(NeuronGroup(2, "x : 1"), target[:2], "y_post = x_pre : 1 (summed)")
     S.connect()
-    return [S, S.source, S.target]
+    return [S, S.source, target]
+
+
+def _linked():
+    source = NeuronGroup(2, "x : 1")
+    target = NeuronGroup(2, "y : 1 (linked)")
+    target.y = brian2.linked_var(source, "x")
+    return [source, target]
 
 
 @pytest.mark.parametrize("feature, build", [
-    ("summed variable", _summed),
+    ("summed variable 'y_post' onto the subgroup", _summed_onto_a_subgroup),
+    ("linked variable", _linked),
     ("network_operation", lambda: brian2.network_operation(lambda: None)),
 ])
 def test_unsupported_features_raise_naming_the_feature(feature, build):
@@ -217,7 +226,7 @@ def test_unsupported_features_raise_naming_the_feature(feature, build):
             net.add(objects)
         net.add(G)
         net.run(1 * ms)
-    with pytest.raises(NotImplementedError, match=feature.split()[0]):
+    with pytest.raises(NotImplementedError, match=feature):
         on("snnkit", script, backend="numpy")
 
 

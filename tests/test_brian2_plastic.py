@@ -101,3 +101,48 @@ def test_state_monitor_of_static_synapses_repeats_their_values():
     for a, b in zip(ref, out):
         np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)
     assert ref[0].shape == (3, 17) and ref[0][1, -1] == 0.7
+
+
+def gap_junctions():
+    """Summed variables: electrical coupling (Igap_post = w*(v_pre - v_post) (summed)) in a
+    spiking group, monitored, over two runs with a change in between."""
+    from brian2 import Mohm, nA, nS
+    G = NeuronGroup(6, """dv/dt = (v0 - v + Igap*Rm)/(10*ms) : volt
+                          Igap : amp
+                          v0 : volt""", threshold="v > -50*mV", reset="v = -70*mV", method="euler",
+                    namespace={"Rm": 100 * Mohm})
+    G.v = "-70*mV + i*3*mV"
+    G.v0 = "-45*mV - 2*i*mV"
+    S = Synapses(G, G, """w : siemens
+                          Igap_post = w*(v_pre - v_post) : amp (summed)""")
+    S.connect("i != j", p=0.7)
+    S.w = "1*nS + 0.5*nS*i"
+    M = StateMonitor(G, ["v", "Igap"], record=True)
+    s = SpikeMonitor(G)
+    run(50 * ms)
+    G.v0 = -40 * mV
+    run(30 * ms)
+    return spikes(s), np.array(M.v[:] / mV), np.array(M.Igap[:] / nA), np.array(G.Igap[:] / nA)
+
+
+@pytest.mark.parametrize("engine", BACKENDS)
+def test_summed_variables_equal_brian2_runtime(engine):
+    ref, out = on("runtime", gap_junctions), on("snnkit", gap_junctions, backend=engine)
+    assert_same_spikes(ref[0], out[0])
+    assert np.ptp(ref[2]) > 0.1
+    for k in (1, 2, 3):
+        np.testing.assert_allclose(out[k], ref[k], rtol=0, atol=1e-9)
+
+
+def test_summed_variables_snnkit_cannot_order_as_brian2_are_refused():
+    """Reading a variable that synapses add to (Brian2 adds before the summed variable)."""
+    def script():
+        G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1\nI : 1", threshold="v > 1", reset="v = 0", method="exact")
+        S = Synapses(G, G, "w : 1\nI_post = w*v_pre : 1 (summed)")
+        S.connect()
+        E = Synapses(G, G, on_pre="v_post += 0.1")
+        E.connect()
+        run(1 * ms)
+        return S, E
+    with pytest.raises(NotImplementedError, match="summed variable reading 'v_pre', which synapses add to"):
+        on("snnkit", script, backend="numpy")

@@ -100,6 +100,25 @@ def _generator_times(group, first_step: int, n_steps: int, dt_s: float, dt_ms: f
     return per_neuron
 
 
+def check_summed(translation, targets: dict, groups: list) -> None:
+    """A summed variable reads the neurons' values at the start of the step, before any
+    group's update: refused where snnkit's values differ from Brian2's there (a variable
+    synapses add to arrives in snnkit's next step; a group updated before the summed
+    variable in Brian2's order)."""
+    syn = translation.synapses
+    if not translation.summed:
+        return
+    for name in sorted(translation.summed_reads & set(translation.neuron_names)):
+        side, base = translation.neuron_names[name]
+        group = parent_and_range(syn.source if side == "pre" else syn.target)[0]
+        if base in targets.get(group.name, ()):
+            raise unsupported(f"a summed variable reading {name!r}, which synapses add to (Brian2 adds it "
+                              f"before the summed variable, snnkit in its next step)", syn)
+    order = next(iter(syn.summed_updaters.values())).order
+    if any(g.order <= order for g in groups):
+        raise unsupported("a summed variable updated after a group's state update (Brian2's order)", syn)
+
+
 def _check_monitor_order(monitor, group) -> None:
     """snnkit samples a StateMonitor before the group's start-slot run_regularly code;
     Brian2 orders them by ``order``: one ordered before the monitor is refused."""
@@ -149,6 +168,8 @@ class RunPieces:
                 pathways.append((translation, post))
                 if translation.target not in targets[post.name]:
                     targets[post.name].append(translation.target)
+        for translation in plastic:
+            check_summed(translation, targets, kinds["neurons"])
         recorded = {g.name: [] for g in kinds["neurons"]}
         for monitor in kinds["monitors"]:
             parent, _, _ = parent_and_range(monitor.source)
@@ -171,8 +192,11 @@ class RunPieces:
                 raise unsupported(f"a PoissonInput into {type(obj._group).__name__} {obj._group.name!r} (a "
                                   f"subgroup or a group snnkit does not integrate)", obj)
             inputs[obj._group.name].append(obj)
+        summed_targets = {g.name: set() for g in kinds["neurons"]}
+        for translation in plastic:
+            summed_targets[parent_and_range(translation.synapses.target)[0].name] |= set(translation.summed)
         self.neurons = {g.name: NeuronTranslation(g, namespace, dt_s, t0_s, targets[g.name], recorded[g.name],
-                                                  inputs[g.name], spiking_values[g.name])
+                                                  inputs[g.name], spiking_values[g.name], summed_targets[g.name])
                         for g in kinds["neurons"]}
         self.poisson = {}
         for group in kinds["poisson"]:

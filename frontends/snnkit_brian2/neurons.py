@@ -71,10 +71,12 @@ class NeuronTranslation:
     at_spikes: (variable, copy) of what SpikeMonitors record at spikes: the reset copies
     the variable into ``_spk_<name>`` before its statements (Brian2's thresholds slot) or
     into ``_spka_<name>`` after them (a monitor after the resets), and snnkit records the
-    copy at the spike."""
+    copy at the spike. summed_targets: the variables synapses' summed variables set at
+    the start of each step (before this model's update, after Brian2's start slot): a
+    monitor reads them as the last step left them, ``_prev_<name>``."""
 
     def __init__(self, group, namespace: dict, dt_s: float, t0_s: float, receptor_targets: list,
-                 recorded: list, poisson_inputs: list = (), at_spikes: list = ()):
+                 recorded: list, poisson_inputs: list = (), at_spikes: list = (), summed_targets: set = frozenset()):
         self.group, self.size = group, int(group.N)
         if set(group.events) - {"spike"}:
             raise unsupported(f"custom events ({', '.join(sorted(set(group.events) - {'spike'}))})", group)
@@ -116,19 +118,23 @@ class NeuronTranslation:
             # (a simulator's first step has no previous step: nothing arrives from it)
             first = f" * int(t > {0.5 * dt_s * 1e3!r}*ms)"
             update += lines[:-1] + [f"{target} += ({value}){self._gate(x)}{first}"]
+        self.summed_targets = sorted(set(summed_targets) & {name for name, _ in recorded})
+        seen = {name: (f"_prev_{name}" if name in self.summed_targets else expression(name, names))
+                for name, _ in recorded}
         for name, copy in recorded:             # the previous step's end (a monitor after the resets)
             if copy.startswith("_end_"):
-                update.append(f"{copy} = {expression(name, names)}")
+                update.append(f"{copy} = {seen[name]}")
         for when, text in starts:                 # Brian2's slots: before_start, start (monitors first)
             if when == "before_start":
                 update += statements(text, names)
         for name, copy in recorded:
             if copy.startswith("_rec_"):
-                update.append(f"{copy} = {expression(name, names)}")
+                update.append(f"{copy} = {seen[name]}")
         for when, text in starts:
             if when == "start":
                 update += statements(text, names)
         update += statements(updater, names)
+        update += [f"_prev_{name} = {name}" for name in self.summed_targets]
         threshold = None
         if threshold_code:
             threshold = expression(threshold_code.split("=", 1)[1], names, condition=True)
@@ -156,6 +162,7 @@ class NeuronTranslation:
                 raise unsupported(f"synapses writing {x!r}, which is not a variable of the group", group)
         declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
         declared += [f"{copy} : 1" for _, copy in list(recorded) + list(at_spikes)]
+        declared += [f"_prev_{name} : 1" for name in self.summed_targets]
         if masked:
             declared.append(f"{SPIKED} : 1")
         self.recorded = list(recorded)
@@ -262,6 +269,7 @@ class NeuronTranslation:
             value = np.asarray(self.group.variables[name].get_value(), dtype=float)
             out[name] = np.broadcast_to(value, (self.size,)).copy()
         out[INDEX] = np.arange(self.size, dtype=float)
+        out.update({f"_prev_{name}": out[name].copy() for name in getattr(self, "summed_targets", ())})
         return out
 
     def write_back(self, values: dict) -> None:

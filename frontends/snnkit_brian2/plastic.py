@@ -32,7 +32,10 @@ RESERVED = {"t", "dt", "w", "delivered", "lastupdate", "I_inject", "xi"}
 
 
 def needs_synapse_model(synapses) -> bool:
-    """Whether the Synapses object changes state at events (else: static projections)."""
+    """Whether the Synapses object changes state at events or sums into its target (else:
+    static projections)."""
+    if getattr(synapses, "summed_updaters", {}):
+        return True
     if any(p.prepost == "post" for p in synapses._pathways) or len(synapses._pathways) > 1:
         return True
     if any(eq.type == "differential equation" for eq in all_equations(synapses)):
@@ -78,12 +81,14 @@ class SynapseModelTranslation:
         self.synapses = synapses
         pre_paths = [p for p in synapses._pathways if p.prepost == "pre"]
         post_paths = [p for p in synapses._pathways if p.prepost == "post"]
-        if len(pre_paths) != 1 or len(post_paths) > 1:
+        summed = getattr(synapses, "summed_updaters", {})
+        if len(pre_paths) > 1 or len(post_paths) > 1 or (not pre_paths and not summed):
             raise unsupported("several on_pre or on_post pathways in one Synapses with synapse state", synapses)
         for pathway in pre_paths + post_paths:
             if pathway.event != "spike":
                 raise unsupported(f"a pathway on the event {pathway.event!r}", synapses)
-        self.pre_path, self.post_path = pre_paths[0], (post_paths[0] if post_paths else None)
+        self.pre_path = pre_paths[0] if pre_paths else None
+        self.post_path = post_paths[0] if post_paths else None
         own = own_variables(synapses)
         self.spelled = {x: (f"{x}_b2" if x in RESERVED else x) for x in own}
         variables = synapses.variables
@@ -103,14 +108,16 @@ class SynapseModelTranslation:
                 self.neuron_names[name] = (side, base)
         equations = all_equations(synapses)
         subexpressions = {eq.varname: eq.expr.code for eq in equations if eq.type == "subexpression"}
-        texts = [self.pre_path.code] + ([self.post_path.code] if self.post_path else [])
+        summed_code = {u.target_var.name: u.abstract_code.split("=", 1)[1].strip() for u in summed.values()}
+        texts = [p.code for p in (self.pre_path, self.post_path) if p is not None] + list(summed_code.values())
         texts += [eq.expr.code for eq in equations if eq.expr is not None]
         known = set(state) | set(subexpressions)
         constants = resolve_constants(synapses, texts, known, namespace)
         names = Names(synapses, dict(state), constants, dt_s, suffixes=dict(suffixes))
         for name in subexpressions:
             names.state[name], names.suffixes[name] = False, self.spelled.get(name, name)
-        self._check_reads(texts, names)
+        # (a summed variable reads the neurons at the step's start, after the last resets: as Brian2)
+        self._check_reads([text for text in texts if text not in summed_code.values()], names)
         lines, self.event_driven = [], []
         for eq in equations:
             x = self.spelled.get(eq.varname, eq.varname)
@@ -124,7 +131,14 @@ class SynapseModelTranslation:
                 lines.append(f"{x} = {expression(eq.expr.code, names)} : 1")
             else:
                 lines.append(f"{x} : 1")
-        on_pre, self.target, self.sign = self._on_pre(self.pre_path.code, names)
+        # summed variables (Brian2's groups slot, before every update): what snnkit's
+        # SynapseModel(summed=) computes; read names in the postsynaptic group's spelling
+        self.summed = {x: expression(text, names) for x, text in summed_code.items()}
+        self.summed_reads = set().union(set(), *[self._reads(text) for text in summed_code.values()])
+        if self.pre_path is not None:
+            on_pre, self.target, self.sign = self._on_pre(self.pre_path.code, names)
+        else:                          # nothing happens at spikes: a delivery of 0 to the summed target
+            on_pre, self.target, self.sign = "delivered = 0*w", next(iter(self.summed)), 1.0
         on_post = ""
         if self.post_path is not None:
             on_post = "\n".join(self._event_statements(self.post_path.code, names, "on_post"))
@@ -142,7 +156,8 @@ class SynapseModelTranslation:
                                   "by other means than this device)", synapses)
         self.equations_text = "\n".join(lines)
         self.model = SynapseModel(self.equations_text, on_pre=on_pre, on_post=on_post, initial=initial,
-                                  name=synapses.name, event_order="pre_post")
+                                  name=synapses.name, event_order="pre_post",
+                                  summed={f"{x}": text for x, text in self.summed.items()} or None)
 
     def _check_reads(self, texts: list, names: Names) -> None:
         """Neuron variables the event code reads must not be written by that neuron's reset

@@ -99,20 +99,22 @@ def delay_steps(pathway, n: int, dt_s: float) -> np.ndarray:
 
 def check_synapses(synapses) -> None:
     """What snnkit cannot run of a Synapses object, named."""
-    for varname in getattr(synapses, "summed_updaters", {}):
-        raise unsupported(f"the summed variable {varname!r} (continuous coupling: gap junctions, "
-                          f"NMDA saturation)", synapses)
-    for eq in synapses.equations.values():
-        if "summed" in eq.flags:
-            raise unsupported(f"the summed variable {eq.varname!r}", synapses)
-    if len(synapses._pathways) == 0:
+    summed = getattr(synapses, "summed_updaters", {})
+    for varname, updater in summed.items():
+        target = updater.target
+        if target is not synapses.target or varname.endswith("_pre"):
+            raise unsupported(f"the summed variable {varname!r} onto the presynaptic group", synapses)
+        from brian2.groups.subgroup import Subgroup
+        if isinstance(target, Subgroup):
+            raise unsupported(f"the summed variable {varname!r} onto the subgroup {target.name!r}", synapses)
+    if len(synapses._pathways) == 0 and not summed:
         raise unsupported("synapses without an on_pre pathway", synapses)
     for eq in synapses.equations.values():
         if "constant over dt" in eq.flags:
             raise unsupported(f"the (constant over dt) synaptic subexpression {eq.varname!r}", synapses)
     from brian2.synapses.synapses import SynapticPathway
     for obj in synapses.contained_objects:
-        if isinstance(obj, SynapticPathway) or not getattr(obj, "active", True):
+        if isinstance(obj, SynapticPathway) or not getattr(obj, "active", True) or obj in summed.values():
             continue
         if obj is synapses.state_updater and not (obj.abstract_code or "").strip():
             continue                                   # nothing clock-driven to integrate
