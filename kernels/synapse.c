@@ -212,3 +212,38 @@ KERNEL void synapse_summed(const u32 n_pre, const u32 n_post, const u32 batch, c
     }
     target[target_offset + b * n_post + c] = sum;
 }
+
+/* synapse_every_step: the update statements (SynapseModel(update=)) of every synapse
+ * (b, s), after the neurons' step and before the step's events, as the NumPy
+ * specification runs them over all synapses at once */
+KERNEL void synapse_every_step(const u32 n_pre, const u32 n_post, const u32 batch, const u32 n_synapses,
+                               const u32 step_offset, GLOBAL const u32* step_clock, const u32 weight_per_instance,
+                               GLOBAL const u32* pre_index, GLOBAL const u32* post_index, GLOBAL real* weight,
+                               GLOBAL real* state, GLOBAL const real* params, GLOBAL const real* pre_held,
+                               GLOBAL const real* post_held, GLOBAL const real* pre_reads,
+                               GLOBAL const real* post_reads)
+{
+#if SYN_HAS_UPDATE
+    const u32 gid = GLOBAL_ID;
+    if (gid >= batch * n_synapses) return;
+    const u32 b = gid / n_synapses, s = gid - b * n_synapses;
+    const u32 step = STEP_NOW;
+    const real t = (real)((double)step * SYN_DT_DOUBLE);
+    real pv[SYN_N_PRE_HELD + 1], rp[SYN_N_PRE_READS + 1], qv[SYN_N_POST_HELD + 1], rq[SYN_N_POST_READS + 1];
+    synapse_load(pv, SYN_N_PRE_HELD, pre_held, batch, n_pre, b, pre_index[s]);
+    synapse_load(rp, SYN_N_PRE_READS, pre_reads, batch, n_pre, b, pre_index[s]);
+    synapse_load(qv, SYN_N_POST_HELD, post_held, batch, n_post, b, post_index[s]);
+    synapse_load(rq, SYN_N_POST_READS, post_reads, batch, n_post, b, post_index[s]);
+    real sv[SYN_N_STATE + 1];
+#if SYN_N_STATE > 0
+    for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
+#endif
+    GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
+    real w = *w_at;
+    synapse_update_all(sv, pv, qv, rp, rq, &w, t, params, n_synapses, s);
+#if SYN_N_STATE > 0
+    for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
+#endif
+    if (weight_per_instance) *w_at = w;
+#endif
+}

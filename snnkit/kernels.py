@@ -128,6 +128,11 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("pre_index", "ptr"), ("weight", "ptr"), ("state", "ptr"), ("params", "ptr"), ("pre_held", "ptr"),
         ("post_held", "ptr"), ("pre_reads", "ptr"), ("post_reads", "ptr"), ("target_offset", "u32"),
         ("target", "ptr")]),
+    "synapse_every_step": ("synapse.c", [
+        ("n_pre", "u32"), ("n_post", "u32"), ("batch", "u32"), ("n_synapses", "u32"), *CLOCK,
+        ("weight_per_instance", "u32"), ("pre_index", "ptr"), ("post_index", "ptr"), ("weight", "ptr"),
+        ("state", "ptr"), ("params", "ptr"), ("pre_held", "ptr"), ("post_held", "ptr"), ("pre_reads", "ptr"),
+        ("post_reads", "ptr")]),
     "record_spike_values": ("record.c", [
         *CLOCK, ("n_values", "u32"), ("capacity", "u32"), ("spike_list", "ptr"), ("spike_count", "ptr"),
         ("state", "ptr"), ("offsets", "ptr"), ("out_step", "ptr"), ("out_id", "ptr"), ("out_values", "ptr"),

@@ -179,6 +179,12 @@ class RunPieces:
                     entry = (name, state_copy(monitor, name))
                     if entry not in recorded[parent.name]:
                         recorded[parent.name].append(entry)
+            elif type(monitor).__name__ == "StateMonitor":            # of Synapses: their neurons' variables
+                for _, group, base, _ in SynapseSampling.neuron_reads(monitor):
+                    if group.name not in recorded:
+                        raise unsupported(f"a StateMonitor of {group.name!r}'s {base!r} through synapses", monitor)
+                    if (base, f"_rec_{base}") not in recorded[group.name]:
+                        recorded[group.name].append((base, f"_rec_{base}"))
         spiking_values = {g.name: [] for g in kinds["neurons"]}       # (variable, its copy) at spikes
         for monitor in kinds["monitors"]:
             parent, _, _ = parent_and_range(monitor.source)
@@ -224,6 +230,9 @@ class RunPieces:
             parent, start, _ = parent_and_range(monitor.source)
             if type(monitor).__name__ == "StateMonitor":
                 if parent.name not in recorded:               # synapses: self.synapse_sampling
+                    for _, group, base, neurons in SynapseSampling.neuron_reads(monitor):
+                        key = (group.name, f"_rec_{base}")
+                        self.sampled[key] = np.union1d(self.sampled.get(key, np.zeros(0, np.int64)), neurons)
                     continue
                 indices = np.asarray(monitor.record, dtype=np.int64) + start
                 for name in recorded_variables(monitor):
@@ -331,8 +340,12 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
         population = rename.get(parent.name, parent.name)
         kind = type(monitor).__name__
         if kind == "StateMonitor" and parent.name not in pieces.neurons:
-            append_states(monitor, first_step, dt_s, pieces.synapse_sampling.rows(
-                monitor, results, instance, first_sample, n_steps))
+            samples = pieces.synapse_sampling.rows(monitor, results, instance, first_sample, n_steps)
+            for name, group, base, neurons in SynapseSampling.neuron_reads(monitor):
+                trace = results.traces[rename.get(group.name, group.name)][f"_rec_{base}"]
+                columns = np.searchsorted(pieces.sampled[(group.name, f"_rec_{base}")], neurons)
+                samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :][:, columns]
+            append_states(monitor, first_step, dt_s, {x: samples[x] for x in recorded_variables(monitor)})
             continue
         if kind == "StateMonitor":
             samples = {}

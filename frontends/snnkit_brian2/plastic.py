@@ -122,9 +122,9 @@ class SynapseModelTranslation:
         for eq in equations:
             x = self.spelled.get(eq.varname, eq.varname)
             if eq.type == "differential equation":
-                if "event-driven" not in eq.flags:
-                    raise unsupported(f"the clock-driven synaptic equation for {eq.varname!r} (snnkit's synapse "
-                                      f"models integrate event-driven variables only)", synapses)
+                if "event-driven" not in eq.flags:          # integrated by Brian2's state updater's code
+                    lines.append(f"{x} : 1")
+                    continue
                 lines.append(f"d{x}/dt = ({expression(eq.expr.code, names)})*0.001/ms : 1 (event-driven)")
                 self.event_driven.append(eq.varname)
             elif eq.type == "subexpression":
@@ -135,10 +135,17 @@ class SynapseModelTranslation:
         # SynapseModel(summed=) computes; read names in the postsynaptic group's spelling
         self.summed = {x: expression(text, names) for x, text in summed_code.items()}
         self.summed_reads = set().union(set(), *[self._reads(text) for text in summed_code.values()])
-        if self.pre_path is not None:
-            on_pre, self.target, self.sign = self._on_pre(self.pre_path.code, names)
-        else:                          # nothing happens at spikes: a delivery of 0 to the summed target
-            on_pre, self.target, self.sign = "delivered = 0*w", next(iter(self.summed)), 1.0
+        # clock-driven equations: Brian2's state updater's code, every step (SynapseModel(update=))
+        updater = synapses.state_updater
+        every_step = statements(updater.abstract_code, names) if updater is not None and \
+            (updater.abstract_code or "").strip() else []
+        self._check_update_order(every_step)
+        on_pre, self.target, self.sign = self._on_pre(self.pre_path.code, names) if self.pre_path is not None \
+            else ("", None, 1.0)
+        if self.target is None:        # events change no neuron: a delivery of 0 to the summed target
+            if not self.summed:
+                raise unsupported("an on_pre pathway that changes no postsynaptic variable", synapses)
+            on_pre, self.target = "\n".join(filter(None, [on_pre, "delivered = 0*w"])), next(iter(self.summed))
         on_post = ""
         if self.post_path is not None:
             on_post = "\n".join(self._event_statements(self.post_path.code, names, "on_post"))
@@ -157,7 +164,8 @@ class SynapseModelTranslation:
         self.equations_text = "\n".join(lines)
         self.model = SynapseModel(self.equations_text, on_pre=on_pre, on_post=on_post, initial=initial,
                                   name=synapses.name, event_order="pre_post",
-                                  summed={f"{x}": text for x, text in self.summed.items()} or None)
+                                  summed={f"{x}": text for x, text in self.summed.items()} or None,
+                                  update="\n".join(every_step))
 
     def _check_reads(self, texts: list, names: Names) -> None:
         """Neuron variables the event code reads must not be written by that neuron's reset
@@ -171,6 +179,24 @@ class SynapseModelTranslation:
             if base in _reset_targets(group):
                 raise unsupported(f"synapse code reading {name!r}, which the {side}synaptic reset writes "
                                   f"(snnkit runs synapse events after the resets, Brian2 before them)", syn)
+
+    def _check_update_order(self, every_step: list) -> None:
+        """The clock-driven update reads the neurons after their step (snnkit); Brian2 runs
+        it in the groups slot after the groups it sorts before it: refused if it reads a
+        group that Brian2 updates later."""
+        if not every_step:
+            return
+        syn = self.synapses
+        read = set().union(*[self._reads(line) for line in every_step]) & set(self.neuron_names)
+        mine = (syn.state_updater.order, syn.state_updater.name)
+        for name in sorted(read):
+            side, _ = self.neuron_names[name]
+            group = syn.source if side == "pre" else syn.target
+            group = getattr(group, "source", group) if hasattr(group, "stop") and hasattr(group, "source") else group
+            updater = getattr(group, "state_updater", None)
+            if updater is not None and (updater.order, updater.name) > mine:
+                raise unsupported(f"clock-driven synaptic equations reading {name!r} before Brian2 updates "
+                                  f"{group.name!r}", syn)
 
     def _reads(self, text: str) -> set:
         """The names a piece of code reads: the delivered ``x_post += value`` reads only
@@ -199,8 +225,6 @@ class SynapseModelTranslation:
                 out.append(f"delivered = {'-' if sign < 0 else ''}({value})")
                 continue
             out += self._event_statements(piece, names, "on_pre")
-        if target is None:
-            raise unsupported("an on_pre pathway that changes no postsynaptic variable", self.synapses)
         return "\n".join(out), target, sign
 
     def _event_statements(self, code: str, names: Names, part: str) -> list:

@@ -23,11 +23,25 @@ from .code import unsupported
 from .synapses import own_variables
 
 
+def neuron_variable(synapses, name: str):
+    """(side, group, variable) when ``name`` is a variable of the synapses' presynaptic or
+    postsynaptic group (``v_post``, ``g`` for the postsynaptic ``g``), else None."""
+    side = {"_postsynaptic_idx": "post", "_presynaptic_idx": "pre"}.get(synapses.variables.indices.get(name))
+    if side is None or name not in synapses.variables:
+        return None
+    from .monitors import parent_and_range
+    group = parent_and_range(synapses.target if side == "post" else synapses.source)[0]
+    return side, group, synapses.variables[name].name
+
+
 def check_synapse_monitor(monitor, synapses) -> None:
     from .plastic import all_equations
     own = set(own_variables(synapses))
-    event_driven = {eq.varname for eq in all_equations(synapses) if eq.type == "differential equation"}
+    event_driven = {eq.varname for eq in all_equations(synapses)
+                    if eq.type == "differential equation" and "event-driven" in eq.flags}
     for name in monitor.record_variables:
+        if neuron_variable(synapses, name) is not None:
+            continue                   # the neuron's value at each synapse: the group's recording
         if name in event_driven:
             raise unsupported(f"a StateMonitor of the event-driven variable {name!r} of Synapses "
                               f"{synapses.name!r} (Brian2 records it as of each synapse's last event)", monitor)
@@ -52,13 +66,13 @@ class SynapseSampling:
             wanted = np.asarray(monitor.record, dtype=np.int64)
             self.initial[monitor.name] = {
                 x: np.broadcast_to(np.asarray(syn.variables[x].get_value(), dtype=float), (len(syn),))[wanted].copy()
-                for x in monitor.record_variables}
+                for x in monitor.record_variables if neuron_variable(syn, x) is None}
             tr = self.translations.get(syn.name)
             if tr is None:
                 continue
             positions = self.positions(tr, wanted)
             for x in monitor.record_variables:
-                if x == "delay":                             # constant during a run
+                if x == "delay" or neuron_variable(syn, x) is not None:    # constant / the group's
                     continue
                 key = (syn.name, x)
                 self.sampled[key] = np.union1d(self.sampled.get(key, np.zeros(0, np.int64)), positions)
@@ -77,8 +91,23 @@ class SynapseSampling:
             if positions.size and projections.get(name) is not None:
                 network.record(projections[name], self.translations[name].spelled[x], indices=positions)
 
+    @staticmethod
+    def neuron_reads(monitor) -> list:
+        """(group, variable, neuron of each recorded synapse) of the monitor's neuron variables."""
+        from .synapses import synapse_indices
+        syn, out = monitor.source, []
+        wanted = np.asarray(monitor.record, dtype=np.int64)
+        for x in monitor.record_variables:
+            found = neuron_variable(syn, x)
+            if found is not None:
+                side, group, base = found
+                pre, post = synapse_indices(syn)
+                out.append((x, group, base, (post if side == "post" else pre)[wanted]))
+        return out
+
     def rows(self, monitor, results, instance: int, first_sample: int, n_steps: int) -> dict:
-        """variable -> (n_steps, recorded synapses): the monitor's rows of this run."""
+        """variable -> (n_steps, recorded synapses): the monitor's rows of this run (its
+        synapses' own variables; its neuron variables come from the groups' recordings)."""
         initial = self.initial[monitor.name]
         tr = self.translations.get(monitor.source.name)
         out = {}

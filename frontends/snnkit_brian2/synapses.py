@@ -116,8 +116,6 @@ def check_synapses(synapses) -> None:
     for obj in synapses.contained_objects:
         if isinstance(obj, SynapticPathway) or not getattr(obj, "active", True) or obj in summed.values():
             continue
-        if obj is synapses.state_updater and not (obj.abstract_code or "").strip():
-            continue                                   # nothing clock-driven to integrate
-        what = "clock-driven synaptic equations" if obj is synapses.state_updater else \
-            f"{type(obj).__name__} {obj.name!r} (e.g. run_regularly on synapses)"
-        raise unsupported(what, synapses)
+        if obj is synapses.state_updater:
+            continue                                   # clock-driven equations: snnkit_brian2.plastic
+        raise unsupported(f"{type(obj).__name__} {obj.name!r} (e.g. run_regularly on synapses)", synapses)

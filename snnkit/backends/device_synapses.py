@@ -125,8 +125,15 @@ class DeviceSynapseOps:
                                             ("post", post_group, s["model"].reads_post))
                  for j, x in enumerate(names)]
         order = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
-        # the neuron variables read and the rings take this step's, then the pathways run in the model's order
-        return reads + history + pathways[order[0]] + pathways[order[1]]
+        every_step = [] if s["model"].update is None or not n else [self.bind(
+            "synapse_every_step", batch * n, (), text, n_pre=s["n_pre"], n_post=s["n_post"], batch=batch,
+            n_synapses=n, **self.clock_args(), weight_per_instance=int(s["plastic_weight"]),
+            pre_index=a(s["pre_index"]), post_index=a(s["post_index"]), weight=a(s["weight"]),
+            state=a(s["state_planes"]), params=a(s["params_packed"]),
+            **{f"{side}_{what}": a(s[f"{side}_{what}"]) for side in ("pre", "post") for what in ("held", "reads")})]
+        # the neuron variables read, the update of every synapse, the rings take this step's,
+        # then the pathways run in the model's order
+        return reads + every_step + history + pathways[order[0]] + pathways[order[1]]
 
     def synapse_summed(self, s: dict, pre_group: dict, post_group: dict, step: int) -> None:
         """Summed variables at the start of a step (NumpySynapseOps.synapse_summed): the

@@ -3,6 +3,7 @@
 One step of a synapse-model table (snnkit.lower_synapse_models), after the neurons'
 step, in place of propagation:
 
+0. the update statements (SynapseModel(update=)) for every synapse;
 1. this step's spikes enter the presynaptic and postsynaptic spike histories;
 2. presynaptic events: the synapses whose presynaptic neuron spiked ``axonal``
    steps ago; their on_pre block runs (event-driven variables advanced from
@@ -41,6 +42,8 @@ def _compiled(s: dict) -> dict:
                           for name in ("on_pre", "on_post", "update_pre", "update_post")}
         s["_compiled"]["summed"] = {x: numpy_function(block, f"summed_{x}")[0]
                                     for x, block in s["model"].summed.items()}
+        update = s["model"].update
+        s["_compiled"]["update"] = numpy_function(update, "update")[0] if update is not None else None
     return s["_compiled"]
 
 
@@ -57,6 +60,11 @@ class NumpySynapseOps:
         t = self.dtype.type(step * s["dt"])
         sides = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if code["update"] is not None and s["n_synapses"]:     # every synapse, before the events
+                batch = s["pre_history"].shape[1]
+                every = np.arange(s["n_synapses"])
+                self._run(code["update"], s, np.repeat(np.arange(batch), every.size), np.tile(every, batch), t,
+                          pre_group, post_group, {})
             for side in sides:
                 if side == "post" and on_post is None:
                     continue

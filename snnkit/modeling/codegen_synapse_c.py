@@ -39,7 +39,8 @@ class SynapseSource:
         for side in ("pre", "post"):
             names.update({name: f"uniform[{j}]" for j, name in enumerate(bound.uniform_inputs[side])})
         self.names = names
-        blocks = (layout.on_pre, layout.on_post, layout.update_pre, layout.update_post, *bound.summed.values())
+        blocks = (layout.on_pre, layout.on_post, layout.update_pre, layout.update_post, bound.update,
+                  *bound.summed.values())
         for block in blocks:
             if block is None:
                 continue
@@ -59,7 +60,7 @@ class SynapseSource:
                    f"#define SYN_DT {target.literal(dt)}", f"#define SYN_DT_DOUBLE ({float(dt).hex()})"]
         functions = [self._event("pre", layout.on_pre), self._event("post", layout.on_post),
                      self._update("pre", "pv", layout.update_pre), self._update("post", "qv", layout.update_post),
-                     self._summed(list(bound.summed.values()))]
+                     self._summed(list(bound.summed.values())), self._every_step(bound.update)]
         self.text = "\n".join(header + functions) + "\n"
 
     def _event(self, side: str, block) -> str:
@@ -74,6 +75,15 @@ class SynapseSource:
         lines = [f"INLINE void synapse_update_{side}(real* {array}, {HELD_ARGS})", "{"]
         if block is not None:
             lines += self._body(block, array)
+        return "\n".join(lines + ["}"])
+
+    def _every_step(self, block) -> str:
+        """synapse_update_all: the update statements of one synapse (SYN_HAS_UPDATE)."""
+        lines = [f"#define SYN_HAS_UPDATE {int(block is not None)}",
+                 "INLINE void synapse_update_all(real* sv, const real* pv, const real* qv, const real* rp, "
+                 f"const real* rq, real* w, {HELD_ARGS})", "{"]
+        if block is not None:
+            lines += self._body(block, "sv")
         return "\n".join(lines + ["}"])
 
     def _summed(self, blocks: list) -> str:

@@ -80,6 +80,12 @@ class SynapseModel:
         (on_post) changes from what that side holds, when a projection allows it
         (snnkit.modeling.synapse_layout): the same values, less memory and work. False:
         every variable per synapse (so that each can be set per synapse).
+    update : str
+        Statements run for every synapse at every step, after the neurons' step and
+        before the step's synapse events (Brian2's clock-driven synaptic equations, as
+        its state updater writes them: ``_g = g + dt*(-g/tau); g = _g``). They change the
+        synapse's own variables (not event-driven ones) or ``w``; such variables are
+        kept per synapse.
     summed : dict, optional
         postsynaptic variable -> an expression per synapse (Brian2's ``(summed)``
         variables: gap junctions ``{"I_gap": "w*(v_pre - v_post)"}``): at the start of
@@ -94,7 +100,7 @@ class SynapseModel:
 
     def __init__(self, equations: str = "", on_pre: str = "", on_post: str = "", parameters: dict | None = None,
                  initial: dict | None = None, name: str | None = None, event_order: str = "pre_post",
-                 per_neuron: bool = True, summed: dict | None = None):
+                 per_neuron: bool = True, summed: dict | None = None, update: str = ""):
         for part, text in (("equations", equations), ("on_pre", on_pre), ("on_post", on_post)):
             if not isinstance(text, str):
                 raise ModelError(part, f"must be text, not {type(text).__name__}")
@@ -104,6 +110,9 @@ class SynapseModel:
         self.name = name or "SynapseModel"
         self.equations_text, self.on_pre_text, self.on_post_text = equations, on_pre, on_post
         self.summed_text = dict(summed or {})
+        if not isinstance(update, str):
+            raise ModelError("update", f"must be text, not {type(update).__name__}")
+        self.update_text = update
         for target, text in self.summed_text.items():
             if not isinstance(target, str) or not isinstance(text, str):
                 raise ModelError("summed", "must map a postsynaptic variable's name to an expression (text)")
@@ -116,7 +125,7 @@ class SynapseModel:
             if not isinstance(value, (str, Distribution)):
                 check_finite(f"{self.name} initial {x}", value)
         self._bound = {}
-        if not _NEURON_NAME.search(" ".join((equations, on_pre, on_post, *self.summed_text.values()))) \
+        if not _NEURON_NAME.search(" ".join((equations, on_pre, on_post, update, *self.summed_text.values()))) \
                 and not self.summed_text:
             self._check_now()                          # else when a projection binds it
 
@@ -229,7 +238,9 @@ class BoundSynapse:
         pre = parse_statements(model.on_pre_text, "on_pre", known | {DELIVERED}, writable | {DELIVERED},
                                dict(units, **{DELIVERED: self.weight_unit}))
         post = parse_statements(model.on_post_text, "on_post", known, writable, dict(units))
-        self.plastic_weight = any(st.target == WEIGHT for st in pre + post)
+        every_step = parse_statements(model.update_text, "update", known, writable, dict(units), temporaries=True)
+        self.update = self._every_step(every_step)
+        self.plastic_weight = any(st.target == WEIGHT for st in pre + post + every_step)
         if not any(st.target == DELIVERED for st in pre):
             pre = pre + [_statement(DELIVERED, sympy.Symbol(WEIGHT, real=True))]
         self.pre_statements, self.post_statements, self.has_on_post = pre, post, bool(post)
@@ -240,8 +251,8 @@ class BoundSynapse:
         self.held_candidates = held_candidates(self)
         self.initial = self._initial()
         self.summed = self._summed(model, known)
-        read = set().union(*[{s for s in b.inputs} for b in (self.on_pre, self.on_post, *self.summed.values())
-                             if b is not None])
+        read = set().union(*[{s for s in b.inputs} for b in (self.on_pre, self.on_post, self.update,
+                                                              *self.summed.values()) if b is not None])
         self.reads_pre = sorted(x[:-4] for x in read if x.endswith("_pre") and x[:-4] in self.pre_units)
         self.reads_post = sorted(x[:-5] for x in read if x.endswith("_post") and x[:-5] in self.post_units)
         self.parameters = sorted(p for p in model.specs if p in read)
@@ -253,6 +264,27 @@ class BoundSynapse:
             for _, expr in (block.steps if block is not None else ()):
                 draws |= {s.name for s in expr.atoms(RandSymbol)}
             self.uniform_inputs[side] = sorted(draws, key=lambda name: int(name.rsplit("_", 1)[1]))
+
+    def _every_step(self, statements: list):
+        """The update statements as one Block (or None); the variables they touch are per
+        synapse (synapse_layout.held_candidates reads ``update_touched``)."""
+        from .expressions import RandSymbol
+        from .program import statements_block
+        self.update_touched = set()
+        if not statements:
+            return None
+        block = statements_block(statements, self.equations.substitute)
+        block.outputs = {x: n for x, n in block.outputs.items() if not x.startswith("_") or x in self.variables}
+        touched = set(block.outputs) | {x for x in block.inputs}
+        for st in statements:
+            if st.target in self.event_driven or (touched & set(self.event_driven)):
+                name = st.target if st.target in self.event_driven else sorted(touched & set(self.event_driven))[0]
+                raise ModelError(str(st.where), f"the update touches the event-driven {name!r} (exact only at "
+                                                "events; make it clock-driven: a plain variable the update changes)")
+            if st.value().atoms(RandSymbol):
+                raise ModelError(str(st.where), "rand() in the update is not available yet")
+        self.update_touched = touched & set(self.variables)
+        return block
 
     def _summed(self, model, known: set) -> dict:
         """Each summed expression as a one-step Block, unit-checked against its target."""
