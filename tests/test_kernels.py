@@ -75,9 +75,14 @@ def generated_synapses():
     from snnkit.modeling.synapse_model import SynapseModel
     reads = SynapseModel("z : mV", on_pre="z = v_post; delivered = w*int(v_pre > v_post)", on_post="z = z + v_pre",
                          name="reads")
+    # an update every step and summed variables (NMDA-like saturation, gap junctions)
+    coupled = SynapseModel("g : 1\nx : 1", on_pre="x += 1; delivered = 0*w",
+                           update="_g = g + dt*(x*(1 - g) - g)/(5*ms); g = _g; x = x*0.99",
+                           summed={"v": "w*g", "z": "w*(v_pre - v_post)/nA"}, name="coupled")
     out = []
     for model, units in ((lib.TsodyksSynapse(), {}), (lib.STDPSynapse(), {}), (lib.SimpleStochasticSynapse(), {}),
-                         (reads, {"v": parse_unit("mV")})):
+                         (reads, {"v": parse_unit("mV")}),
+                         (coupled, {"v": parse_unit("nA"), "z": parse_unit("nA")})):
         bound = model.bind("nA", units, units)
         layouts = [bound.layout(), bound.layout(*bound.held_candidates)]
         for layout in layouts[:1 if not layouts[1].per_neuron else 2]:
