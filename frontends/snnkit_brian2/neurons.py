@@ -109,15 +109,18 @@ class NeuronTranslation:
         masked = self._masked(reset_code, list(receptor_targets) + [x for x, _ in inputs])
         self.masked = masked
         # Brian2's synapses slot of the previous step: its PoissonInputs (snnkit_brian2.poisson_input)
-        update = []
-        for x, code in inputs:
+        # drawn at the end of the step's update (the synapses slot reads the integrated state),
+        # held in _pi<k>_<x> and added at the start of the next step (or written back with the state)
+        update, drawn, self.pending_inputs = [], [], []
+        for k, (x, code) in enumerate(inputs):
             if x not in self.held:
                 raise unsupported(f"a PoissonInput into {x!r}, which is not a variable of the group", group)
             lines = statements(code, names)
             target, value = lines[-1].split(" += ", 1)
-            # (a simulator's first step has no previous step: nothing arrives from it)
-            first = f" * int(t > {0.5 * dt_s * 1e3!r}*ms)"
-            update += lines[:-1] + [f"{target} += ({value}){self._gate(x)}{first}"]
+            pending = f"_pi{k}_{x}"
+            update.append(f"{target} += {pending}{self._gate(x)}")
+            drawn += lines[:-1] + [f"{pending} = {value}"]
+            self.pending_inputs.append((pending, x))
         self.summed_targets = sorted(set(summed_targets) & {name for name, _ in recorded})
         seen = {name: (f"_prev_{name}" if name in self.summed_targets else expression(name, names))
                 for name, _ in recorded}
@@ -135,6 +138,7 @@ class NeuronTranslation:
                 update += statements(text, names)
         update += statements(updater, names)
         update += [f"_prev_{name} = {name}" for name in self.summed_targets]
+        update += drawn
         threshold = None
         if threshold_code:
             threshold = expression(threshold_code.split("=", 1)[1], names, condition=True)
@@ -163,6 +167,7 @@ class NeuronTranslation:
         declared = [f"{name} : 1" for name in self.held] + [f"{INDEX} : 1"]
         declared += [f"{copy} : 1" for _, copy in list(recorded) + list(at_spikes)]
         declared += [f"_prev_{name} : 1" for name in self.summed_targets]
+        declared += [f"{pending} : 1" for pending, _ in self.pending_inputs]
         if masked:
             declared.append(f"{SPIKED} : 1")
         self.recorded = list(recorded)
@@ -215,7 +220,7 @@ class NeuronTranslation:
                 continue
             if obj in group.thresholder.values() or obj in group.resetter.values():
                 continue
-            if obj.when not in ("before_start", "start") or obj.clock.dt_ != group.clock.dt_:
+            if obj.when not in ("before_start", "start") or getattr(obj.clock, "dt_", None) != group.clock.dt_:
                 raise unsupported(f"run_regularly ({obj.name}) outside the start slot or on another clock",
                                   group)
             written = assigned([obj.abstract_code]) | {tree.target.id for _, tree in pieces(obj.abstract_code)
@@ -250,11 +255,11 @@ class NeuronTranslation:
         step added, gated as the receptors gate it: Brian2 applied it in its synapses slot,
         so it is part of the group's state when a Brian2 run ends."""
         out = dict(values)
-        if not self.receptor_targets:
-            return out
         spiked = sim.state(population, SPIKED)[instance] if self.masked else None
-        for receptor, (x, factor) in self.receptor_targets.items():
-            pending = sim.pending_input(population, receptor)[instance] * factor
+        arriving = [(sim.state(population, name)[instance], x) for name, x in getattr(self, "pending_inputs", ())]
+        arriving += [(sim.pending_input(population, receptor)[instance] * factor, x)
+                     for receptor, (x, factor) in self.receptor_targets.items()]
+        for pending, x in arriving:
             if x in self.masked:
                 pending = pending * (1.0 - spiked)
             if x in self.conditional:

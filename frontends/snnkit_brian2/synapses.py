@@ -63,10 +63,13 @@ class PathwayTranslation:
         syn = self.synapses
         pre, post = synapse_indices(syn)
         env = {name: np.asarray(syn.variables[name].get_value(), dtype=float) for name in self.reads}
-        from snnkit.modeling.codegen_numpy import NAMESPACE
-        namespace = dict(NAMESPACE, ms=1.0, **env)
-        weight = self.sign * np.broadcast_to(np.asarray(eval(self.value_text, {"__builtins__": {}}, namespace),
-                                                        dtype=float), pre.shape)
+        # the value in snnkit's expression language, evaluated as the NumPy specification would
+        from snnkit.modeling.codegen_numpy import NAMESPACE, expression_source
+        from snnkit.modeling.expressions import Where, parse_expression, strip_units
+        expr = strip_units(parse_expression(self.value_text, Where("on_pre", 1, self.value_text), set(self.reads)))
+        namespace = dict(NAMESPACE, t=np.float64(0.0), **env)
+        value = eval(expression_source(expr), {"__builtins__": {}}, namespace)
+        weight = self.sign * np.broadcast_to(np.asarray(value, dtype=float), pre.shape)
         return pre, post, weight.copy(), delay_steps(self.pathway, pre.size, dt_s)
 
 
