@@ -46,6 +46,23 @@ INLINE void synapse_load(real* v, const u32 count, GLOBAL const real* planes, co
     for (u32 q = 0; q < count; ++q) v[q] = planes[((u64)q * batch + b) * n + i];
 }
 
+/* a synapse's SYN_N_STATE variables (b, s) from and back to state (SYN_N_STATE, batch, S) */
+INLINE void synapse_state_load(real* sv, GLOBAL const real* state, const u32 batch, const u32 n_synapses,
+                               const u32 b, const u32 s)
+{
+#if SYN_N_STATE > 0
+    for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
+#endif
+}
+
+INLINE void synapse_state_store(const real* sv, GLOBAL real* state, const u32 batch, const u32 n_synapses,
+                                const u32 b, const u32 s)
+{
+#if SYN_N_STATE > 0
+    for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
+#endif
+}
+
 /* What neuron (b, i) holds for its synapses (snnkit/modeling/synapse_layout.py), updated
  * once per spike after its row (column) has run its events, by the work-item that
  * walked it or, when a work-group shares the walk, by its first after all have read
@@ -108,17 +125,13 @@ KERNEL void synapse_pre(const u32 n_pre, const u32 n_post, const u32 batch, cons
             synapse_load(qv, SYN_N_POST_HELD, post_held, batch, n_post, b, post_index[s]);
             synapse_load(rq, SYN_N_POST_READS, post_reads, batch, n_post, b, post_index[s]);
             real sv[SYN_N_STATE + 1];
-#if SYN_N_STATE > 0
-            for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
-#endif
+            synapse_state_load(sv, state, batch, n_synapses, b, s);
             GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
             real w = *w_at, delivered = 0;
             real uniform[SYN_N_UNIFORM_PRE + 1];
             synapse_draws(uniform, SYN_N_UNIFORM_PRE, step, s, instance[b], rng_stream, key_lo[b], key_hi[b]);
             synapse_on_pre(sv, pv, qv, rp, rq, &w, &delivered, t, uniform, params, n_synapses, s);
-#if SYN_N_STATE > 0
-            for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
-#endif
+            synapse_state_store(sv, state, batch, n_synapses, b, s);
             if (weight_per_instance) *w_at = w;
             const u32 slot = (step + dendritic[s]) % ring_depth;
             ATOMIC_ADD_REAL(&ring[((u64)slot * n_receptors + receptor[s]) * plane + b * n_post + post_index[s]],
@@ -160,17 +173,13 @@ KERNEL void synapse_post(const u32 n_pre, const u32 n_post, const u32 batch, con
             synapse_load(pv, SYN_N_PRE_HELD, pre_held, batch, n_pre, b, pre_index[s]);
             synapse_load(rp, SYN_N_PRE_READS, pre_reads, batch, n_pre, b, pre_index[s]);
             real sv[SYN_N_STATE + 1];
-#if SYN_N_STATE > 0
-            for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
-#endif
+            synapse_state_load(sv, state, batch, n_synapses, b, s);
             GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
             real w = *w_at;
             real uniform[SYN_N_UNIFORM_POST + 1];
             synapse_draws(uniform, SYN_N_UNIFORM_POST, step, s, instance[b], rng_stream + 1u, key_lo[b], key_hi[b]);
             synapse_on_post(sv, pv, qv, rp, rq, &w, t, uniform, params, n_synapses, s);
-#if SYN_N_STATE > 0
-            for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
-#endif
+            synapse_state_store(sv, state, batch, n_synapses, b, s);
             if (weight_per_instance) *w_at = w;
         }
         POST_HELD_UPDATE();
@@ -204,9 +213,7 @@ KERNEL void synapse_summed(const u32 n_pre, const u32 n_post, const u32 batch, c
         real pv[SYN_N_PRE_HELD + 1], rp[SYN_N_PRE_READS + 1], sv[SYN_N_STATE + 1];
         synapse_load(pv, SYN_N_PRE_HELD, pre_held, batch, n_pre, b, pre_index[s]);
         synapse_load(rp, SYN_N_PRE_READS, pre_reads, batch, n_pre, b, pre_index[s]);
-#if SYN_N_STATE > 0
-        for (u32 r = 0; r < SYN_N_STATE; ++r) sv[r] = state[((u64)r * batch + b) * n_synapses + s];
-#endif
+        synapse_state_load(sv, state, batch, n_synapses, b, s);
         const real w = weight[(weight_per_instance ? (u64)b * n_synapses : 0) + s];
         sum += synapse_summed_value(q, sv, pv, qv, rp, rq, w, t, params, n_synapses, s);
     }
@@ -235,15 +242,11 @@ KERNEL void synapse_every_step(const u32 n_pre, const u32 n_post, const u32 batc
     synapse_load(qv, SYN_N_POST_HELD, post_held, batch, n_post, b, post_index[s]);
     synapse_load(rq, SYN_N_POST_READS, post_reads, batch, n_post, b, post_index[s]);
     real sv[SYN_N_STATE + 1];
-#if SYN_N_STATE > 0
-    for (u32 q = 0; q < SYN_N_STATE; ++q) sv[q] = state[((u64)q * batch + b) * n_synapses + s];
-#endif
+    synapse_state_load(sv, state, batch, n_synapses, b, s);
     GLOBAL real* w_at = weight + (weight_per_instance ? (u64)b * n_synapses : 0) + s;
     real w = *w_at;
     synapse_update_all(sv, pv, qv, rp, rq, &w, t, params, n_synapses, s);
-#if SYN_N_STATE > 0
-    for (u32 q = 0; q < SYN_N_STATE; ++q) state[((u64)q * batch + b) * n_synapses + s] = sv[q];
-#endif
+    synapse_state_store(sv, state, batch, n_synapses, b, s);
     if (weight_per_instance) *w_at = w;
 #endif
 }
