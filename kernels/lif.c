@@ -39,8 +39,8 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
         const u32 out_fused, const u32 out_n_post, const u32 out_n_receptors, const u32 out_depth,
         const u32 out_uniform_receptor,
         const u32 out_uniform_delay, const u32 out_n_synapses, const u32 out_plastic,
-        GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u32* out_receptor,
-        GLOBAL const u32* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
+        GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u8* out_receptor,
+        GLOBAL const u16* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
     LOCAL u32 spiked_here[GROUP_SIZE];
     GROUP_SPIKE_LIST

@@ -14,6 +14,8 @@
 #define BARRIER() __syncthreads()
 #define BARRIER_GLOBAL() __syncthreads()                 /* also orders global memory in the block */
 
+typedef unsigned char u8;
+typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long long u64;
 

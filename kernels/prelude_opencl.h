@@ -17,6 +17,8 @@
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 #define BARRIER_GLOBAL() barrier(CLK_GLOBAL_MEM_FENCE)   /* global writes visible to the work-group */
 
+typedef uchar u8;
+typedef ushort u16;
 typedef uint u32;
 typedef ulong u64;
 

@@ -7,8 +7,8 @@ KERNEL void propagate(const u32 n_pre, const u32 n_post, const u32 n_receptors, 
                       const u32 depth, const u32 uniform_receptor, const u32 uniform_delay,
                       const u32 n_synapses, const u32 plastic,
                       GLOBAL const u32* spike_list, GLOBAL const u32* spike_count,
-                      GLOBAL const u32* row_ptr, GLOBAL const u32* post_index, GLOBAL const u32* receptor,
-                      GLOBAL const u32* delay, GLOBAL const real* weight, GLOBAL real* ring)
+                      GLOBAL const u32* row_ptr, GLOBAL const u32* post_index, GLOBAL const u8* receptor,
+                      GLOBAL const u16* delay, GLOBAL const real* weight, GLOBAL real* ring)
 {
     const u32 step = STEP_NOW;                         /* clock.h */
     const u32 count = spike_count[step & 1];

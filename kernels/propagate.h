@@ -2,7 +2,8 @@
  * the weights of row i into ring slot (step + delay) % depth of each target, on
  * the synapse's receptor. ring: (depth, n_receptors, plane_stride(batch * n_post)) (layout.h;
  * LIF: 2 receptors). uniform_delay / uniform_receptor: the value of every synapse, or
- * 0 / n_receptors when delay[s] / receptor[s] must be read. Used by the propagate kernel and, inline,
+ * 0 / n_receptors when delay[s] (u16 steps) / receptor[s] (u8) must be read (else those columns are
+ * one placeholder: snnkit/backends/device_base.py, lean_column). Used by the propagate kernel and, inline,
  * by spike producers (a spike of step k never writes slot k % depth, the one
  * the neuron update of step k reads, since 1 <= delay < depth).
  *
@@ -15,7 +16,7 @@ INLINE void propagate_row(const u32 id, const u32 lane, const u32 lanes, const u
                           const u32 uniform_receptor,
                           const u32 uniform_delay, const u32 n_synapses, const u32 plastic,
                           GLOBAL const u32* row_ptr, GLOBAL const u32* post_index,
-                          GLOBAL const u32* receptor, GLOBAL const u32* delay,
+                          GLOBAL const u8* receptor, GLOBAL const u16* delay,
                           GLOBAL const real* weight, GLOBAL real* ring)
 {
     const u32 b = id / n_pre, i = id - b * n_pre;

@@ -20,6 +20,7 @@ from abc import abstractmethod
 import numpy as np
 
 from .. import kernels
+from ..validation import fail
 from .base import Backend
 from .device_synapses import DeviceSynapseOps
 from .device_equations import DeviceEquationOps, pack_planes
@@ -39,6 +40,25 @@ LIF_STATE = {"v", "refrac", "theta", "syn", "ring", "i_inject"}
 MAX_SPIKE_GROUPS = 1024
 # LIF parameters reach the device only packed into one array (pack_lif)
 PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
+
+
+def lean_column(table: dict, key: str) -> np.ndarray:
+    """A static table's receptor (u8) or delay (u16, steps) column as the device stores it:
+    one placeholder where every synapse has the same value (the kernels take it from
+    uniform_receptor / uniform_delay and never read the column: kernels/propagate.h)."""
+    values = np.asarray(table[key])
+    if key == "receptor":
+        if not values.size or np.all(values == table["uniform_receptor"]):
+            return np.zeros(1, np.uint8)
+        if values.max() > 255:
+            fail("receptor", int(values.max()), "must be below 256 on a device backend")
+        return values.astype(np.uint8)
+    if not values.size or table["uniform_delay"]:
+        return np.zeros(1, np.uint16)
+    if values.max() > 65535:
+        fail("delay", f"{int(values.max())} steps", "must be at most 65535 steps on a device backend "
+             "(use a larger dt)")
+    return values.astype(np.uint16)
 
 
 def pack_lif(g: dict, dtype, full: bool = False) -> dict:
@@ -218,7 +238,9 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
             if not isinstance(value, np.ndarray) or key in skip:
                 out[key] = value
                 continue
-            if key in INDEX_KEYS:
+            if key in ("receptor", "delay") and host.get("kind") is None:
+                value = lean_column(host, key)
+            elif key in INDEX_KEYS:
                 value = value.astype(np.uint32)
             elif value.dtype.kind == "f":
                 value = value.astype(self.dtype)
