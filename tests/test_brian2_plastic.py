@@ -176,3 +176,26 @@ def test_clock_driven_synapses_equal_brian2_runtime(engine):
     assert ref[0].shape == (2, 1500) and ref[3].max() > 1.0
     for a, b in zip(ref, out):
         np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)
+
+
+def update_constant_changed_between_runs():
+    """A constant only the clock-driven update reads, changed between two runs: the second
+    run must not go on with the first's translated update."""
+    ns = {"tau": 5 * ms}
+    source = NeuronGroup(1, "dv/dt = 1/(2*ms) : 1", threshold="v>1", reset="v = 0", method="euler")
+    target = NeuronGroup(1, "g : 1")
+    S = Synapses(source, target, """dx/dt = -x/tau : 1 (clock-driven)
+                                    g_post = x : 1 (summed)""", on_pre="x += 1", namespace=ns)
+    S.connect()
+    M = StateMonitor(S, "x", record=[0])
+    run(10 * ms)
+    ns["tau"] = 1 * ms
+    run(10 * ms)
+    return np.array(M.x[0])
+
+
+def test_a_changed_constant_of_the_update_takes_effect_in_the_next_run():
+    ref, out = on("runtime", update_constant_changed_between_runs), \
+        on("snnkit", update_constant_changed_between_runs, backend="numpy")
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12)
+    assert ref[150] < ref[50] * 0.8          # the second run decays faster

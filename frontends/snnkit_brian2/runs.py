@@ -26,8 +26,9 @@ def signature(pieces: RunPieces, options: dict) -> tuple:
     sizes += tuple((name, len(times)) for name, times in pieces.generators.items())
     static = tuple((tr.target, pre, post, raw(i), raw(j), raw(w), raw(d))
                    for tr, pre, post, i, j, w, d in pieces.connections)
-    plastic = tuple((tr.equations_text, tr.model.on_pre_text, tr.model.on_post_text, pre, post, raw(i), raw(j),
-                     raw(a), raw(p)) for tr, pre, post, i, j, a, p in pieces.plastic)
+    plastic = tuple((tr.equations_text, tr.model.on_pre_text, tr.model.on_post_text, tr.model.update_text,
+                     tuple(sorted(tr.model.summed_text.items())), pre, post, raw(i), raw(j), raw(a), raw(p))
+                    for tr, pre, post, i, j, a, p in pieces.plastic)
     records = tuple((name, what, raw(indices)) for name, what, indices in pieces.records)
     return (pieces.dt_s, tuple(sorted((k, str(v)) for k, v in options.items())), objects, neurons, sizes, static,
             plastic, records)
