@@ -335,6 +335,13 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
                             for x, v in translation.table_values().items()})
     results = sim.results
     first_sample = int(round(start_ms / dt_ms))
+
+    def rows(group_name: str, copy: str, neurons, skip: int = 0):
+        """This run's rows of a group's recording of ``copy`` at ``neurons``, from its start + skip."""
+        trace = results.traces[rename.get(group_name, group_name)][copy]
+        columns = np.searchsorted(pieces.sampled[(group_name, copy)], neurons)
+        return trace.data[first_sample + skip:first_sample + n_steps, instance, :][:, columns]
+
     for monitor in pieces.kinds["monitors"]:
         parent, start, stop = parent_and_range(monitor.source)
         population = rename.get(parent.name, parent.name)
@@ -342,9 +349,7 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
         if kind == "StateMonitor" and parent.name not in pieces.neurons:
             samples = pieces.synapse_sampling.rows(monitor, results, instance, first_sample, n_steps)
             for name, group, base, neurons in SynapseSampling.neuron_reads(monitor):
-                trace = results.traces[rename.get(group.name, group.name)][f"_rec_{base}"]
-                columns = np.searchsorted(pieces.sampled[(group.name, f"_rec_{base}")], neurons)
-                samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :][:, columns]
+                samples[name] = rows(group.name, f"_rec_{base}", neurons)
             append_states(monitor, first_step, dt_s, {x: samples[x] for x in recorded_variables(monitor)})
             continue
         if kind == "StateMonitor":
@@ -355,12 +360,10 @@ def write_back(sim, pieces: RunPieces, populations: dict, instance: int = 0, ren
                     samples[name] = np.zeros((n_steps, 0))
                     continue
                 copy = state_copy(monitor, name)
-                trace = results.traces[population][copy]
-                columns = np.searchsorted(pieces.sampled[(parent.name, copy)], wanted)
                 if copy.startswith("_rec_"):
-                    samples[name] = trace.data[first_sample:first_sample + n_steps, instance, :][:, columns]
+                    samples[name] = rows(parent.name, copy, wanted)
                 else:                 # the next step's start, and the state the run ends with
-                    after = trace.data[first_sample + 1:first_sample + n_steps, instance, :][:, columns]
+                    after = rows(parent.name, copy, wanted, skip=1)
                     last = np.asarray(parent.variables[name].get_value(), dtype=float)
                     last = np.broadcast_to(last, (len(parent),))[wanted]
                     samples[name] = np.concatenate([after, last[None, :]])[:n_steps]

@@ -256,7 +256,7 @@ class NeuronTranslation:
         so it is part of the group's state when a Brian2 run ends."""
         out = dict(values)
         spiked = sim.state(population, SPIKED)[instance] if self.masked else None
-        arriving = [(sim.state(population, name)[instance], x) for name, x in getattr(self, "pending_inputs", ())]
+        arriving = [(sim.state(population, name)[instance], x) for name, x in self.pending_inputs]
         arriving += [(sim.pending_input(population, receptor)[instance] * factor, x)
                      for receptor, (x, factor) in self.receptor_targets.items()]
         for pending, x in arriving:
@@ -274,7 +274,7 @@ class NeuronTranslation:
             value = np.asarray(self.group.variables[name].get_value(), dtype=float)
             out[name] = np.broadcast_to(value, (self.size,)).copy()
         out[INDEX] = np.arange(self.size, dtype=float)
-        out.update({f"_prev_{name}": out[name].copy() for name in getattr(self, "summed_targets", ())})
+        out.update({f"_prev_{name}": out[name].copy() for name in self.summed_targets})
         return out
 
     def write_back(self, values: dict) -> None:

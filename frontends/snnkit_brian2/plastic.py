@@ -26,6 +26,7 @@ import ast
 import numpy as np
 
 from .code import Names, expression, identifiers, pieces, resolve_constants, statements, unsupported
+from .monitors import parent_and_range
 from .synapses import delay_steps, own_variables, synapse_indices
 
 RESERVED = {"t", "dt", "w", "delivered", "lastupdate", "I_inject", "xi"}
@@ -174,8 +175,7 @@ class SynapseModelTranslation:
         syn = self.synapses
         for name in sorted(read & set(self.neuron_names)):
             side, base = self.neuron_names[name]
-            group = syn.source if side == "pre" else syn.target
-            group = getattr(group, "source", group) if hasattr(group, "start") else group
+            group = parent_and_range(syn.source if side == "pre" else syn.target)[0]
             if base in _reset_targets(group):
                 raise unsupported(f"synapse code reading {name!r}, which the {side}synaptic reset writes "
                                   f"(snnkit runs synapse events after the resets, Brian2 before them)", syn)
@@ -191,8 +191,7 @@ class SynapseModelTranslation:
         mine = (syn.state_updater.order, syn.state_updater.name)
         for name in sorted(read):
             side, _ = self.neuron_names[name]
-            group = syn.source if side == "pre" else syn.target
-            group = getattr(group, "source", group) if hasattr(group, "stop") and hasattr(group, "source") else group
+            group = parent_and_range(syn.source if side == "pre" else syn.target)[0]
             updater = getattr(group, "state_updater", None)
             if updater is not None and (updater.order, updater.name) > mine:
                 raise unsupported(f"clock-driven synaptic equations reading {name!r} before Brian2 updates "

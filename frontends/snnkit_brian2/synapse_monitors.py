@@ -9,10 +9,12 @@ value the run starts from. Synapses whose events change nothing keep every varia
 constant during a run, as every synapse keeps its ``delay``: their rows repeat the
 values at the run's start.
 
-Not sampled (NotImplementedError): event-driven variables (Brian2 records the value
-as of the synapse's last event, snnkit holds them as of other moments:
-snnkit.modeling.synapse_layout), subexpressions, and variables that are not the
-synapses' own (``v_post``, ``lastupdate``).
+A monitored variable of the synapses' neurons (``v_post``, or ``g`` for the
+postsynaptic ``g``) is read from that group's own recording, at each recorded
+synapse's neuron. Not sampled (NotImplementedError): event-driven variables (Brian2
+records the value as of the synapse's last event, snnkit holds them as of other
+moments: snnkit.modeling.synapse_layout), subexpressions and Brian2's bookkeeping
+(``lastupdate``).
 """
 
 from __future__ import annotations
@@ -95,29 +97,28 @@ class SynapseSampling:
     def neuron_reads(monitor) -> list:
         """(group, variable, neuron of each recorded synapse) of the monitor's neuron variables."""
         from .synapses import synapse_indices
-        syn, out = monitor.source, []
+        syn = monitor.source
+        found = [(x, neuron_variable(syn, x)) for x in monitor.record_variables]
+        found = [(x, f) for x, f in found if f is not None]
+        if not found:
+            return []
         wanted = np.asarray(monitor.record, dtype=np.int64)
-        for x in monitor.record_variables:
-            found = neuron_variable(syn, x)
-            if found is not None:
-                side, group, base = found
-                pre, post = synapse_indices(syn)
-                out.append((x, group, base, (post if side == "post" else pre)[wanted]))
-        return out
+        pre, post = synapse_indices(syn)
+        return [(x, group, base, (post if side == "post" else pre)[wanted]) for x, (side, group, base) in found]
 
     def rows(self, monitor, results, instance: int, first_sample: int, n_steps: int) -> dict:
         """variable -> (n_steps, recorded synapses): the monitor's rows of this run (its
         synapses' own variables; its neuron variables come from the groups' recordings)."""
         initial = self.initial[monitor.name]
         tr = self.translations.get(monitor.source.name)
+        positions = None if tr is None else self.positions(tr, np.asarray(monitor.record, dtype=np.int64))
         out = {}
         for x, start in initial.items():
             if tr is None or start.size == 0 or x == "delay":    # nothing changes them during the run
                 out[x] = np.broadcast_to(start, (n_steps, start.size))
                 continue
             trace = results.traces[monitor.source.name][tr.spelled[x]]
-            columns = np.searchsorted(self.sampled[(monitor.source.name, x)],
-                                      self.positions(tr, np.asarray(monitor.record, dtype=np.int64)))
+            columns = np.searchsorted(self.sampled[(monitor.source.name, x)], positions)
             after = trace.data[first_sample:first_sample + n_steps - 1, instance, :][:, columns]
             out[x] = np.concatenate([start[None, :], after])
         return out

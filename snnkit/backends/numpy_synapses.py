@@ -47,6 +47,15 @@ def _compiled(s: dict) -> dict:
     return s["_compiled"]
 
 
+def _every_synapse(s: dict, key: str, order) -> tuple:
+    """(instance, synapse) of every synapse of every instance, the synapses in ``order``;
+    made once per table (the update and the summed variables run over all of them each step)."""
+    if key not in s:
+        batch = s["pre_history"].shape[1]
+        s[key] = (np.repeat(np.arange(batch), order.size), np.tile(order, batch))
+    return s[key]
+
+
 class NumpySynapseOps:
     """The synapse-model step of NumpyBackend."""
 
@@ -61,10 +70,8 @@ class NumpySynapseOps:
         sides = ("pre", "post") if s["model"].model.event_order == "pre_post" else ("post", "pre")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if code["update"] is not None and s["n_synapses"]:     # every synapse, before the events
-                batch = s["pre_history"].shape[1]
-                every = np.arange(s["n_synapses"])
-                self._run(code["update"], s, np.repeat(np.arange(batch), every.size), np.tile(every, batch), t,
-                          pre_group, post_group, {})
+                b, syn = _every_synapse(s, "_every_synapse", np.arange(s["n_synapses"]))
+                self._run(code["update"], s, b, syn, t, pre_group, post_group, {})
             for side in sides:
                 if side == "post" and on_post is None:
                     continue
@@ -84,9 +91,8 @@ class NumpySynapseOps:
         variable of the projection's postsynaptic neurons set to the sum of its expression
         over their synapses, added up in the order of the table's columns (col_syn), from 0."""
         code = _compiled(s)["summed"]
-        batch, n_post, order = s["pre_history"].shape[1], s["n_post"], s["col_syn"]
-        b = np.repeat(np.arange(batch), order.size)
-        syn = np.tile(order, batch)
+        batch, n_post = s["pre_history"].shape[1], s["n_post"]
+        b, syn = _every_synapse(s, "_every_column", s["col_syn"])
         t = self.dtype.type(step * s["dt"])
         lo, hi = s["post_range"]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

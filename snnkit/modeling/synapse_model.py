@@ -275,15 +275,15 @@ class BoundSynapse:
             return None
         block = statements_block(statements, self.equations.substitute)
         block.outputs = {x: n for x, n in block.outputs.items() if not x.startswith("_") or x in self.variables}
-        touched = set(block.outputs) | {x for x in block.inputs}
         for st in statements:
-            if st.target in self.event_driven or (touched & set(self.event_driven)):
-                name = st.target if st.target in self.event_driven else sorted(touched & set(self.event_driven))[0]
-                raise ModelError(str(st.where), f"the update touches the event-driven {name!r} (exact only at "
+            value = self.equations.substitute(st.value())
+            clash = sorted(({st.target} | {x.name for x in value.free_symbols}) & set(self.event_driven))
+            if clash:
+                raise ModelError(str(st.where), f"the update touches the event-driven {clash[0]!r} (exact only at "
                                                 "events; make it clock-driven: a plain variable the update changes)")
-            if st.value().atoms(RandSymbol):
+            if value.atoms(RandSymbol):
                 raise ModelError(str(st.where), "rand() in the update is not available yet")
-        self.update_touched = touched & set(self.variables)
+        self.update_touched = (set(block.outputs) | set(block.inputs)) & set(self.variables)
         return block
 
     def _summed(self, model, known: set) -> dict:
