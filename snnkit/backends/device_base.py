@@ -20,10 +20,10 @@ from abc import abstractmethod
 import numpy as np
 
 from .. import kernels
-from ..validation import fail
 from .base import Backend
 from .device_synapses import DeviceSynapseOps
 from .device_equations import DeviceEquationOps, pack_planes
+from .device_packing import lean_column, pack_lif
 from .device_learning import DeviceLearningOps
 from .device_records import DeviceRecordOps
 from .device_stdp import DeviceSTDPOps
@@ -40,45 +40,6 @@ LIF_STATE = {"v", "refrac", "theta", "syn", "ring", "i_inject"}
 MAX_SPIKE_GROUPS = 1024
 # LIF parameters reach the device only packed into one array (pack_lif)
 PACKED = set(kernels.LIF_PARAMS) | {"decay_syn", "e_rev", "refrac_steps"}
-
-
-def lean_column(table: dict, key: str) -> np.ndarray:
-    """A static table's receptor (u8) or delay (u16, steps) column as the device stores it:
-    one placeholder where every synapse has the same value (the kernels take it from
-    uniform_receptor / uniform_delay and never read the column: kernels/propagate.h)."""
-    values = np.asarray(table[key])
-    if key == "receptor":
-        if not values.size or np.all(values == table["uniform_receptor"]):
-            return np.zeros(1, np.uint8)
-        if values.max() > 255:
-            fail("receptor", int(values.max()), "must be below 256 on a device backend")
-        return values.astype(np.uint8)
-    if not values.size or table["uniform_delay"]:
-        return np.zeros(1, np.uint16)
-    if values.max() > 65535:
-        fail("delay", f"{int(values.max())} steps", "must be at most 65535 steps on a device backend "
-             "(use a larger dt)")
-    return values.astype(np.uint16)
-
-
-def pack_lif(g: dict, dtype, full: bool = False) -> dict:
-    """All per-neuron LIF parameters as one host array (n_params, rows, N), rows = 1 or
-    batch; (n_params, 1, 1) when every neuron and instance has the same values
-    (full: always (n_params, batch, N); pack_planes)."""
-    n, batch = g["size"], g["batch"]
-    zero = np.zeros((1, n))
-    pairs = {"decay_syn_E": ("decay_syn", 0), "decay_syn_I": ("decay_syn", 1),
-             "e_rev_E": ("e_rev", 0), "e_rev_I": ("e_rev", 1)}
-    planes = []
-    for name in kernels.LIF_PARAMS:
-        if name in pairs:
-            key, row = pairs[name]
-            planes.append(g[key][row] if key in g else zero)
-        else:
-            planes.append(g.get(name, zero))
-    packed = pack_planes(planes, g["refrac_steps"], batch, n, dtype, full)
-    packed.pop("uniform")
-    return packed
 
 
 def receptor_planes(group: dict) -> int:

@@ -53,7 +53,7 @@ def held_candidates(bound) -> tuple[set, set]:
         for st in sts:
             needs[side].setdefault(st.target, set()).update(_names(bound.equations.substitute(st.value())))
     solution_needs = {x: _names(e) - {_DT_EVENT.name} for x, e in bound.solutions.items()}
-    every_step = getattr(bound, "update_touched", set())        # the update runs per synapse
+    every_step = bound.update_touched                            # the update runs per synapse
     held = {PRE: {x for x in bound.variables if x in assigned[PRE] and x not in assigned[POST] | every_step},
             POST: {x for x in bound.variables if x in assigned[POST] and x not in assigned[PRE] | every_step}}
     changed = True

@@ -239,7 +239,8 @@ class BoundSynapse:
                                dict(units, **{DELIVERED: self.weight_unit}))
         post = parse_statements(model.on_post_text, "on_post", known, writable, dict(units))
         every_step = parse_statements(model.update_text, "update", known, writable, dict(units), temporaries=True)
-        self.update = self._every_step(every_step)
+        from .synapse_every_step import summed_blocks, update_block
+        self.update, self.update_touched = update_block(self, every_step)
         self.plastic_weight = any(st.target == WEIGHT for st in pre + post + every_step)
         if not any(st.target == DELIVERED for st in pre):
             pre = pre + [_statement(DELIVERED, sympy.Symbol(WEIGHT, real=True))]
@@ -250,7 +251,7 @@ class BoundSynapse:
         from .synapse_layout import held_candidates
         self.held_candidates = held_candidates(self)
         self.initial = self._initial()
-        self.summed = self._summed(model, known)
+        self.summed = summed_blocks(self, model, known)
         read = set().union(*[{s for s in b.inputs} for b in (self.on_pre, self.on_post, self.update,
                                                               *self.summed.values()) if b is not None])
         self.reads_pre = sorted(x[:-4] for x in read if x.endswith("_pre") and x[:-4] in self.pre_units)
@@ -264,47 +265,6 @@ class BoundSynapse:
             for _, expr in (block.steps if block is not None else ()):
                 draws |= {s.name for s in expr.atoms(RandSymbol)}
             self.uniform_inputs[side] = sorted(draws, key=lambda name: int(name.rsplit("_", 1)[1]))
-
-    def _every_step(self, statements: list):
-        """The update statements as one Block (or None); the variables they touch are per
-        synapse (synapse_layout.held_candidates reads ``update_touched``)."""
-        from .expressions import RandSymbol
-        from .program import statements_block
-        self.update_touched = set()
-        if not statements:
-            return None
-        block = statements_block(statements, self.equations.substitute)
-        block.outputs = {x: n for x, n in block.outputs.items() if not x.startswith("_") or x in self.variables}
-        for st in statements:
-            value = self.equations.substitute(st.value())
-            clash = sorted(({st.target} | {x.name for x in value.free_symbols}) & set(self.event_driven))
-            if clash:
-                raise ModelError(str(st.where), f"the update touches the event-driven {clash[0]!r} (exact only at "
-                                                "events; make it clock-driven: a plain variable the update changes)")
-            if value.atoms(RandSymbol):
-                raise ModelError(str(st.where), "rand() in the update is not available yet")
-        self.update_touched = (set(block.outputs) | set(block.inputs)) & set(self.variables)
-        return block
-
-    def _summed(self, model, known: set) -> dict:
-        """Each summed expression as a one-step Block, unit-checked against its target."""
-        out = {}
-        for target, text in model.summed_text.items():
-            where = Where("summed", 1, f"{target} = {text}")
-            if target not in self.post_units:
-                raise ModelError(str(where), f"{target!r} is not a variable of the postsynaptic neurons; known: "
-                                             f"{', '.join(sorted(self.post_units)) or 'none'}")
-            expr = parse_expression(text, where, known)
-            expr = self.equations.substitute(expr)
-            unit = unit_of(expr, self.units, where)
-            if not (expr.is_Number and expr == 0) and not unit.same_dimension(self.post_units[target]):
-                raise ModelError(str(where), f"is in {unit}, but {target} of the postsynaptic neurons is in "
-                                             f"{self.post_units[target]}")
-            used = {s.name for s in expr.free_symbols} & set(self.event_driven)
-            if used:
-                raise ModelError(str(where), f"reads the event-driven {sorted(used)[0]!r}, exact only at events")
-            out[target] = Block([("_summed", strip_units(expr))], {"summed": "_summed"})
-        return out
 
     def layout(self, pre_held=(), post_held=()):
         """The events' blocks with ``pre_held`` / ``post_held`` variables held per neuron
