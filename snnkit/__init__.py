@@ -10,8 +10,8 @@
 
 __version__ = "0.1.0"
 
-from .connectivity import (AllToAll, Connector, FixedInDegree, FixedProbability, FixedTotalNumber, FromList,
-                           OneToOne)
+from .connectivity import (AllToAll, Connector, FixedInDegree, FixedOutDegree, FixedProbability, FixedTotalNumber,
+                           FromList, OneToOne)
 from .currents import StepCurrent
 from .distributions import Distribution, Exponential, LogNormal, Normal, NormalClipped, Uniform
 from .io import load
@@ -24,7 +24,7 @@ from .sources import InhomogeneousPoisson, Poisson, SpikeTimes
 from .validation import NetworkTooLargeError, SnnkitValueError
 
 __all__ = [
-    "AllToAll", "Connector", "FixedInDegree", "FixedProbability", "FixedTotalNumber", "FromList", "OneToOne",
+    "AllToAll", "Connector", "FixedInDegree", "FixedOutDegree", "FixedProbability", "FixedTotalNumber", "FromList", "OneToOne",
     "Distribution", "Exponential", "LogNormal", "Normal", "NormalClipped", "Uniform",
     "load", "Monitor", "Network", "Population", "Projection",
     "IF", "LIF", "AdaptiveLIF", "LIFCondExp", "LIFCurrExp", "NeuronModel", "STDP", "Results",

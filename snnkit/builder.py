@@ -30,6 +30,7 @@ class Seeds:
     instance: np.ndarray      # (B,) uint32 counter word
     state_keys: list          # (seed, instance word) of each instance: its initial-state streams
     structure: np.random.Generator
+    structure_key: tuple      # (low, high) words of the structure seed: connectivity's counters
 
     @classmethod
     def make(cls, seed, batch: int, structure_seed=None) -> "Seeds":
@@ -45,7 +46,7 @@ class Seeds:
         base = seeds[0] if structure_seed is None and seeds else (structure_seed or 0)
         return cls(np.array(lo, np.uint32), np.array(hi, np.uint32), instance,
                    [(s, int(w)) for s, w in zip(seeds, instance)],
-                   np.random.default_rng([int(base), 0]))
+                   np.random.default_rng([int(base), 0]), split_seed(int(base)))
 
     def state_rng(self, instance: int, population: int, variable: str) -> np.random.Generator:
         """The generator of one (instance, population, variable): its draws do not depend on
@@ -88,7 +89,7 @@ def group_key(pop: Population) -> tuple:
 def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
     plan = Plan(dt=dt, batch=batch)
     # connectivity first: the delays fix each target group's ring depth
-    wiring = [realize_wiring(proj, dt, seeds.structure) for proj in net.projections]
+    wiring = [realize_wiring(proj, k, dt, seeds) for k, proj in enumerate(net.projections)]
     members: dict[tuple, list] = {}
     for index, pop in enumerate(net.populations):
         members.setdefault(group_key(pop), []).append((index, pop))

@@ -17,10 +17,21 @@ from .validation import check_count, fail
 
 class Connector:
     """Base class. ``pairs(n_pre, n_post, same, rng)`` -> (pre, post) int64 arrays;
-    ``same`` is True when pre and post are the same population."""
+    ``same`` is True when pre and post are the same population.
+
+    The random rules draw from counters (snnkit.generation): in a network, projection k's
+    synapses are a function of the structure seed and k alone, the same on every backend
+    and built on the device where it can. Called directly, ``pairs`` takes its key from
+    ``rng``."""
 
     def pairs(self, n_pre: int, n_post: int, same: bool, rng: np.random.Generator):
-        raise NotImplementedError
+        from .generation.recipe import rule_of, rule_pairs
+        self.check(n_pre, n_post, same)
+        key = tuple(int(x) for x in rng.integers(0, 2**32, 2))
+        return rule_pairs(rule_of(self, n_pre, n_post, same), n_pre, n_post, 0, key)
+
+    def check(self, n_pre: int, n_post: int, same: bool) -> None:
+        """Raise if the connector cannot connect populations of these sizes."""
 
     def expected_count(self, n_pre: int, n_post: int) -> float:
         """Expected number of synapses (used to check memory before building)."""
@@ -36,13 +47,6 @@ class AllToAll(Connector):
     def __init__(self, allow_self: bool = False):
         self.allow_self = bool(allow_self)
 
-    def pairs(self, n_pre, n_post, same, rng):
-        pre, post = np.divmod(np.arange(n_pre * n_post, dtype=np.int64), n_post)
-        if same and not self.allow_self:
-            keep = pre != post
-            pre, post = pre[keep], post[keep]
-        return pre, post
-
     def expected_count(self, n_pre, n_post):
         return float(n_pre) * n_post
 
@@ -50,11 +54,9 @@ class AllToAll(Connector):
 class OneToOne(Connector):
     """Neuron i to neuron i; both populations must have the same size."""
 
-    def pairs(self, n_pre, n_post, same, rng):
+    def check(self, n_pre, n_post, same):
         if n_pre != n_post:
             fail("OneToOne sizes", (n_pre, n_post), "pre and post populations must have the same size")
-        idx = np.arange(n_pre, dtype=np.int64)
-        return idx, idx.copy()
 
     def expected_count(self, n_pre, n_post):
         return float(min(n_pre, n_post))
@@ -63,7 +65,7 @@ class OneToOne(Connector):
 class FixedProbability(Connector):
     """Each (pre, post) pair connected independently with probability ``p``.
 
-    Drawn in O(synapses) by geometric skips over the flattened pair matrix.
+    Drawn in O(synapses) by geometric gaps along each row (snnkit.generation.rules).
     """
 
     def __init__(self, p: float, allow_self: bool = False):
@@ -71,27 +73,6 @@ class FixedProbability(Connector):
         if not 0.0 <= p <= 1.0:
             fail("FixedProbability.p", p, "must be a probability in [0, 1]")
         self.p, self.allow_self = p, bool(allow_self)
-
-    def pairs(self, n_pre, n_post, same, rng):
-        total = n_pre * n_post
-        if self.p == 0.0 or total == 0:
-            flat = np.zeros(0, np.int64)
-        elif self.p == 1.0:
-            flat = np.arange(total, dtype=np.int64)
-        else:
-            parts, position = [], -1
-            while position < total:
-                n = int(total * self.p * 1.05) + 64
-                gaps = rng.geometric(self.p, n).astype(np.int64)   # >= 1
-                chunk = position + np.cumsum(gaps)
-                position = int(chunk[-1])
-                parts.append(chunk[chunk < total])
-            flat = np.concatenate(parts)
-        pre, post = np.divmod(flat, n_post)
-        if same and not self.allow_self:
-            keep = pre != post
-            pre, post = pre[keep], post[keep]
-        return pre, post
 
     def expected_count(self, n_pre, n_post):
         return self.p * n_pre * n_post
@@ -104,21 +85,30 @@ class FixedInDegree(Connector):
         self.n = check_count("FixedInDegree.n", n)
         self.allow_self = bool(allow_self)
 
-    def pairs(self, n_pre, n_post, same, rng):
-        exclude_self = same and not self.allow_self
-        pool = n_pre - 1 if exclude_self else n_pre
+    def check(self, n_pre, n_post, same):
+        pool = n_pre - 1 if same and not self.allow_self else n_pre
         if self.n > pool:
             fail("FixedInDegree.n", self.n, f"must be <= {pool}, the number of candidate pre neurons")
-        pre = np.empty((n_post, self.n), dtype=np.int64)
-        for j in range(n_post):            # build time only; rng.choice is O(n) per row
-            pre[j] = rng.choice(pool, self.n, replace=False)
-        if exclude_self:                   # skip j itself: shift the candidates >= j up by one
-            pre += pre >= np.arange(n_post)[:, None]
-        post = np.repeat(np.arange(n_post, dtype=np.int64), self.n)
-        return pre.ravel(), post
 
     def expected_count(self, n_pre, n_post):
         return float(self.n) * n_post
+
+
+class FixedOutDegree(Connector):
+    """Each pre neuron projects to exactly ``n`` distinct post neurons, chosen at random
+    (PyNN's FixedNumberPostConnector, NEST's fixed_outdegree without multapses)."""
+
+    def __init__(self, n: int, allow_self: bool = False):
+        self.n = check_count("FixedOutDegree.n", n)
+        self.allow_self = bool(allow_self)
+
+    def check(self, n_pre, n_post, same):
+        pool = n_post - 1 if same and not self.allow_self else n_post
+        if self.n > pool:
+            fail("FixedOutDegree.n", self.n, f"must be <= {pool}, the number of candidate post neurons")
+
+    def expected_count(self, n_pre, n_post):
+        return float(self.n) * n_pre
 
 
 class FixedTotalNumber(Connector):
@@ -131,14 +121,19 @@ class FixedTotalNumber(Connector):
         self.n = check_count("FixedTotalNumber.n", n)
         self.allow_self, self.allow_multapses = bool(allow_self), bool(allow_multapses)
 
-    def pairs(self, n_pre, n_post, same, rng):
-        exclude_self = same and not self.allow_self
-        room = n_pre * n_post - (min(n_pre, n_post) if exclude_self else 0)
+    def check(self, n_pre, n_post, same):
+        room = n_pre * n_post - (min(n_pre, n_post) if same and not self.allow_self else 0)
         if self.n and room <= 0:
             fail("FixedTotalNumber.n", self.n, "must be 0: there is no (pre, post) pair to connect")
         if not self.allow_multapses and self.n > room:
             fail("FixedTotalNumber.n", self.n, f"must be <= {room}, the number of distinct (pre, post) "
                  "pairs, when allow_multapses=False")
+
+    def pairs(self, n_pre, n_post, same, rng):
+        if self.allow_multapses:                  # drawn from counters (Connector.pairs)
+            return super().pairs(n_pre, n_post, same, rng)
+        self.check(n_pre, n_post, same)
+        exclude_self = same and not self.allow_self
         pre = np.zeros(0, np.int64)
         post = np.zeros(0, np.int64)
         while pre.size < self.n:                  # redraw what a rule excludes (rare unless dense)
@@ -211,9 +206,13 @@ class SynapseTable:
         return int(self.post.size)
 
 
-def build_table(n_pre, n_post, pre, post, weight, delay, transpose: bool = True) -> SynapseTable:
-    """Sort synapses by (pre, post), stably; the transpose only if asked for (STDP needs it)."""
-    key = pre * np.int64(n_post) + post
+def build_table(n_pre, n_post, pre, post, weight, delay, transpose: bool = True, member=None,
+                n_members: int = 1) -> SynapseTable:
+    """Sort synapses by (pre, member, post), stably: a row holds each member projection's
+    synapses in turn, as the device builds them (snnkit.generation); the transpose only
+    if asked for (STDP needs it)."""
+    key = pre.astype(np.int64) * np.int64(n_post) + post if member is None else \
+        (pre.astype(np.int64) * n_members + member) * np.int64(n_post) + post
     if key.size and np.all(key[1:] >= key[:-1]):         # connectors often emit CSR order
         order = np.arange(key.size)
     else:

@@ -12,15 +12,27 @@ import numpy as np
 
 from .connectivity import build_table
 from .distributions import realize
+from .generation import counters as C
+from .generation.recipe import drawn_values, rule_of, rule_pairs
+from .generation.values import delay_steps as to_steps
+from .generation.values import value_code
 from .model import Projection
 from .validation import fail
 
 
-def realize_wiring(proj: Projection, dt: float, rng) -> tuple:
-    """(pre, post, weight, delay in steps) of every synapse, in connector order."""
-    pre, post = proj.connector.pairs(proj.pre.size, proj.post.size, proj.pre is proj.post, rng)
-    delay = delay_steps(proj, pre.size, dt, rng)
-    weight = per_synapse("Projection.weight", proj.weight, pre.size, rng)
+def realize_wiring(proj: Projection, index: int, dt: float, seeds) -> tuple:
+    """(pre, post, weight, delay in steps) of every synapse of projection ``index``, in
+    connector order: the random rules, their weights and delays drawn from counters
+    (snnkit.generation), anything else from the structure generator."""
+    rng, key, same = seeds.structure, seeds.structure_key, proj.pre is proj.post
+    rule = rule_of(proj.connector, proj.pre.size, proj.post.size, same)
+    if rule is None:
+        pre, post = proj.connector.pairs(proj.pre.size, proj.post.size, same, rng)
+    else:
+        proj.connector.check(proj.pre.size, proj.post.size, same)
+        pre, post = rule_pairs(rule, proj.pre.size, proj.post.size, index, key)
+    delay = delay_steps(proj, pre, post, index, dt, seeds, rule is not None)
+    weight = synapse_values("Projection.weight", proj.weight, pre, post, index, C.WEIGHT, seeds, rule is not None)
     where = f"projection {proj.pre.name} -> {proj.post.name}"
     if getattr(proj.post.model, "synapse", None) == "cond_exp" and weight.size and weight.min() < 0:
         fail("Projection.weight", float(weight.min()), f"must be >= 0 for conductance-based synapses (uS); {where}")
@@ -31,14 +43,25 @@ def realize_wiring(proj: Projection, dt: float, rng) -> tuple:
     return pre, post, weight, delay
 
 
-def delay_steps(proj: Projection, n: int, dt: float, rng) -> np.ndarray:
+def delay_steps(proj: Projection, pre, post, index: int, dt: float, seeds, drawn: bool) -> np.ndarray:
+    n = pre.size
     if proj.delay is None:
         return np.ones(n, np.int64)
-    delay_ms = per_synapse("Projection.delay", proj.delay, n, rng)
+    delay_ms = synapse_values("Projection.delay", proj.delay, pre, post, index, C.DELAY, seeds, drawn)
     if n and delay_ms.min() < dt * (1 - 1e-9):
         fail("Projection.delay", float(delay_ms.min()), f"must be >= dt = {dt} ms (one step); "
              f"projection {proj.pre.name} -> {proj.post.name}")
-    return np.maximum(np.round(delay_ms / dt), 1).astype(np.int64)
+    return to_steps(delay_ms, dt)
+
+
+def synapse_values(name: str, value, pre, post, index: int, purpose: int, seeds, drawn: bool) -> np.ndarray:
+    """One value per synapse: from counters where the connector draws from them and the
+    value is a scalar or a drawable distribution (generation.values), else realised
+    from the structure generator (or given)."""
+    code = value_code(value) if drawn else None
+    if code is not None:
+        return drawn_values(code, pre, post, index, purpose, seeds.structure_key)
+    return per_synapse(name, value, pre.size, seeds.structure)
 
 
 def per_synapse(name: str, value, n: int, rng) -> np.ndarray:
@@ -69,7 +92,9 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
     receptor = np.concatenate([np.full(w[0].size, p.receptor, np.int64) for _, p, w, _, _ in members])
     n_pre, n_post = pre_group["size"], post_group["size"]
     rule = members[0][1].plasticity
-    table = build_table(n_pre, n_post, pre, post, weight, delay, transpose=rule is not None)
+    member = np.concatenate([np.full(w[0].size, m, np.int64) for m, (_, _, w, _, _) in enumerate(members)])
+    table = build_table(n_pre, n_post, pre, post, weight, delay, transpose=rule is not None, member=member,
+                        n_members=len(members))
     receptor = receptor[table.order]
     receptors = post_group["ring"].shape[1]            # the target's receptor planes (LIF: 2)
     syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor,

@@ -1,0 +1,86 @@
+"""Which projections are generated from counters, and their synapses as the
+specification builds them (the device backends build the same: backends/device_connect.py).
+
+A projection's connector is *drawn from counters* when it is one of the random rules
+(snnkit.generation.rules); its weights and delays are when they are scalars or one of
+the distributions values.KINDS knows. A static table is *generated on the device* when
+every projection in it is drawn from counters, weights and delays included, and no
+check needs the realised values (delays >= dt and conductances >= 0 hold by their
+distributions' support).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..connectivity import AllToAll, FixedInDegree, FixedOutDegree, FixedProbability, FixedTotalNumber, OneToOne
+from . import counters as C
+from . import rules
+from .values import draw_values, occurrences, support, value_code
+
+# kernels/connect.c: rule numbers
+PROBABILITY, ALL_TO_ALL, ONE_TO_ONE, OUT_DEGREE, IN_DEGREE, TOTAL = range(6)
+
+
+def rule_of(connector, n_pre: int, n_post: int, same: bool):
+    """(rule, parameter, exclude_self) of a connector drawn from counters, else None."""
+    exclude = same and not getattr(connector, "allow_self", True)
+    kind = type(connector)
+    if kind is FixedProbability:
+        return PROBABILITY, connector.p, exclude
+    if kind is AllToAll:
+        return ALL_TO_ALL, 0, exclude
+    if kind is OneToOne:
+        return ONE_TO_ONE, 0, False
+    if kind is FixedOutDegree:
+        return OUT_DEGREE, connector.n, exclude
+    if kind is FixedInDegree:
+        return IN_DEGREE, connector.n, exclude
+    if kind is FixedTotalNumber and connector.allow_multapses:
+        return TOTAL, connector.n, exclude
+    return None
+
+
+def rule_pairs(rule, n_pre: int, n_post: int, projection: int, key):
+    """(pre, post) of a rule (rule_of), sorted by (pre, post)."""
+    kind, param, exclude = rule
+    if kind == PROBABILITY:
+        return rules.probability(param, n_pre, n_post, exclude, C.stream(projection, C.SKIP), key)
+    if kind == ALL_TO_ALL:
+        return rules.all_to_all(n_pre, n_post, exclude)
+    if kind == ONE_TO_ONE:
+        return rules.one_to_one(n_pre)
+    if kind == OUT_DEGREE:
+        return rules.out_degree(param, n_pre, n_post, exclude, C.stream(projection, C.CHOOSE), key)
+    if kind == IN_DEGREE:
+        return rules.in_degree(param, n_pre, n_post, exclude, C.stream(projection, C.CHOOSE), key)
+    return rules.total_number(param, n_pre, n_post, exclude, C.stream(projection, C.SPLIT),
+                              C.stream(projection, C.SPACING), key)
+
+
+def drawn_values(code, pre, post, projection: int, purpose: int, key) -> np.ndarray:
+    """Per-synapse values of a value_code for synapses sorted by (pre, post)."""
+    occ = occurrences(pre, post) if code[0] else np.zeros(0, np.int64)
+    return draw_values(code, pre, post, occ, C.stream(projection, purpose), key)
+
+
+def device_recipe(proj, projection: int, dt: float):
+    """What the device kernels need to generate a projection, or None when it must be
+    realised on the host (see the module docstring)."""
+    if proj.plasticity is not None or proj.synapse is not None:
+        return None
+    rule = rule_of(proj.connector, proj.pre.size, proj.post.size, proj.pre is proj.post)
+    weight = value_code(proj.weight)
+    delay = value_code(dt if proj.delay is None else proj.delay)
+    if rule is None or weight is None or delay is None:
+        return None
+    if support(delay)[0] < dt * (1 - 1e-9):
+        return None                                      # the host checks the drawn delays
+    if getattr(proj.post.model, "synapse", None) == "cond_exp" and support(weight)[0] < 0:
+        return None                                      # the host checks the drawn signs
+    if rule[0] in (OUT_DEGREE, IN_DEGREE):
+        pool = (proj.post.size if rule[0] == OUT_DEGREE else proj.pre.size) - rule[2]
+        if rule[1] > pool:
+            return None                                  # the connector's own check fails it
+    return dict(rule=rule, weight=weight, delay=delay, projection=projection, receptor=proj.receptor,
+                n_pre=proj.pre.size, n_post=proj.post.size, dt=dt)
