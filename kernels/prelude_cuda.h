@@ -22,4 +22,5 @@ typedef unsigned long long u64;
 #define ATOMIC_ADD_F32(address, value) atomicAdd((float*)(address), (value))
 #define ATOMIC_ADD_REAL(address, value) atomicAdd((address), (value))   /* float, or double on sm_60+ */
 #define ATOMIC_INC_U32(address) atomicAdd((u32*)(address), 1u)
+#define ATOMIC_MAX_U32(address, value) atomicMax((u32*)(address), (value))
 #define ATOMIC_INC_LOCAL(address) atomicAdd((u32*)(address), 1u)

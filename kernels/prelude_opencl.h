@@ -48,4 +48,5 @@ INLINE void atomic_add_f64(volatile GLOBAL double* address, double value)
 #define ATOMIC_ADD_REAL(address, value) ATOMIC_ADD_F32(address, value)
 #endif
 #define ATOMIC_INC_U32(address) atomic_inc((volatile GLOBAL u32*)(address))
+#define ATOMIC_MAX_U32(address, value) atomic_max((volatile GLOBAL u32*)(address), (value))
 #define ATOMIC_INC_LOCAL(address) atomic_inc((volatile __local u32*)(address))

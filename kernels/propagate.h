@@ -1,9 +1,11 @@
 /* propagate.h: how one spike reaches its targets. Spike id = b * n_pre + i adds
  * the weights of row i into ring slot (step + delay) % depth of each target, on
  * the synapse's receptor. ring: (depth, n_receptors, plane_stride(batch * n_post)) (layout.h;
- * LIF: 2 receptors). uniform_delay / uniform_receptor: the value of every synapse, or
- * 0 / n_receptors when delay[s] (u16 steps) / receptor[s] (u8) must be read (else those columns are
- * one placeholder: snnkit/backends/device_base.py, lean_column). Used by the propagate kernel and, inline,
+ * LIF: 2 receptors). uniform_delay: the delay of every synapse, or 0 when delay[s] (u16 steps)
+ * must be read (else that column is one placeholder: backends/device_packing.py, lean_column).
+ * uniform_receptor: the receptor of every synapse, or n_receptors when it is mixed: then
+ * post_index[s] holds receptor x plane + post (folded_post_index; the receptor column is
+ * a placeholder, never read). Used by the propagate kernel and, inline,
  * by spike producers (a spike of step k never writes slot k % depth, the one
  * the neuron update of step k reads, since 1 <= delay < depth).
  *
@@ -24,11 +26,11 @@ INLINE void propagate_row(const u32 id, const u32 lane, const u32 lanes, const u
     GLOBAL const real* w = plastic ? weight + (u64)b * n_synapses : weight;
     GLOBAL real* target = ring + b * n_post;
     const u32 end = row_ptr[i + 1];
+    const u32 receptor_offset = uniform_receptor < n_receptors ? uniform_receptor * plane : 0u;
     for (u32 s = row_ptr[i] + lane; s < end; s += lanes) {
         const u32 d = uniform_delay ? uniform_delay : delay[s];
-        const u32 r = uniform_receptor < n_receptors ? uniform_receptor : receptor[s];
         const u32 slot = (step + d) % depth;
-        ATOMIC_ADD_REAL(&target[((u64)slot * n_receptors + r) * plane + post_index[s]], w[s]);
+        ATOMIC_ADD_REAL(&target[(u64)slot * n_receptors * plane + receptor_offset + post_index[s]], w[s]);
     }
 }
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from .distributions import Distribution
 from .lower_neurons import lower_lif, lower_poisson, lower_spike_times
-from .lower_synapses import lower_table, realize_wiring
+from .lower_synapses import lower_table, realize_wiring, recipe_delay_bound, recipe_table
+from .generation.recipe import device_recipe
 from .model import Network, Population
 from .neurons import NeuronModel
 from .rng import split_seed
@@ -86,22 +87,38 @@ def group_key(pop: Population) -> tuple:
     return (type(pop.model).__name__,)
 
 
-def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
+def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device: bool = False) -> Plan:
+    """``generate_on_device``: static tables whose projections all have a device recipe
+    (snnkit.generation.recipe) are left as recipes, for the backend to build."""
     plan = Plan(dt=dt, batch=batch)
-    # connectivity first: the delays fix each target group's ring depth
-    wiring = [realize_wiring(proj, k, dt, seeds) for k, proj in enumerate(net.projections)]
     members: dict[tuple, list] = {}
     for index, pop in enumerate(net.populations):
         members.setdefault(group_key(pop), []).append((index, pop))
+    names = {}
     for key, entries in members.items():
-        indices, pops = [i for i, _ in entries], [p for _, p in entries]
-        name = "+".join(p.name for p in pops)
+        name = names[key] = "+".join(p.name for _, p in entries)
         offset = 0
-        for pop in pops:
+        for _, pop in entries:
             plan.placement[pop.name] = (name, offset, pop.size)
             offset += pop.size
-        depth = max([2] + [int(w[3].max()) + 1 for proj, w in zip(net.projections, wiring)
-                           if proj.post in pops and w[3].size])
+    # static projections between the same two groups share a table (receptor per synapse)
+    tables: dict[tuple, list] = {}
+    for k, proj in enumerate(net.projections):
+        groups = (plan.placement[proj.pre.name][0], plan.placement[proj.post.name][0])
+        key = groups if proj.plasticity is None and proj.synapse is None else ("own", k)
+        tables.setdefault(key, []).append(k)
+        plan.table_of[k] = key
+    recipes = {k: device_recipe(proj, k, dt) for k, proj in enumerate(net.projections)} if generate_on_device else {}
+    generated = {key for key, ks in tables.items() if all(recipes.get(k) for k in ks)}
+    # connectivity before the groups: the delays fix each target group's ring depth
+    wiring = {k: realize_wiring(net.projections[k], k, dt, seeds)
+              for key, ks in tables.items() if key not in generated for k in ks}
+    longest = {k: int(w[3].max()) for k, w in wiring.items() if w[3].size}
+    longest.update({k: recipe_delay_bound(recipes[k]) for key in generated for k in tables[key]})
+    for key, entries in members.items():
+        indices, pops = [i for i, _ in entries], [p for _, p in entries]
+        depth = max([2] + [longest[k] + 1 for k, proj in enumerate(net.projections)
+                           if proj.post in pops and k in longest])
         injected = any(inj.target in pops for inj in net.injections)
         if key[0] == "lif":
             group = lower_lif(pops, indices, dt, batch, seeds, depth, injected)
@@ -112,25 +129,35 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds) -> Plan:
             group = lower_poisson(pops, indices, dt, batch, seeds)
         else:
             group = lower_spike_times(pops, dt)
-        group.update(name=name, batch=batch, key_lo=seeds.key_lo, key_hi=seeds.key_hi,
+        group.update(name=names[key], batch=batch, key_lo=seeds.key_lo, key_hi=seeds.key_hi,
                      instance=seeds.instance)
-        plan.groups[name] = group
-    # static projections between the same two groups share a table (receptor per synapse)
-    tables: dict[tuple, list] = {}
-    for k, (proj, w) in enumerate(zip(net.projections, wiring)):
-        pre_group, pre_offset, _ = plan.placement[proj.pre.name]
-        post_group, post_offset, _ = plan.placement[proj.post.name]
-        key = (pre_group, post_group) if proj.plasticity is None and proj.synapse is None else ("own", k)
-        tables.setdefault(key, []).append((k, proj, w, pre_offset, post_offset))
-        plan.table_of[k] = key
+        plan.groups[names[key]] = group
     keys = list(tables)
-    for entries in tables.values():
-        proj = entries[0][1]
+    for key, ks in tables.items():
+        proj = net.projections[ks[0]]
+        entries = [(k, net.projections[k], wiring.get(k), plan.placement[net.projections[k].pre.name][1],
+                    plan.placement[net.projections[k].post.name][1]) for k in ks]
         pre_group, post_group = (plan.groups[plan.placement[p.name][0]] for p in (proj.pre, proj.post))
-        if proj.synapse is not None:
+        if key in generated:
+            plan.synapses.append(recipe_table(entries, [recipes[k] for k in ks], pre_group, post_group, batch,
+                                              seeds.structure_key))
+        elif proj.synapse is not None:
             from .lower_synapse_models import lower_synapse_model      # (imports sympy)
             plan.synapses.append(lower_synapse_model(entries, pre_group, post_group, dt, batch, seeds.structure))
         else:
             plan.synapses.append(lower_table(entries, pre_group, post_group, dt, batch))
     plan.table_of = {k: keys.index(key) for k, key in plan.table_of.items()}
     return plan
+
+
+def fit_ring_depths(plan: Plan) -> None:
+    """Deepen a target group's delay ring to the longest delay a table built on the device
+    drew (before the group is uploaded; recipe_delay_bound gave 1 step for drawn delays)."""
+    for syn in plan.synapses:
+        if "generated" not in syn:
+            continue
+        group = plan.groups[syn["post"]]
+        depth = syn["max_delay"] + 1
+        if depth > group["ring_depth"]:
+            group["ring"] = np.zeros((depth,) + group["ring"].shape[1:])
+            group["ring_depth"] = depth

@@ -51,7 +51,7 @@ CLOCK = [("step_offset", "u32"), ("step_clock", "ptr")]
 # synapses and the neuron variables the event code reads (kernels/synapse.c)
 SYNAPSE_NEURON_VALUES = [("pre_held", "ptr"), ("post_held", "ptr"), ("pre_reads", "ptr"), ("post_reads", "ptr")]
 
-# kernel name -> (file, [(argument, kind)]); kind: "u32", "real" (scalars) or "ptr"
+# kernel name -> (file, [(argument, kind)]); kind: "u32", "real", "f64" (scalars) or "ptr"
 MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "lif_step": ("lif.c", [
         ("n", "u32"), ("batch", "u32"), *CLOCK, ("depth", "u32"), ("param_plane", "u32"),
@@ -146,10 +146,34 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
                                       *NENGO_TAIL]),
     "nengo_gather": ("nengo_io.c", [("n", "u32"), ("index", "ptr"), ("heap", "ptr"), ("out", "ptr")]),
     "nengo_scatter": ("nengo_io.c", [("n", "u32"), ("index", "ptr"), ("values", "ptr"), ("heap", "ptr")]),
+    # a static table built on the device (kernels/connect.c; backends/device_connect.py)
+    "connect_count": ("connect.c", [
+        ("n_units", "u32"), ("n_cand", "u32"), ("log_q", "f64"), ("exclude", "u32"), ("st", "u32"),
+        ("key_lo", "u32"), ("key_hi", "u32"), ("counts", "ptr")]),
+    "connect_split": ("connect.c", [
+        ("n_draws", "u32"), ("per_item", "u32"), ("n_rows", "u32"), ("st", "u32"), ("key_lo", "u32"),
+        ("key_hi", "u32"), ("counts", "ptr")]),
+    "connect_choose": ("connect.c", [
+        ("n_units", "u32"), ("n", "u32"), ("pool", "u32"), ("exclude", "u32"), ("count_rows", "u32"), ("st", "u32"),
+        ("key_lo", "u32"), ("key_hi", "u32"), ("starts", "ptr"), ("out", "ptr"), ("excluded", "ptr"),
+        ("counts", "ptr")]),
+    "connect_fill": ("connect.c", [
+        ("rule", "u32"), ("n_units", "u32"), ("n_cand", "u32"), ("log_q", "f64"), ("exclude", "u32"), ("st", "u32"),
+        ("key_lo", "u32"), ("key_hi", "u32"), ("starts", "ptr"), ("counts", "ptr"), ("out", "ptr")]),
+    "connect_scatter": ("connect.c", [
+        ("n_units", "u32"), ("n", "u32"), ("chosen", "ptr"), ("starts", "ptr"), ("cursor", "ptr"), ("out", "ptr")]),
+    "connect_sort": ("connect.c", [("n_units", "u32"), ("starts", "ptr"), ("counts", "ptr"), ("out", "ptr")]),
+    "connect_values": ("connect.c", [
+        ("n_units", "u32"), ("post_offset", "u32"), ("receptor_offset", "u32"), ("weight_kind", "u32"),
+        ("weight_a", "f64"), ("weight_b", "f64"), ("weight_low", "f64"), ("weight_high", "f64"),
+        ("delay_kind", "u32"), ("delay_a", "f64"), ("delay_b", "f64"), ("delay_low", "f64"), ("delay_high", "f64"),
+        ("dt", "f64"), ("write_delay", "u32"), ("weight_stream", "u32"), ("delay_stream", "u32"), ("key_lo", "u32"),
+        ("key_hi", "u32"), ("starts", "ptr"), ("counts", "ptr"), ("post_index", "ptr"), ("weight", "ptr"),
+        ("delay", "ptr"), ("max_delay", "ptr")]),
 }
 
 # op files that need headers beyond the common ones
-EXTRA_HEADERS = {"nengo_steps.c": ["nengo.h"], "neuron.c": ["neuron.h"]}
+EXTRA_HEADERS = {"nengo_steps.c": ["nengo.h"], "neuron.c": ["neuron.h"], "connect.c": ["connect.h"]}
 
 # rows of the packed LIF parameter array (params[P_x * param_plane + p])
 LIF_PARAMS = ["v_rest", "v_reset", "v_thresh", "i_offset", "decay_m", "dt_over_tau_m", "dt_over_cm",

@@ -15,7 +15,7 @@ from .distributions import realize
 from .generation import counters as C
 from .generation.recipe import drawn_values, rule_of, rule_pairs
 from .generation.values import delay_steps as to_steps
-from .generation.values import value_code
+from .generation.values import CONSTANT, value_code
 from .model import Projection
 from .validation import fail
 
@@ -97,7 +97,7 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
                         n_members=len(members))
     receptor = receptor[table.order]
     receptors = post_group["ring"].shape[1]            # the target's receptor planes (LIF: 2)
-    syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor,
+    syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor, batch=batch, n_receptors=receptors,
                uniform_receptor=uniform(receptor, otherwise=receptors),   # == receptors: per synapse
                n_pre=n_pre, n_post=n_post, n_synapses=table.size, row_ptr=table.row_ptr,
                post_index=table.post, delay=table.delay, weight=table.weight,
@@ -112,3 +112,23 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
                    multiplicative=rule.weight_dependence == "multiplicative",
                    nearest=rule.pairing == "nearest")
     return syn
+
+
+def recipe_delay_bound(recipe: dict) -> int:
+    """The longest delay (steps) a recipe's table can hold: exact for a constant delay; 1
+    for drawn ones, whose ring depth the Simulator fixes once the table is built."""
+    kind, (a, *_) = recipe["delay"]
+    return int(to_steps(np.array([a]), recipe["dt"])[0]) if kind == CONSTANT else 1
+
+
+def recipe_table(members: list, recipes: list, pre_group: dict, post_group: dict, batch: int, key) -> dict:
+    """A static table left for the device to build (backends/device_connect.py): its
+    members' recipes with their places in the groups; no synapse arrays on the host."""
+    receptors = post_group["ring"].shape[1]
+    generated = [dict(recipe, pre_offset=po, post_offset=qo) for recipe, (_, _, _, po, qo) in zip(recipes, members)]
+    receptor = {m["receptor"] for m in generated}
+    delays = {recipe_delay_bound(m) if m["delay"][0] == CONSTANT else 0 for m in generated}
+    return dict(pre=pre_group["name"], post=post_group["name"], n_pre=pre_group["size"], n_post=post_group["size"],
+                batch=batch, generated=generated, structure_key=key, n_receptors=receptors,
+                uniform_receptor=receptor.pop() if len(receptor) == 1 else receptors,
+                uniform_delay=delays.pop() if len(delays) == 1 else 0, plastic=False, n_synapses=None)

@@ -3,9 +3,10 @@
 Two figures, because they are limited by different memories:
 
 * the host peak of the build: the NumPy arrays of the lowered network (float64,
-  int64) plus the temporaries of wiring and sorting the synapse tables. The build
-  runs on the host for every backend, so this is checked against the host's
-  available memory on every backend;
+  int64) plus the temporaries of wiring and sorting the synapse tables that are
+  built on the host (a static table a device backend builds itself costs the host
+  a few counts per presynaptic neuron: backends/device_connect.py). This is checked
+  against the host's available memory on every backend;
 * the device arrays: what the backend holds while it runs (float32/float64 state,
   32-bit indices). On the NumPy backend they are host arrays made after the peak;
   on OpenCL and CUDA they are checked against the device's memory.
@@ -29,6 +30,7 @@ HOST_PER_SOURCE = 48
 HOST_PER_SYNAPSE = 132           # wiring (pre, post, weight, delay), sort order, CSR table, receptor, projection
 HOST_PER_PLASTIC_INSTANCE = 12   # per plastic synapse and instance: float64 host copy + device-dtype copy
 HOST_PER_RING_SLOT = 2 * 8       # per neuron-instance and ring slot beyond 2 (two receptors, float64)
+HOST_PER_GENERATED_ROW = 40      # per pre neuron of a table built on the device: counts, starts, row_ptr
 # device arrays
 DEVICE_PER_SYNAPSE = 28          # post index, weight, delay, receptor, row pointers, pre index
 DEVICE_PER_NEURON_INSTANCE = 64  # state planes, parameters, spike list, ring (2 slots)
@@ -51,9 +53,24 @@ def _max_delay_steps(net, dt: float) -> dict:
     return depth
 
 
-def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4) -> dict:
-    """{"host_peak": bytes, "device": bytes} of a network before any array is made."""
+def generated_projections(net, dt: float) -> set:
+    """Indices of the projections whose tables a device backend builds itself (the rule
+    of builder.lower: every projection of a static table has a device recipe)."""
+    from .builder import group_key
+    from .generation.recipe import device_recipe
+    tables: dict = {}
+    for k, proj in enumerate(net.projections):
+        key = (group_key(proj.pre), group_key(proj.post)) if proj.plasticity is None and proj.synapse is None \
+            else ("own", k)
+        tables.setdefault(key, []).append(k)
+    return {k for ks in tables.values() if all(device_recipe(net.projections[k], k, dt) for k in ks) for k in ks}
+
+
+def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4, on_device: bool = False) -> dict:
+    """{"host_peak": bytes, "device": bytes} of a network before any array is made;
+    ``on_device``: the backend builds the static tables it can (Simulator connectivity)."""
     host = device = 0.0
+    generated = generated_projections(net, dt) if on_device else set()
     depth = _max_delay_steps(net, dt)
     for pop in net.populations:
         if isinstance(pop.model, NeuronModel) or getattr(pop.model, "is_equation_model", False):
@@ -64,10 +81,13 @@ def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4) -> dict:
         else:
             host += pop.size * (HOST_PER_SOURCE + 16 * batch)
             device += pop.size * batch * 16
-    for proj in net.projections:
+    for k, proj in enumerate(net.projections):
         n = proj.connector.expected_count(proj.pre.size, proj.post.size)
         plastic = proj.plasticity is not None
-        host += n * (HOST_PER_SYNAPSE + (HOST_PER_PLASTIC_INSTANCE * batch + 16 if plastic else 0))
+        if k in generated:
+            host += proj.pre.size * HOST_PER_GENERATED_ROW
+        else:
+            host += n * (HOST_PER_SYNAPSE + (HOST_PER_PLASTIC_INSTANCE * batch + 16 if plastic else 0))
         device += n * (DEVICE_PER_SYNAPSE + (itemsize * batch + 8 if plastic else 0))
     return {"host_peak": int(host), "device": int(device)}
 
@@ -84,10 +104,10 @@ def host_memory_available() -> int:
     return 2**62
 
 
-def check_memory(net, batch: int, backend, dt: float = 0.1) -> dict:
+def check_memory(net, batch: int, backend, dt: float = 0.1, on_device: bool = False) -> dict:
     """Raise NetworkTooLargeError if the build would not fit the host, or the arrays the
     device; before anything of the network's size is allocated."""
-    need = estimate(net, batch, dt, np.dtype(backend.dtype).itemsize)
+    need = estimate(net, batch, dt, np.dtype(backend.dtype).itemsize, on_device and backend.builds_connectivity)
     sizes = ", ".join(f"{p.name}: {p.size}" for p in net.populations)
     what = f"(batch = {batch}; populations {sizes}; {len(net.projections)} projections)"
     host = host_memory_available()

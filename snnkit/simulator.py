@@ -11,7 +11,7 @@ import numpy as np
 
 from . import __version__
 from .backends import get_backend
-from .builder import Seeds, lower
+from .builder import Seeds, fit_ring_depths, lower
 from .memory import check_memory
 from .io.hdf5 import SonataWriter, check_output_path
 from .guards import ModelSnapshot, check_dtype_range, check_finite_state, warn_unstable_steps
@@ -83,6 +83,12 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         identical instances and instance b equals a batch-1 run with seed[b].
         Connectivity comes from ``network.seed`` or else the first seed.
         Default: drawn at random (stored in the results).
+    connectivity : "device" or "host"
+        Where the static tables of random connectors are built: "device" (default)
+        builds them on a device backend with kernels/connect.c, so no synapse crosses
+        the host bus; "host" builds them on the host and uploads them. Either way the
+        tables are the same, element for element (snnkit.generation is the
+        specification); the NumPy backend always builds on the host.
     dtype : "float32" or "float64"
     output : str or Path, optional
         HDF5 file written during the run (SONATA layout, see snnkit.io.hdf5), readable
@@ -94,7 +100,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
     """
 
     def __init__(self, network: Network, dt: float = 0.1, batch: int = 1, backend="numpy",
-                 seed=None, dtype="float32", output=None, flush_seconds: float = 1.0, device=None):
+                 seed=None, dtype="float32", output=None, flush_seconds: float = 1.0, device=None,
+                 connectivity: str = "device"):
         if not isinstance(network, Network):
             fail("network", network, "must be an snnkit.Network")
         if output is not None:
@@ -107,15 +114,19 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         self.backend = get_backend(backend, dtype=dtype, **({} if device is None else {"device": device}))
         self.seed = seed
         self.network = network
-        self.memory_estimate = check_memory(network, self.batch, self.backend, self.dt)
+        if connectivity not in ("device", "host"):
+            fail("connectivity", connectivity, 'must be "device" or "host"')
+        self.memory_estimate = check_memory(network, self.batch, self.backend, self.dt, connectivity == "device")
         warn_unstable_steps(network, self.dt)
         seeds = Seeds.make(seed, self.batch, network.seed)
-        self.plan = lower(network, self.dt, self.batch, seeds)
+        self.plan = lower(network, self.dt, self.batch, seeds,
+                          generate_on_device=connectivity == "device" and self.backend.builds_connectivity)
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))
-        self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
+        fit_ring_depths(self.plan)                           # to the delays tables built here drew
+        self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.backend.prepare(self.groups, self.synapses)
         self.spikes = {name: self.backend.new_spikes(self.batch, g["size"])
                        for name, g in self.groups.items()}

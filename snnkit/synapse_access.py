@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .table_view import host_table
 from .validation import fail
 
 
@@ -22,7 +23,8 @@ class SynapseAccess:
     def weights(self, projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(pre, post, weight) of a projection's synapses; weight is (batch, S) if plastic, else (S,)."""
         index, table = self._table_of(projection)
-        host, mine = self.plan.synapses[table], self.plan.synapses[table]["projection"] == index
+        host = host_table(self.plan, self.synapses, self.backend, table)
+        mine = host["projection"] == index
         pre_offset = self.plan.placement[projection.pre.name][1]
         post_offset = self.plan.placement[projection.post.name][1]
         weight = np.array(self.backend.to_host(self.synapses[table]["weight"]))[..., mine]
@@ -34,7 +36,7 @@ class SynapseAccess:
         model's that changes its weights) may take (batch, S)."""
         index, table_index = self._table_of(projection)
         table = self.synapses[table_index]
-        mine = self.plan.synapses[table_index]["projection"] == index
+        mine = host_table(self.plan, self.synapses, self.backend, table_index)["projection"] == index
         current = np.array(self.backend.to_host(table["weight"]))
         array = np.asarray(values, dtype=float)
         allowed = [(), (int(mine.sum()),)] + ([(self.batch, int(mine.sum()))] if current.ndim == 2 else [])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .table_view import host_table
 from .validation import fail
 
 
@@ -45,7 +46,7 @@ def synapse_monitor(mon, network, plan, tables: list, backend, batch: int) -> tu
     if index is None:
         fail("Monitor.target", proj, "must be a Projection of the simulated network")
     table_index = plan.table_of[index]
-    host, table = plan.synapses[table_index], tables[table_index]
+    host, table = host_table(plan, tables, backend, table_index), tables[table_index]
     positions = np.flatnonzero(host["projection"] == index)
     indices = np.arange(positions.size) if mon.indices is None else mon.indices
     if indices.size and indices.max() >= positions.size:

@@ -27,7 +27,8 @@ def source_signatures() -> dict:
         for name, args in SIGNATURE.findall(path.read_text()):
             params = []
             for arg in (a.strip() for a in args.split(",")):
-                kind = "ptr" if "*" in arg else ("real" if re.search(r"\breal\b", arg) else "u32")
+                kind = "ptr" if "*" in arg else ("real" if re.search(r"\breal\b", arg) else
+                                                 "f64" if re.search(r"\bdouble\b", arg) else "u32")
                 params.append((re.findall(r"\w+", arg)[-1], kind))
             found[name] = (path.name, params)
     return found

@@ -50,11 +50,13 @@ def traced_peak(make_sim) -> int:
 
 @pytest.mark.parametrize("build", [all_to_all, cuba, plastic_batch, neurons_in_batch])
 def test_the_estimate_is_within_25_percent_of_the_measured_host_peak(build, backend):
-    """The host peak is the build's, so it is the same on every backend (the device
-    arrays of OpenCL and CUDA are not host NumPy arrays, which tracemalloc counts)."""
+    """The host peak is the build's (the device arrays of OpenCL and CUDA are not host
+    NumPy arrays, which tracemalloc counts); a device backend builds the static random
+    tables itself, so its peak leaves out their synapses."""
     net, batch = build()
+    sk.Simulator(net, batch=batch, seed=1, backend=backend)        # kernels compiled (and cached) first
     peak = traced_peak(lambda: sk.Simulator(net, batch=batch, seed=1, backend=backend))
-    estimated = estimate(net, batch)["host_peak"]
+    estimated = estimate(net, batch, on_device=backend != "numpy")["host_peak"]
     assert 0.75 * peak <= estimated <= 1.25 * peak, (estimated / 1e6, peak / 1e6)
 
 

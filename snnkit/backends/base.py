@@ -25,6 +25,7 @@ class Backend(ABC):
     """One place where the arrays live and the step operations run."""
 
     name: ClassVar[str]
+    builds_connectivity: ClassVar[bool] = False      # static random tables built on the device
 
     @classmethod
     @abstractmethod

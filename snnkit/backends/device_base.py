@@ -23,7 +23,8 @@ from .. import kernels
 from .base import Backend
 from .device_synapses import DeviceSynapseOps
 from .device_equations import DeviceEquationOps, pack_planes
-from .device_packing import lean_column, pack_lif
+from .device_connect import generate_table
+from .device_packing import folded_post_index, lean_column, pack_lif
 from .device_learning import DeviceLearningOps
 from .device_records import DeviceRecordOps
 from .device_stdp import DeviceSTDPOps
@@ -68,6 +69,8 @@ class KernelArguments:
             return np.uint32(value)
         if kind == "real":
             return self.real_type(value)
+        if kind == "f64":
+            return np.float64(value)
         return value
 
     def update(self, scalars: dict) -> list:
@@ -102,6 +105,7 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
     serial_rows = False
     # whether a spike producer walks its first outgoing table itself (one launch less)
     fuse_propagation = True
+    builds_connectivity = True           # static random tables built by kernels/connect.c
     # whether kernels read the step from the device's step clock (kernels/clock.h), which
     # lets a captured sequence of steps run at any step (snnkit/step_sequences.py)
     device_clock = False
@@ -193,14 +197,23 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
             return self.upload_equation(host)
         if host.get("kind") == "synapse_model":
             return self.upload_synapse_model(host)
+        if "generated" in host:                         # built here (backends/device_connect.py)
+            out = {k: v for k, v in host.items() if k not in ("generated", "structure_key")}
+            out.update(generate_table(self, host))
+            out.update(n_synapses=host["n_synapses"], max_delay=host["max_delay"])
+            return out
         skip = HOST_ONLY | (PACKED | LIF_STATE if host.get("kind") == "lif" else set())
         out = {}
         for key, value in host.items():
             if not isinstance(value, np.ndarray) or key in skip:
                 out[key] = value
                 continue
-            if key in ("receptor", "delay") and host.get("kind") is None:
+            if key == "delay" and host.get("kind") is None:
                 value = lean_column(host, key)
+            elif key == "receptor" and host.get("kind") is None:
+                value = np.zeros(1, np.uint8)                 # folded into post_index
+            elif key == "post_index" and host.get("kind") is None and not host.get("plastic"):
+                value = folded_post_index(host)
             elif key in INDEX_KEYS:
                 value = value.astype(np.uint32)
             elif value.dtype.kind == "f":

@@ -1,6 +1,6 @@
 """Host arrays packed the way the device kernels read them: the per-neuron LIF
-parameters as one array (pack_lif), a static table's receptor and delay columns in their
-smallest types (lean_column)."""
+parameters as one array (pack_lif), a static table's delay column in its smallest type
+(lean_column) and its receptors folded into its post indices (folded_post_index)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,29 @@ from .device_equations import pack_planes
 
 
 def lean_column(table: dict, key: str) -> np.ndarray:
-    """A static table's receptor (u8) or delay (u16, steps) column as the device stores it:
-    one placeholder where every synapse has the same value (the kernels take it from
-    uniform_receptor / uniform_delay and never read the column: kernels/propagate.h)."""
+    """A static table's delay column (u16, steps) as the device stores it: one placeholder
+    where every synapse has the same delay (the kernels take it from uniform_delay and
+    never read the column: kernels/propagate.h)."""
     values = np.asarray(table[key])
-    if key == "receptor":
-        if not values.size or np.all(values == table["uniform_receptor"]):
-            return np.zeros(1, np.uint8)
-        if values.max() > 255:
-            fail("receptor", int(values.max()), "must be below 256 on a device backend")
-        return values.astype(np.uint8)
     if not values.size or table["uniform_delay"]:
         return np.zeros(1, np.uint16)
     if values.max() > 65535:
         fail("delay", f"{int(values.max())} steps", "must be at most 65535 steps on a device backend "
              "(use a larger dt)")
     return values.astype(np.uint16)
+
+
+def folded_post_index(table: dict) -> np.ndarray:
+    """A static table's post indices as the device stores them (u32): where receptors are
+    mixed, each synapse's receptor plane folded in (receptor x plane_stride(batch x n_post)
+    + post: kernels/propagate.h), so no receptor column is stored."""
+    post = np.asarray(table["post_index"])
+    if table["uniform_receptor"] < table["n_receptors"] or not post.size:
+        return post.astype(np.uint32)
+    plane = kernels.plane_stride(table["batch"] * table["n_post"])
+    if table["n_receptors"] * plane >= 2**32:
+        fail("synapse table", f"{table['n_receptors']} receptors x {plane} targets", "must fit 32-bit indices")
+    return (np.asarray(table["receptor"], np.uint64) * np.uint64(plane) + post.astype(np.uint64)).astype(np.uint32)
 
 
 def pack_lif(g: dict, dtype, full: bool = False) -> dict:

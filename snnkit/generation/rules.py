@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import counters as C
+from . import exact_math as M
 
 CHUNK = 1 << 22
 
@@ -47,7 +48,7 @@ def probability(p: float, n_pre: int, n_post: int, exclude: bool, st: int, key):
         first = 0
         while active.size:
             w = C.words(rows[active], first, calls, 0, st, key)
-            gap = 1 + np.minimum(np.floor(np.log(C.open01(w)) / log_q), float(n_cand)).astype(np.int64)
+            gap = 1 + np.minimum(np.floor(M.log(C.open01(w)) / log_q), float(n_cand)).astype(np.int64)
             at = position[active, None] + np.cumsum(gap, axis=1)
             keep = at < n_cand
             pres.append(np.broadcast_to(rows[active, None], at.shape)[keep])
@@ -156,7 +157,7 @@ def total_number(n: int, n_pre: int, n_post: int, exclude: bool, st_split: int, 
     for start in range(0, rows_all.size, step):
         rows = rows_all[start:start + step]
         m = counts[rows]
-        e = -np.log(C.open01(C.words(rows, 0, -(-int(m.max() + 1) // 4), 0, st_spacing, key)))
+        e = -M.log(C.open01(C.words(rows, 0, -(-int(m.max() + 1) // 4), 0, st_spacing, key)))
         s = np.cumsum(e, axis=1)                    # sequential per row, as the kernel adds
         total = s[np.arange(rows.size), m]
         keep = np.arange(s.shape[1])[None, :] < m[:, None]

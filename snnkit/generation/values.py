@@ -1,7 +1,8 @@
 """Weights and delays drawn per synapse from counters of (pre, post, occurrence):
 a synapse's value depends only on which pair it joins (and, for a multapse, which of
 the pair's synapses it is), never on the order synapses are generated or stored in.
-kernels/connect.h draw_value computes the same numbers in double precision.
+kernels/connect.h draw_value computes the same numbers in double precision, with
+log, exp and cos of their own (exact_math) so that no libm's last bit differs.
 
 Each draw is a Philox call (pre, post, occ + 65536 (a // 2), stream); attempt a takes
 words 2 (a % 2) and 2 (a % 2) + 1. Only NormalClipped makes more than one attempt
@@ -13,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..distributions import Exponential, LogNormal, Normal, NormalClipped, Uniform
-from ..rng import philox4x32_10, standard_normal
+from ..rng import philox4x32_10
+from . import exact_math as M
 from .counters import uniform53
 
 MAX_ATTEMPTS = 1 << 17
@@ -66,10 +68,10 @@ def draw_values(code, pre, post, occ, st: int, key) -> np.ndarray:
     if kind == UNIFORM:
         return a + (b - a) * uniform53(w[0], w[1])
     if kind == EXPONENTIAL:
-        return -a * np.log(1.0 - uniform53(w[0], w[1]))       # 1 - u is exact: (0, 1]
-    x = a + b * standard_normal(w[0], w[1], np.float64)
+        return -a * M.log(1.0 - uniform53(w[0], w[1]))       # 1 - u is exact: (0, 1]
+    x = a + b * M.standard_normal(w[0], w[1])
     if kind == LOGNORMAL:
-        return np.exp(x)
+        return M.exp(x)
     if kind == NORMAL:
         return x
     bad = np.flatnonzero((x < low) | (x > high))
@@ -78,7 +80,7 @@ def draw_values(code, pre, post, occ, st: int, key) -> np.ndarray:
         c2 = occ[bad] + 65536 * (attempt // 2)
         w = philox4x32_10(pre[bad], post[bad], c2, st, key[0], key[1])
         pair = (w[0], w[1]) if attempt % 2 == 0 else (w[2], w[3])
-        x[bad] = a + b * standard_normal(pair[0], pair[1], np.float64)
+        x[bad] = a + b * M.standard_normal(pair[0], pair[1])
         bad = bad[(x[bad] < low) | (x[bad] > high)]
         attempt += 1
     x[bad] = np.clip(x[bad], low, high)

@@ -1,0 +1,179 @@
+/* connect.c: a static synapse table built on the device, member projection by member
+ * (snnkit/backends/device_connect.py drives it; snnkit/generation is the specification
+ * every kernel here matches element for element). Row i of a member is written at
+ * starts[i]; counts[i] is its length. The rules' counters: generation/counters.py. */
+
+/* FixedProbability row i: the positions reached by geometric gaps, one word each
+ * (write = 0: only count them) */
+INLINE u32 probability_row(const u32 i, const u32 n_cand, const double log_q, const u32 exclude,
+                           const u32 st, const u32 k0, const u32 k1, GLOBAL u32* out, const u32 write)
+{
+    word_sequence s = sequence(i, 0u, st, k0, k1);
+    u64 reached = 0u;                                   /* position + 1 */
+    u32 count = 0u;
+    for (u32 d = 0u;; ++d) {
+        double gap = floor(exact_log(open01(sequence_word(&s, d))) / log_q);
+        if (gap > (double)n_cand) gap = (double)n_cand;
+        reached += 1u + (u64)gap;
+        if (reached > (u64)n_cand) break;
+        if (write) {
+            const u32 p = (u32)(reached - 1u);
+            out[count] = exclude && p >= i ? p + 1u : p;
+        }
+        ++count;
+    }
+    return count;
+}
+
+KERNEL void connect_count(const u32 n_units, const u32 n_cand, const double log_q, const u32 exclude,
+                          const u32 st, const u32 key_lo, const u32 key_hi, GLOBAL u32* counts)
+{
+    const u32 i = GLOBAL_ID;
+    if (i < n_units) counts[i] = probability_row(i, n_cand, log_q, exclude, st, key_lo, key_hi, counts, 0u);
+}
+
+/* FixedTotalNumber: synapse d lies in row index_draw(0, d, 0) of n_rows */
+KERNEL void connect_split(const u32 n_draws, const u32 per_item, const u32 n_rows, const u32 st,
+                          const u32 key_lo, const u32 key_hi, GLOBAL u32* counts)
+{
+    const u64 first = (u64)GLOBAL_ID * per_item;
+    const u64 last = first + per_item < n_draws ? first + per_item : n_draws;
+    for (u64 d = first; d < last; ++d)
+        ATOMIC_INC_U32(&counts[index_draw(0u, (u32)d, 0u, st, key_lo, key_hi, n_rows)]);
+}
+
+/* n distinct values of [0, pool) for unit u, sorted, at v (rules.choose_distinct) */
+INLINE void choose_core(GLOBAL u32* v, const u32 n, const u32 u, const u32 pool, const u32 st, const u32 k0,
+                        const u32 k1)
+{
+    if (n == 0u) return;
+    for (u32 d = 0u; d < n; ++d) v[d] = index_draw(u, d, 0u, st, k0, k1, pool);
+    sort_u32(v, n);
+    for (u32 attempt = 1u;; ++attempt) {
+        u32 k = 0u, prev = v[0];
+        for (u32 t = 1u; t < n; ++t) {
+            const u32 value = v[t];
+            if (value == prev) v[t] = index_draw(u, k++, attempt, st, k0, k1, pool);
+            prev = value;
+        }
+        if (k == 0u) return;
+        sort_u32(v, n);
+    }
+}
+
+/* FixedOutDegree rows (out: the table) and FixedInDegree columns (out: scratch), with
+ * the unit itself skipped (exclude) and, for columns, each chosen row counted */
+KERNEL void connect_choose(const u32 n_units, const u32 n, const u32 pool, const u32 exclude,
+                           const u32 count_rows, const u32 st, const u32 key_lo, const u32 key_hi,
+                           GLOBAL const u32* starts, GLOBAL u32* out, GLOBAL u32* excluded, GLOBAL u32* counts)
+{
+    const u32 u = GLOBAL_ID;
+    if (u >= n_units) return;
+    GLOBAL u32* v = out + starts[u];
+    if (2u * n > pool) {                                 /* the complement of pool - n chosen */
+        const u32 m = pool - n;
+        GLOBAL u32* e = excluded + (u64)u * m;
+        choose_core(e, m, u, pool, st, key_lo, key_hi);
+        u32 k = 0u, o = 0u;
+        for (u32 t = 0u; t < pool; ++t) {
+            if (k < m && e[k] == t) { ++k; continue; }
+            v[o++] = t;
+        }
+    } else {
+        choose_core(v, n, u, pool, st, key_lo, key_hi);
+    }
+    for (u32 t = 0u; t < n; ++t) {
+        const u32 x = v[t] + (exclude && v[t] >= u ? 1u : 0u);
+        v[t] = x;
+        if (count_rows) ATOMIC_INC_U32(&counts[x]);
+    }
+}
+
+/* the rows that are written where they are drawn: FixedProbability, AllToAll, OneToOne,
+ * FixedTotalNumber (exponential spacings: rules.total_number) */
+KERNEL void connect_fill(const u32 rule, const u32 n_units, const u32 n_cand, const double log_q,
+                         const u32 exclude, const u32 st, const u32 key_lo, const u32 key_hi,
+                         GLOBAL const u32* starts, GLOBAL const u32* counts, GLOBAL u32* out)
+{
+    const u32 i = GLOBAL_ID;
+    if (i >= n_units) return;
+    GLOBAL u32* v = out + starts[i];
+    if (rule == RULE_PROBABILITY) {
+        probability_row(i, n_cand, log_q, exclude, st, key_lo, key_hi, v, 1u);
+    } else if (rule == RULE_ALL_TO_ALL) {
+        u32 o = 0u;
+        for (u32 p = 0u; p < n_cand + exclude; ++p)
+            if (!(exclude && p == i)) v[o++] = p;
+    } else if (rule == RULE_ONE_TO_ONE) {
+        v[0] = i;
+    } else if (rule == RULE_TOTAL) {
+        const u32 m = counts[i];
+        if (m == 0u) return;
+        word_sequence s = sequence(i, 0u, st, key_lo, key_hi);
+        double total = 0.0;
+        for (u32 t = 0u; t <= m; ++t) total += -exact_log(open01(sequence_word(&s, t)));
+        double running = 0.0;
+        const double top = (double)(n_cand - 1u);
+        for (u32 k = 0u; k < m; ++k) {
+            running += -exact_log(open01(sequence_word(&s, k)));
+            const double x = floor((running / total) * (double)n_cand);
+            const u32 p = (u32)(x < top ? x : top);
+            v[k] = exclude && p >= i ? p + 1u : p;
+        }
+    }
+}
+
+/* FixedInDegree: column j's chosen rows (scratch, n per column) into their rows, in any
+ * order (connect_sort puts each row in order after) */
+KERNEL void connect_scatter(const u32 n_units, const u32 n, GLOBAL const u32* chosen, GLOBAL const u32* starts,
+                            GLOBAL u32* cursor, GLOBAL u32* out)
+{
+    const u32 j = GLOBAL_ID;
+    if (j >= n_units) return;
+    for (u32 t = 0u; t < n; ++t) {
+        const u32 row = chosen[(u64)j * n + t];
+        out[starts[row] + ATOMIC_INC_U32(&cursor[row])] = j;
+    }
+}
+
+KERNEL void connect_sort(const u32 n_units, GLOBAL const u32* starts, GLOBAL const u32* counts, GLOBAL u32* out)
+{
+    const u32 i = GLOBAL_ID;
+    if (i < n_units) sort_u32(out + starts[i], counts[i]);
+}
+
+/* each synapse's weight and delay (values.draw_values) from (row, post, occurrence), and
+ * its post index made the table's: + post_offset (its population's place in the group)
+ * + receptor_offset (a mixed table's receptor plane, propagate.h) */
+KERNEL void connect_values(const u32 n_units, const u32 post_offset, const u32 receptor_offset,
+                           const u32 weight_kind, const double weight_a, const double weight_b,
+                           const double weight_low, const double weight_high,
+                           const u32 delay_kind, const double delay_a, const double delay_b,
+                           const double delay_low, const double delay_high, const double dt,
+                           const u32 write_delay, const u32 weight_stream, const u32 delay_stream,
+                           const u32 key_lo, const u32 key_hi, GLOBAL const u32* starts, GLOBAL const u32* counts,
+                           GLOBAL u32* post_index, GLOBAL real* weight, GLOBAL u16* delay, GLOBAL u32* max_delay)
+{
+    const u32 i = GLOBAL_ID;
+    if (i >= n_units) return;
+    const u32 first = starts[i], n = counts[i];
+    u32 occ = 0u, prev = 0u, longest = 0u;
+    for (u32 t = 0u; t < n; ++t) {
+        const u32 s = first + t, post = post_index[s];
+        occ = t && post == prev ? occ + 1u : 0u;
+        prev = post;
+        weight[s] = (real)draw_value(weight_kind, weight_a, weight_b, weight_low, weight_high, i, post, occ,
+                                     weight_stream, key_lo, key_hi);
+        if (write_delay) {
+            const double ms = draw_value(delay_kind, delay_a, delay_b, delay_low, delay_high, i, post, occ,
+                                         delay_stream, key_lo, key_hi);
+            double steps = rint(ms / dt);
+            if (steps < 1.0) steps = 1.0;
+            const u32 whole = steps < 65536.0 ? (u32)steps : 65536u;
+            delay[s] = (u16)(whole < 65535u ? whole : 65535u);
+            if (whole > longest) longest = whole;
+        }
+        post_index[s] = post + post_offset + receptor_offset;
+    }
+    if (write_delay) ATOMIC_MAX_U32(max_delay, longest);
+}

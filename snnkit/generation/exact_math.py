@@ -1,0 +1,73 @@
+"""log, exp and cos(2 pi u) from + - * / floor frexp ldexp alone, so that NumPy and every
+device compute the same bits (kernels/connect.h has the same functions, term for term;
+libms differ in the last bit: PoCL's double log and cos disagree with glibc's on about
+2% of Box-Muller draws). Accurate to a few ulp, which is all a random draw needs.
+
+    log(x)       x = m 2^e, m in [sqrt(1/2), sqrt(2)); log m = 2 atanh(s), s = (m-1)/(m+1)
+    exp(x)       x = k ln2 + r, |r| <= ln2 / 2; e^r by its Taylor series to r^13
+    cos_2pi(u)   u in [0, 1): quadrant and a reflection bring the angle into [0, pi/4]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10   # fdlibm's split of ln 2
+INV_LN2 = 1.4426950408889634
+HALF_PI = 1.5707963267948966
+SQRT_HALF = 0.7071067811865476
+LOG_SERIES = (1.0, 0.3333333333333333, 0.2, 0.14285714285714285, 0.1111111111111111, 0.09090909090909091,
+              0.07692307692307693, 0.06666666666666667, 0.058823529411764705, 0.05263157894736842,
+              0.047619047619047616, 0.043478260869565216)                     # 1 / (2k + 1)
+SIN_SERIES = (1.0, -0.16666666666666666, 0.008333333333333333, -0.0001984126984126984, 2.7557319223985893e-06,
+              -2.505210838544172e-08, 1.6059043836821613e-10, -7.647163731819816e-13, 2.8114572543455206e-15)
+COS_SERIES = (1.0, -0.5, 0.041666666666666664, -0.001388888888888889, 2.48015873015873e-05,
+              -2.755731922398589e-07, 2.08767569878681e-09, -1.1470745597729725e-11, 4.779477332387385e-14,
+              -1.5619206968586225e-16)
+EXP_SERIES = (1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333,
+              0.001388888888888889, 0.0001984126984126984, 2.48015873015873e-05, 2.7557319223985893e-06,
+              2.755731922398589e-07, 2.505210838544172e-08, 2.08767569878681e-09, 1.6059043836821613e-10)
+
+
+def _horner(coefficients, z):
+    p = np.full(np.shape(z), coefficients[-1])
+    for c in coefficients[-2::-1]:
+        p = p * z + c
+    return p
+
+
+def log(x):
+    m, e = np.frexp(np.asarray(x, np.float64))
+    small = m < SQRT_HALF
+    m = np.where(small, m * 2.0, m)
+    e = np.where(small, e - 1, e).astype(np.float64)
+    s = (m - 1.0) / (m + 1.0)
+    p = _horner(LOG_SERIES, s * s)
+    return (e * LN2_LO + (2.0 * s) * p) + e * LN2_HI
+
+
+def exp(x):
+    x = np.asarray(x, np.float64)
+    k = np.rint(x * INV_LN2)
+    r = (x - k * LN2_HI) - k * LN2_LO
+    return np.ldexp(_horner(EXP_SERIES, r), k.astype(np.int64))
+
+
+def cos_2pi(u):
+    t = np.asarray(u, np.float64) * 4.0
+    q = np.floor(t)
+    f = t - q
+    swap = f > 0.5
+    g = np.where(swap, 1.0 - f, f)
+    y = g * HALF_PI
+    z = y * y
+    sin_y, cos_y = y * _horner(SIN_SERIES, z), _horner(COS_SERIES, z)
+    cos_t, sin_t = np.where(swap, sin_y, cos_y), np.where(swap, cos_y, sin_y)
+    return np.select([q == 0.0, q == 1.0, q == 2.0], [cos_t, -sin_t, -cos_t], sin_t)
+
+
+def standard_normal(w0, w1):
+    """Box-Muller from two uint32 words, as rng.standard_normal draws it (24-bit uniforms)."""
+    u1 = ((w0 >> np.uint32(8)).astype(np.float64) + 1.0) * 2.0 ** -24
+    u2 = (w1 >> np.uint32(8)).astype(np.float64) * 2.0 ** -24
+    return np.sqrt(-2.0 * log(u1)) * cos_2pi(u2)

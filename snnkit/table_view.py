@@ -1,0 +1,38 @@
+"""The host's view of a synapse table: which projection each synapse came from, its pre
+and post neurons (group indices). A table built on the device (backends/device_connect.py)
+keeps only its row offsets and member segments on the host; the first call here reads its
+post indices back once (4 bytes a synapse) and keeps the view."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import kernels
+
+
+def segment_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Table positions of the segments [starts[i], starts[i] + counts[i])."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    owner = np.repeat(np.arange(counts.size), counts)
+    shift = starts - (np.cumsum(counts) - counts)
+    return np.arange(total) + shift[owner]
+
+
+def host_table(plan, tables: list, backend, index: int) -> dict:
+    """plan.synapses[index] with ``projection``, ``pre_global`` and ``post_index`` arrays."""
+    host = plan.synapses[index]
+    if "generated" not in host or "projection" in host:
+        return host
+    device = tables[index]
+    n = host["n_synapses"]
+    post = np.asarray(backend.to_host(device["post_index"]))[:n].astype(np.int64)
+    if host.get("receptor_folded"):
+        post %= kernels.plane_stride(host["batch"] * host["n_post"])
+    projection = np.zeros(n, np.int64)
+    for k, starts, counts in host["segments"]:
+        projection[segment_positions(starts, counts)] = k
+    pre = np.repeat(np.arange(host["n_pre"], dtype=np.int64), np.diff(host["row_ptr"]))
+    host.update(projection=projection, pre_global=pre, post_index=post)
+    return host
