@@ -36,10 +36,13 @@ KERNEL void connect_count(const u32 n_units, const u32 n_cand, const double log_
 KERNEL void connect_split(const u32 n_draws, const u32 per_item, const u32 n_rows, const u32 st,
                           const u32 key_lo, const u32 key_hi, GLOBAL u32* counts)
 {
-    const u64 first = (u64)GLOBAL_ID * per_item;
+    const u64 first = (u64)GLOBAL_ID * per_item;           /* per_item even: whole Philox calls */
     const u64 last = first + per_item < n_draws ? first + per_item : n_draws;
-    for (u64 d = first; d < last; ++d)
-        ATOMIC_INC_U32(&counts[index_draw(0u, (u32)d, 0u, st, key_lo, key_hi, n_rows)]);
+    for (u64 d = first; d < last; d += 2u) {
+        const philox_words w = philox4x32_10(0u, (u32)(d >> 1), 0u, st, key_lo, key_hi);
+        ATOMIC_INC_U32(&counts[uniform_index(w.x[0], w.x[1], n_rows)]);
+        if (d + 1u < last) ATOMIC_INC_U32(&counts[uniform_index(w.x[2], w.x[3], n_rows)]);
+    }
 }
 
 /* n distinct values of [0, pool) for unit u, sorted, at v (rules.choose_distinct) */
@@ -142,38 +145,54 @@ KERNEL void connect_sort(const u32 n_units, GLOBAL const u32* starts, GLOBAL con
     if (i < n_units) sort_u32(out + starts[i], counts[i]);
 }
 
-/* each synapse's weight and delay (values.draw_values) from (row, post, occurrence), and
- * its post index made the table's: + post_offset (its population's place in the group)
- * + receptor_offset (a mixed table's receptor plane, propagate.h) */
-KERNEL void connect_values(const u32 n_units, const u32 post_offset, const u32 receptor_offset,
+/* synapse t of a member (first: its rows' running counts, n_units + 1) -> its row i and
+ * table position; rows are found by bisection, so a work-item takes one synapse */
+INLINE u32 member_row(const u32 t, const u32 n_units, GLOBAL const u32* first)
+{
+    u32 lo = 0u, hi = n_units;                           /* first[lo] <= t < first[hi] */
+    while (hi - lo > 1u) {
+        const u32 mid = lo + (hi - lo) / 2u;
+        if (first[mid] <= t) lo = mid; else hi = mid;
+    }
+    return lo;
+}
+
+/* each synapse's weight and delay (values.draw_values) from (row, post, occurrence): a
+ * work-item per synapse of the member (n_values of them), the post indices still the
+ * population's own (connect_offset makes them the table's after) */
+KERNEL void connect_values(const u32 n_values, const u32 n_units,
                            const u32 weight_kind, const double weight_a, const double weight_b,
                            const double weight_low, const double weight_high,
                            const u32 delay_kind, const double delay_a, const double delay_b,
                            const double delay_low, const double delay_high, const double dt,
                            const u32 write_delay, const u32 weight_stream, const u32 delay_stream,
-                           const u32 key_lo, const u32 key_hi, GLOBAL const u32* starts, GLOBAL const u32* counts,
-                           GLOBAL u32* post_index, GLOBAL real* weight, GLOBAL u16* delay, GLOBAL u32* max_delay)
+                           const u32 key_lo, const u32 key_hi, GLOBAL const u32* starts, GLOBAL const u32* first,
+                           GLOBAL const u32* post_index, GLOBAL real* weight, GLOBAL u16* delay, GLOBAL u32* max_delay)
 {
-    const u32 i = GLOBAL_ID;
-    if (i >= n_units) return;
-    const u32 first = starts[i], n = counts[i];
-    u32 occ = 0u, prev = 0u, longest = 0u;
-    for (u32 t = 0u; t < n; ++t) {
-        const u32 s = first + t, post = post_index[s];
-        occ = t && post == prev ? occ + 1u : 0u;
-        prev = post;
-        weight[s] = (real)draw_value(weight_kind, weight_a, weight_b, weight_low, weight_high, i, post, occ,
-                                     weight_stream, key_lo, key_hi);
-        if (write_delay) {
-            const double ms = draw_value(delay_kind, delay_a, delay_b, delay_low, delay_high, i, post, occ,
-                                         delay_stream, key_lo, key_hi);
-            double steps = rint(ms / dt);
-            if (steps < 1.0) steps = 1.0;
-            const u32 whole = steps < 65536.0 ? (u32)steps : 65536u;
-            delay[s] = (u16)(whole < 65535u ? whole : 65535u);
-            if (whole > longest) longest = whole;
-        }
-        post_index[s] = post + post_offset + receptor_offset;
-    }
-    if (write_delay) ATOMIC_MAX_U32(max_delay, longest);
+    const u32 t = GLOBAL_ID;
+    if (t >= n_values) return;
+    const u32 i = member_row(t, n_units, first), k = t - first[i], s = starts[i] + k, post = post_index[s];
+    u32 occ = 0u;
+    while (occ < k && post_index[s - occ - 1u] == post) ++occ;
+    weight[s] = (real)draw_value(weight_kind, weight_a, weight_b, weight_low, weight_high, i, post, occ,
+                                 weight_stream, key_lo, key_hi);
+    if (!write_delay) return;
+    const double ms = draw_value(delay_kind, delay_a, delay_b, delay_low, delay_high, i, post, occ, delay_stream,
+                                 key_lo, key_hi);
+    double steps = rint(ms / dt);
+    if (steps < 1.0) steps = 1.0;
+    const u32 whole = steps < 65536.0 ? (u32)steps : 65536u;
+    delay[s] = (u16)(whole < 65535u ? whole : 65535u);
+    if (whole > max_delay[0]) ATOMIC_MAX_U32(max_delay, whole);   /* (rarely taken: few atomics) */
+}
+
+/* a member's post indices made the table's: + post_offset (its population's place in the
+ * group) + receptor_offset (a mixed table's receptor plane: propagate.h) */
+KERNEL void connect_offset(const u32 n_values, const u32 n_units, const u32 offset, GLOBAL const u32* starts,
+                           GLOBAL const u32* first, GLOBAL u32* post_index)
+{
+    const u32 t = GLOBAL_ID;
+    if (t >= n_values) return;
+    const u32 i = member_row(t, n_units, first);
+    post_index[starts[i] + t - first[i]] += offset;
 }

@@ -22,8 +22,83 @@
 #define VALUE_LOGNORMAL 5u
 
 /* log, exp and cos(2 pi u) of their own, term for term as snnkit/generation/exact_math.py:
- * libms differ in the last bit, these do not (the series are checked against Python's by
- * tests/test_generation.py) */
+ * libms differ in the last bit, these do not. The series, in Estrin's order, are
+ * exact_math.c_series()'s text (tests/test_generation.py checks it) */
+/* begin exact_math.c_series() */
+INLINE double log_series(const double z)
+{
+    const double log0_0 = 1.0 + 0.3333333333333333 * z;
+    const double log0_1 = 0.2 + 0.14285714285714285 * z;
+    const double log0_2 = 0.1111111111111111 + 0.09090909090909091 * z;
+    const double log0_3 = 0.07692307692307693 + 0.06666666666666667 * z;
+    const double log0_4 = 0.058823529411764705 + 0.05263157894736842 * z;
+    const double log0_5 = 0.047619047619047616 + 0.043478260869565216 * z;
+    const double z2 = z * z;
+    const double log1_0 = log0_0 + log0_1 * z2;
+    const double log1_1 = log0_2 + log0_3 * z2;
+    const double log1_2 = log0_4 + log0_5 * z2;
+    const double z4 = z2 * z2;
+    const double log2_0 = log1_0 + log1_1 * z4;
+    const double z8 = z4 * z4;
+    const double log3_0 = log2_0 + log1_2 * z8;
+    return log3_0;
+}
+
+INLINE double exp_series(const double r)
+{
+    const double exp0_0 = 1.0 + 1.0 * r;
+    const double exp0_1 = 0.5 + 0.16666666666666666 * r;
+    const double exp0_2 = 0.041666666666666664 + 0.008333333333333333 * r;
+    const double exp0_3 = 0.001388888888888889 + 0.0001984126984126984 * r;
+    const double exp0_4 = 2.48015873015873e-05 + 2.7557319223985893e-06 * r;
+    const double exp0_5 = 2.755731922398589e-07 + 2.505210838544172e-08 * r;
+    const double exp0_6 = 2.08767569878681e-09 + 1.6059043836821613e-10 * r;
+    const double r2 = r * r;
+    const double exp1_0 = exp0_0 + exp0_1 * r2;
+    const double exp1_1 = exp0_2 + exp0_3 * r2;
+    const double exp1_2 = exp0_4 + exp0_5 * r2;
+    const double r4 = r2 * r2;
+    const double exp2_0 = exp1_0 + exp1_1 * r4;
+    const double exp2_1 = exp1_2 + exp0_6 * r4;
+    const double r8 = r4 * r4;
+    const double exp3_0 = exp2_0 + exp2_1 * r8;
+    return exp3_0;
+}
+
+INLINE double sin_series(const double z)
+{
+    const double sin0_0 = 1.0 + -0.16666666666666666 * z;
+    const double sin0_1 = 0.008333333333333333 + -0.0001984126984126984 * z;
+    const double sin0_2 = 2.7557319223985893e-06 + -2.505210838544172e-08 * z;
+    const double sin0_3 = 1.6059043836821613e-10 + -7.647163731819816e-13 * z;
+    const double z2 = z * z;
+    const double sin1_0 = sin0_0 + sin0_1 * z2;
+    const double sin1_1 = sin0_2 + sin0_3 * z2;
+    const double z4 = z2 * z2;
+    const double sin2_0 = sin1_0 + sin1_1 * z4;
+    const double z8 = z4 * z4;
+    const double sin3_0 = sin2_0 + 2.8114572543455206e-15 * z8;
+    return sin3_0;
+}
+
+INLINE double cos_series(const double z)
+{
+    const double cos0_0 = 1.0 + -0.5 * z;
+    const double cos0_1 = 0.041666666666666664 + -0.001388888888888889 * z;
+    const double cos0_2 = 2.48015873015873e-05 + -2.755731922398589e-07 * z;
+    const double cos0_3 = 2.08767569878681e-09 + -1.1470745597729725e-11 * z;
+    const double cos0_4 = 4.779477332387385e-14 + -1.5619206968586225e-16 * z;
+    const double z2 = z * z;
+    const double cos1_0 = cos0_0 + cos0_1 * z2;
+    const double cos1_1 = cos0_2 + cos0_3 * z2;
+    const double z4 = z2 * z2;
+    const double cos2_0 = cos1_0 + cos1_1 * z4;
+    const double z8 = z4 * z4;
+    const double cos3_0 = cos2_0 + cos0_4 * z8;
+    return cos3_0;
+}
+/* end exact_math.c_series() */
+
 #define EXACT_LN2_HI 6.93147180369123816490e-01
 #define EXACT_LN2_LO 1.90821492927058770002e-10
 #define EXACT_INV_LN2 1.4426950408889634
@@ -36,18 +111,7 @@ INLINE double exact_log(const double x)
     double m = frexp(x, &e);
     if (m < EXACT_SQRT_HALF) { m = m * 2.0; e -= 1; }
     const double s = (m - 1.0) / (m + 1.0), z = s * s, fe = (double)e;
-    double p = 0.043478260869565216;                  /* LOG_SERIES, 1 / (2k + 1) */
-    p = p * z + 0.047619047619047616;
-    p = p * z + 0.05263157894736842;
-    p = p * z + 0.058823529411764705;
-    p = p * z + 0.06666666666666667;
-    p = p * z + 0.07692307692307693;
-    p = p * z + 0.09090909090909091;
-    p = p * z + 0.1111111111111111;
-    p = p * z + 0.14285714285714285;
-    p = p * z + 0.2;
-    p = p * z + 0.3333333333333333;
-    p = p * z + 1.0;
+    const double p = log_series(z);
     return (fe * EXACT_LN2_LO + (2.0 * s) * p) + fe * EXACT_LN2_HI;
 }
 
@@ -55,20 +119,7 @@ INLINE double exact_exp(const double x)
 {
     const double k = rint(x * EXACT_INV_LN2);
     const double r = (x - k * EXACT_LN2_HI) - k * EXACT_LN2_LO;
-    double p = 1.6059043836821613e-10;                /* EXP_SERIES, 1 / n! */
-    p = p * r + 2.08767569878681e-09;
-    p = p * r + 2.505210838544172e-08;
-    p = p * r + 2.755731922398589e-07;
-    p = p * r + 2.7557319223985893e-06;
-    p = p * r + 2.48015873015873e-05;
-    p = p * r + 0.0001984126984126984;
-    p = p * r + 0.001388888888888889;
-    p = p * r + 0.008333333333333333;
-    p = p * r + 0.041666666666666664;
-    p = p * r + 0.16666666666666666;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    const double p = exp_series(r);
     return ldexp(p, (int)k);
 }
 
@@ -77,27 +128,8 @@ INLINE double exact_cos_2pi(const double u)
     const double t = u * 4.0, q = floor(t), f = t - q;
     const int swap = f > 0.5;
     const double g = swap ? 1.0 - f : f, y = g * EXACT_HALF_PI, z = y * y;
-    double ps = 2.8114572543455206e-15;               /* SIN_SERIES, (-1)^k / (2k + 1)! */
-    ps = ps * z + -7.647163731819816e-13;
-    ps = ps * z + 1.6059043836821613e-10;
-    ps = ps * z + -2.505210838544172e-08;
-    ps = ps * z + 2.7557319223985893e-06;
-    ps = ps * z + -0.0001984126984126984;
-    ps = ps * z + 0.008333333333333333;
-    ps = ps * z + -0.16666666666666666;
-    ps = ps * z + 1.0;
-    double pc = -1.5619206968586225e-16;              /* COS_SERIES, (-1)^k / (2k)! */
-    pc = pc * z + 4.779477332387385e-14;
-    pc = pc * z + -1.1470745597729725e-11;
-    pc = pc * z + 2.08767569878681e-09;
-    pc = pc * z + -2.755731922398589e-07;
-    pc = pc * z + 2.48015873015873e-05;
-    pc = pc * z + -0.001388888888888889;
-    pc = pc * z + 0.041666666666666664;
-    pc = pc * z + -0.5;
-    pc = pc * z + 1.0;
-    const double sin_y = y * ps;
-    const double cos_t = swap ? sin_y : pc, sin_t = swap ? pc : sin_y;
+    const double sin_y = y * sin_series(z), cos_y = cos_series(z);
+    const double cos_t = swap ? sin_y : cos_y, sin_t = swap ? cos_y : sin_y;
     return q == 0.0 ? cos_t : (q == 1.0 ? -sin_t : (q == 2.0 ? -cos_t : sin_t));
 }
 

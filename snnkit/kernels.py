@@ -164,12 +164,15 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("n_units", "u32"), ("n", "u32"), ("chosen", "ptr"), ("starts", "ptr"), ("cursor", "ptr"), ("out", "ptr")]),
     "connect_sort": ("connect.c", [("n_units", "u32"), ("starts", "ptr"), ("counts", "ptr"), ("out", "ptr")]),
     "connect_values": ("connect.c", [
-        ("n_units", "u32"), ("post_offset", "u32"), ("receptor_offset", "u32"), ("weight_kind", "u32"),
+        ("n_values", "u32"), ("n_units", "u32"), ("weight_kind", "u32"),
         ("weight_a", "f64"), ("weight_b", "f64"), ("weight_low", "f64"), ("weight_high", "f64"),
         ("delay_kind", "u32"), ("delay_a", "f64"), ("delay_b", "f64"), ("delay_low", "f64"), ("delay_high", "f64"),
         ("dt", "f64"), ("write_delay", "u32"), ("weight_stream", "u32"), ("delay_stream", "u32"), ("key_lo", "u32"),
-        ("key_hi", "u32"), ("starts", "ptr"), ("counts", "ptr"), ("post_index", "ptr"), ("weight", "ptr"),
+        ("key_hi", "u32"), ("starts", "ptr"), ("first", "ptr"), ("post_index", "ptr"), ("weight", "ptr"),
         ("delay", "ptr"), ("max_delay", "ptr")]),
+    "connect_offset": ("connect.c", [
+        ("n_values", "u32"), ("n_units", "u32"), ("offset", "u32"), ("starts", "ptr"), ("first", "ptr"),
+        ("post_index", "ptr")]),
 }
 
 # op files that need headers beyond the common ones

@@ -32,7 +32,8 @@ HOST_PER_PLASTIC_INSTANCE = 12   # per plastic synapse and instance: float64 hos
 HOST_PER_RING_SLOT = 2 * 8       # per neuron-instance and ring slot beyond 2 (two receptors, float64)
 HOST_PER_GENERATED_ROW = 40      # per pre neuron of a table built on the device: counts, starts, row_ptr
 # device arrays
-DEVICE_PER_SYNAPSE = 28          # post index, weight, delay, receptor, row pointers, pre index
+DEVICE_PER_SYNAPSE = 6           # post index (u32, receptor folded in), delay (u16); + the weight's itemsize
+DEVICE_PER_PLASTIC_SYNAPSE = 8   # pre index and the transpose (u32 each); + a weight per instance
 DEVICE_PER_NEURON_INSTANCE = 64  # state planes, parameters, spike list, ring (2 slots)
 
 
@@ -88,7 +89,8 @@ def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4, on_device: boo
             host += proj.pre.size * HOST_PER_GENERATED_ROW
         else:
             host += n * (HOST_PER_SYNAPSE + (HOST_PER_PLASTIC_INSTANCE * batch + 16 if plastic else 0))
-        device += n * (DEVICE_PER_SYNAPSE + (itemsize * batch + 8 if plastic else 0))
+        device += n * (DEVICE_PER_SYNAPSE + itemsize
+                       + (DEVICE_PER_PLASTIC_SYNAPSE + itemsize * (batch - 1) if plastic else 0))
     return {"host_peak": int(host), "device": int(device)}
 
 

@@ -45,7 +45,7 @@ def member_counts(backend, m: dict, key) -> tuple[np.ndarray, object]:
         if param and n_pre:
             if param >= 2**32:
                 fail("FixedTotalNumber.n", param, "must be below 2**32 on a device backend")
-            per_item = 64
+            per_item = 64                            # even: whole Philox calls (connect.c)
             items = -(-param // per_item)
             backend.bind("connect_split", items, n_draws=param, per_item=per_item, n_rows=n_pre,
                          st=C.stream(m["projection"], C.SPLIT), key_lo=key[0], key_hi=key[1], counts=a(counts))()
@@ -90,7 +90,7 @@ def fill_member(backend, m: dict, key, starts_host: np.ndarray, counts_host: np.
         backend.bind("connect_fill", n_pre, rule=kind, n_units=n_pre, n_cand=n_post - exclude, log_q=log_q,
                      exclude=exclude, st=st, key_lo=key[0], key_hi=key[1], starts=a(starts), counts=a(counts),
                      out=a(post_index))()
-    return starts, counts
+    return starts
 
 
 def generate_table(backend, host: dict) -> dict:
@@ -126,16 +126,23 @@ def generate_table(backend, host: dict) -> dict:
         segments.append((m["projection"], starts_host, counts))
         if not counts.sum():
             continue
-        starts, counts_dev = fill_member(backend, m, key, starts_host, counts, chosen, post_index)
+        starts = fill_member(backend, m, key, starts_host, counts, chosen, post_index)
         (wk, (wa, wb, wl, wh)), (dk, (da, db, dl, dh)) = m["weight"], m["delay"]
-        backend.bind("connect_values", m["n_pre"], n_units=m["n_pre"], post_offset=m["post_offset"],
-                     receptor_offset=m["receptor"] * plane if mixed else 0, weight_kind=wk, weight_a=wa, weight_b=wb,
-                     weight_low=wl, weight_high=wh, delay_kind=dk, delay_a=da, delay_b=db, delay_low=dl,
-                     delay_high=dh, dt=m["dt"], write_delay=int(not host["uniform_delay"]),
+        first_host = np.zeros(m["n_pre"] + 1, np.int64)
+        np.cumsum(counts, out=first_host[1:])
+        first = backend.to_device(first_host.astype(np.uint32))
+        n_values = int(first_host[-1])
+        backend.bind("connect_values", n_values, n_values=n_values, n_units=m["n_pre"], weight_kind=wk,
+                     weight_a=wa, weight_b=wb, weight_low=wl, weight_high=wh, delay_kind=dk, delay_a=da, delay_b=db,
+                     delay_low=dl, delay_high=dh, dt=m["dt"], write_delay=int(not host["uniform_delay"]),
                      weight_stream=C.stream(m["projection"], C.WEIGHT),
                      delay_stream=C.stream(m["projection"], C.DELAY), key_lo=key[0], key_hi=key[1],
-                     starts=a(starts), counts=a(counts_dev), post_index=a(post_index), weight=a(weight),
+                     starts=a(starts), first=a(first), post_index=a(post_index), weight=a(weight),
                      delay=a(delay), max_delay=a(max_delay))()
+        offset = m["post_offset"] + (m["receptor"] * plane if mixed else 0)
+        if offset:
+            backend.bind("connect_offset", n_values, n_values=n_values, n_units=m["n_pre"], offset=offset,
+                         starts=a(starts), first=a(first), post_index=a(post_index))()
     longest = int(backend.to_host(max_delay)[0]) if not host["uniform_delay"] else host["uniform_delay"]
     if longest > 65535:
         fail("Projection.delay", f"{longest} steps", "must be at most 65535 steps on a device backend (use a larger dt)")

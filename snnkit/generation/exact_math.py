@@ -6,6 +6,10 @@ libms differ in the last bit: PoCL's double log and cos disagree with glibc's on
     log(x)       x = m 2^e, m in [sqrt(1/2), sqrt(2)); log m = 2 atanh(s), s = (m-1)/(m+1)
     exp(x)       x = k ln2 + r, |r| <= ln2 / 2; e^r by its Taylor series to r^13
     cos_2pi(u)   u in [0, 1): quadrant and a reflection bring the angle into [0, pi/4]
+
+The series are evaluated in Estrin's order (pairs c_2k + c_2k+1 x, then pairs of those
+with x^2, ...): a few dependent steps instead of Horner's one per term, which bounds a
+CPU's speed here (the device's code is c_series(), pasted into kernels/connect.h).
 """
 
 from __future__ import annotations
@@ -29,11 +33,38 @@ EXP_SERIES = (1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664, 0.008333
               2.755731922398589e-07, 2.505210838544172e-08, 2.08767569878681e-09, 1.6059043836821613e-10)
 
 
-def _horner(coefficients, z):
-    p = np.full(np.shape(z), coefficients[-1])
-    for c in coefficients[-2::-1]:
-        p = p * z + c
-    return p
+def _estrin(coefficients, x):
+    terms, power = [np.float64(c) for c in coefficients], x
+    while len(terms) > 1:
+        terms = [terms[k] + terms[k + 1] * power if k + 1 < len(terms) else terms[k]
+                 for k in range(0, len(terms), 2)]
+        if len(terms) > 1:
+            power = power * power
+    return terms[0] + np.zeros(np.shape(x))
+
+
+def c_series() -> str:
+    """The C functions of the four series, operation for operation as _estrin (kernels/connect.h
+    holds this text; tests/test_generation.py checks it)."""
+    out = []
+    for name, series, var in (("log", LOG_SERIES, "z"), ("exp", EXP_SERIES, "r"), ("sin", SIN_SERIES, "z"),
+                              ("cos", COS_SERIES, "z")):
+        out.append(f"INLINE double {name}_series(const double {var})\n{{")
+        terms, power, level = [repr(c) for c in series], var, 0
+        while len(terms) > 1:
+            pairs = []
+            for k in range(0, len(terms), 2):
+                if k + 1 < len(terms):
+                    pairs.append(f"{name}{level}_{k // 2}")
+                    out.append(f"    const double {pairs[-1]} = {terms[k]} + {terms[k + 1]} * {power};")
+                else:
+                    pairs.append(terms[k])
+            if len(pairs) > 1:
+                out.append(f"    const double {var}{2 ** (level + 1)} = {power} * {power};")
+                power = f"{var}{2 ** (level + 1)}"
+            terms, level = pairs, level + 1
+        out.append(f"    return {terms[0]};\n}}\n")
+    return "\n".join(out)
 
 
 def log(x):
@@ -42,7 +73,7 @@ def log(x):
     m = np.where(small, m * 2.0, m)
     e = np.where(small, e - 1, e).astype(np.float64)
     s = (m - 1.0) / (m + 1.0)
-    p = _horner(LOG_SERIES, s * s)
+    p = _estrin(LOG_SERIES, s * s)
     return (e * LN2_LO + (2.0 * s) * p) + e * LN2_HI
 
 
@@ -50,7 +81,7 @@ def exp(x):
     x = np.asarray(x, np.float64)
     k = np.rint(x * INV_LN2)
     r = (x - k * LN2_HI) - k * LN2_LO
-    return np.ldexp(_horner(EXP_SERIES, r), k.astype(np.int64))
+    return np.ldexp(_estrin(EXP_SERIES, r), k.astype(np.int64))
 
 
 def cos_2pi(u):
@@ -61,7 +92,7 @@ def cos_2pi(u):
     g = np.where(swap, 1.0 - f, f)
     y = g * HALF_PI
     z = y * y
-    sin_y, cos_y = y * _horner(SIN_SERIES, z), _horner(COS_SERIES, z)
+    sin_y, cos_y = y * _estrin(SIN_SERIES, z), _estrin(COS_SERIES, z)
     cos_t, sin_t = np.where(swap, sin_y, cos_y), np.where(swap, cos_y, sin_y)
     return np.select([q == 0.0, q == 1.0, q == 2.0], [cos_t, -sin_t, -cos_t], sin_t)
 
