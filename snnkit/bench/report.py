@@ -10,14 +10,15 @@ def markdown(result: dict) -> str:
     m = result["meta"]
     lines = [f"snnkit bench, {m['date']}, {m['host']} ({m['processor'] or m['machine']}, {m['cpus']} CPUs), "
              f"snnkit {m['snnkit']}. Simulation time of the biological duration (median of the repeats, "
-             "min-max); build and compile (a 10 ms warm-up) apart; ratio = time / the baseline's.", "",
-             "| model | neurons | simulator | sim s (min-max) | RTF | ratio | build s | compile s | sanity |",
-             "|---|---:|---|---|---:|---:|---:|---:|---|"]
+             "min-max); build and compile (a 10 ms warm-up) apart; build MB: the most resident memory the "
+             "build added (snnkit rows); ratio = time / the baseline's.", "",
+             "| model | neurons | simulator | sim s (min-max) | RTF | ratio | build s | build MB | compile s | sanity |",
+             "|---|---:|---|---|---:|---:|---:|---:|---:|---|"]
     for r in result["rows"]:
         ratio = f"{r['ratio_to_baseline']:.2f}" if r.get("ratio_to_baseline") else "-"
         lines.append(f"| {r['model']} | {r['neurons']} | {r['simulator']} | {r['sim_s']:.3f} "
                      f"({r['sim_s_min']:.3f}-{r['sim_s_max']:.3f}) | {r['rtf']:.3f} | {ratio} | "
-                     f"{r['build_s']:.2f} | {r['compile_s']:.2f} | {'ok' if r['sanity_ok'] else '**BAD**'}: "
+                     f"{r['build_s']:.2f} | {r.get('build_peak_mb', float('nan')):.0f} | {r['compile_s']:.2f} | {'ok' if r['sanity_ok'] else '**BAD**'}: "
                      f"{r['sanity']} |")
     for line in result.get("skipped", []):
         lines.append(f"\nskipped: {line}")

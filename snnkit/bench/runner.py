@@ -63,17 +63,55 @@ def row(model: str, n: int, simulator: str, runs: list, baseline: str) -> dict:
     checks = [r["sanity"] for r in runs]
     return dict(model=model, neurons=n, simulator=simulator, repeat=len(runs),
                 build_s=statistics.median(r["build_s"] for r in runs),
+                build_peak_mb=max(r.get("build_peak_mb", float("nan")) for r in runs),
                 compile_s=statistics.median(r.get("compile_s", 0.0) for r in runs),
                 sim_s=statistics.median(sims), sim_s_min=min(sims), sim_s_max=max(sims),
                 rtf=statistics.median(sims) / (runs[0]["duration_ms"] / 1000.0),
                 sanity_ok=all(ok for ok, _ in checks), sanity=checks[len(checks) // 2][1], baseline=baseline)
 
 
+def rss_bytes() -> int:
+    """This process's resident memory now (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class PeakRSS:
+    """The most resident memory above the starting level while the block runs (sampled
+    every 5 ms by a thread)."""
+
+    def __enter__(self):
+        import threading
+        self.start = self.peak = rss_bytes()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._done.wait(0.005):
+            self.peak = max(self.peak, rss_bytes())
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_bytes())
+        self.added = self.peak - self.start
+
+
 def time_snnkit(model: str, n: int, backend: str, device, seed: int, duration_ms: float) -> dict:
     mod = get_model(model)
     t0 = time.perf_counter()
-    example = mod.build(n)
-    sim = Simulator(example.network, backend=backend, device=device, seed=seed)
+    with PeakRSS() as memory:
+        example = mod.build(n)
+        sim = Simulator(example.network, backend=backend, device=device, seed=seed)
+        sim.backend.synchronize()
     t1 = time.perf_counter()
     sim.run(10.0, progress=False)
     sim.backend.synchronize()
@@ -82,8 +120,8 @@ def time_snnkit(model: str, n: int, backend: str, device, seed: int, duration_ms
     sim.backend.synchronize()
     t3 = time.perf_counter()
     outcome = mod.summarize(sim) if hasattr(mod, "summarize") else sim.results
-    return dict(build_s=t1 - t0, compile_s=t2 - t1, sim_s=t3 - t2, duration_ms=duration_ms,
-                sanity=mod.sanity(outcome, n))
+    return dict(build_s=t1 - t0, build_peak_mb=memory.added / 2**20, compile_s=t2 - t1, sim_s=t3 - t2,
+                duration_ms=duration_ms, sanity=mod.sanity(outcome, n))
 
 
 def peer_python(peer: str, given: dict) -> str | None:
@@ -168,7 +206,8 @@ def add_ratios(rows: list) -> None:
 
 def format_row(r: dict) -> str:
     return (f"{r['model']:>7s} {r['neurons']:>7d}  {r['simulator']:<42s} sim {r['sim_s']:8.3f} s "
-            f"(min {r['sim_s_min']:.3f}, max {r['sim_s_max']:.3f})  build {r['build_s']:6.2f} s  "
+            f"(min {r['sim_s_min']:.3f}, max {r['sim_s_max']:.3f})  build {r['build_s']:6.2f} s "
+            f"(+{r.get('build_peak_mb', float('nan')):.0f} MB)  "
             f"compile {r['compile_s']:6.2f} s  {'ok ' if r['sanity_ok'] else 'BAD'} {r['sanity']}")
 
 
