@@ -15,6 +15,7 @@ import numpy as np
 from .distributions import Distribution
 from .lower_neurons import lower_lif, lower_poisson, lower_spike_times
 from .lower_synapses import lower_table, realize_wiring, recipe_delay_bound, recipe_table
+from .generation.procedural import procedural_recipe
 from .generation.recipe import device_recipe
 from .model import Network, Population
 from .neurons import NeuronModel
@@ -105,10 +106,11 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
     tables: dict[tuple, list] = {}
     for k, proj in enumerate(net.projections):
         groups = (plan.placement[proj.pre.name][0], plan.placement[proj.post.name][0])
-        key = groups if proj.plasticity is None and proj.synapse is None else ("own", k)
+        key = groups if proj.plasticity is None and proj.synapse is None and not proj.procedural else ("own", k)
         tables.setdefault(key, []).append(k)
         plan.table_of[k] = key
     recipes = {k: device_recipe(proj, k, dt) for k, proj in enumerate(net.projections)} if generate_on_device else {}
+    recipes.update({k: procedural_recipe(proj, k, dt) for k, proj in enumerate(net.projections) if proj.procedural})
     generated = {key for key, ks in tables.items() if all(recipes.get(k) for k in ks)}
     # connectivity before the groups: the delays fix each target group's ring depth
     wiring = {k: realize_wiring(net.projections[k], k, dt, seeds)
@@ -140,7 +142,7 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
         pre_group, post_group = (plan.groups[plan.placement[p.name][0]] for p in (proj.pre, proj.post))
         if key in generated:
             plan.synapses.append(recipe_table(entries, [recipes[k] for k in ks], pre_group, post_group, batch,
-                                              seeds.structure_key))
+                                              seeds.structure_key, procedural=proj.procedural))
         elif proj.synapse is not None:
             from .lower_synapse_models import lower_synapse_model      # (imports sympy)
             plan.synapses.append(lower_synapse_model(entries, pre_group, post_group, dt, batch, seeds.structure))

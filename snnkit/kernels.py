@@ -170,13 +170,23 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("dt", "f64"), ("write_delay", "u32"), ("weight_stream", "u32"), ("delay_stream", "u32"), ("key_lo", "u32"),
         ("key_hi", "u32"), ("starts", "ptr"), ("first", "ptr"), ("post_index", "ptr"), ("weight", "ptr"),
         ("delay", "ptr"), ("max_delay", "ptr")]),
+    "procedural_rows": ("procedural.c", [
+        ("mode", "u32"), ("rule", "u32"), ("n_pre", "u32"), ("pre_offset", "u32"), ("n_units", "u32"), ("n_post", "u32"),
+        ("post_offset", "u32"), ("n_cand", "u32"), ("log_q", "f64"), ("exclude", "u32"), ("row_stream", "u32"),
+        ("weight_kind", "u32"), ("weight_a", "f64"), ("weight_b", "f64"), ("weight_low", "f64"),
+        ("weight_high", "f64"), ("delay_kind", "u32"), ("delay_a", "f64"), ("delay_b", "f64"), ("delay_low", "f64"),
+        ("delay_high", "f64"), ("dt", "f64"), ("uniform_delay", "u32"), ("weight_stream", "u32"),
+        ("delay_stream", "u32"), ("key_lo", "u32"), ("key_hi", "u32"), ("receptor", "u32"), ("n_receptors", "u32"),
+        ("batch", "u32"), ("depth", "u32"), *CLOCK, ("spike_list", "ptr"), ("spike_count", "ptr"),
+        ("counts", "ptr"), ("max_delay", "ptr"), ("ring", "ptr")]),
     "connect_offset": ("connect.c", [
         ("n_values", "u32"), ("n_units", "u32"), ("offset", "u32"), ("starts", "ptr"), ("first", "ptr"),
         ("post_index", "ptr")]),
 }
 
 # op files that need headers beyond the common ones
-EXTRA_HEADERS = {"nengo_steps.c": ["nengo.h"], "neuron.c": ["neuron.h"], "connect.c": ["connect.h"]}
+EXTRA_HEADERS = {"nengo_steps.c": ["nengo.h"], "neuron.c": ["neuron.h"], "connect.c": ["connect.h"],
+                 "procedural.c": ["connect.h"]}
 
 # rows of the packed LIF parameter array (params[P_x * param_plane + p])
 LIF_PARAMS = ["v_rest", "v_reset", "v_thresh", "i_offset", "decay_m", "dt_over_tau_m", "dt_over_cm",

@@ -121,8 +121,10 @@ def recipe_delay_bound(recipe: dict) -> int:
     return int(to_steps(np.array([a]), recipe["dt"])[0]) if kind == CONSTANT else 1
 
 
-def recipe_table(members: list, recipes: list, pre_group: dict, post_group: dict, batch: int, key) -> dict:
-    """A static table left for the device to build (backends/device_connect.py): its
+def recipe_table(members: list, recipes: list, pre_group: dict, post_group: dict, batch: int, key,
+                 procedural: bool = False) -> dict:
+    """A static table left for the device to build (backends/device_connect.py), or, with
+    ``procedural``, to draw its spiking rows every step (generation.procedural): its
     members' recipes with their places in the groups; no synapse arrays on the host."""
     receptors = post_group["ring"].shape[1]
     generated = [dict(recipe, pre_offset=po, post_offset=qo) for recipe, (_, _, _, po, qo) in zip(recipes, members)]
@@ -131,4 +133,5 @@ def recipe_table(members: list, recipes: list, pre_group: dict, post_group: dict
     return dict(pre=pre_group["name"], post=post_group["name"], n_pre=pre_group["size"], n_post=post_group["size"],
                 batch=batch, generated=generated, structure_key=key, n_receptors=receptors,
                 uniform_receptor=receptor.pop() if len(receptor) == 1 else receptors,
-                uniform_delay=delays.pop() if len(delays) == 1 else 0, plastic=False, n_synapses=None)
+                uniform_delay=delays.pop() if len(delays) == 1 else 0, plastic=False, n_synapses=None,
+                procedural=procedural)

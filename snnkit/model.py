@@ -128,11 +128,17 @@ class Projection:
         whole steps, 0 allowed: the spike's own step). Default (None): the dendritic
         delay ``delay - axonal_delay``, NEST's semantics; 0 is Brian2's (its on_post
         pathway runs in the postsynaptic spike's step).
+    procedural : bool
+        Store nothing per synapse: the row of each neuron that spikes is drawn again
+        from its counters (snnkit.generation.procedural), the same synapses as stored.
+        For a static projection with FixedProbability, AllToAll, OneToOne or
+        FixedTotalNumber and scalar or distribution weights and delays.
     """
 
     def __init__(self, pre: Population, post: Population, connector: Connector, weight=1.0,
                  delay=None, receptor: str | None = None, plasticity: STDP | None = None,
-                 name: str | None = None, synapse=None, axonal_delay=0.0, post_event_delay=None):
+                 name: str | None = None, synapse=None, axonal_delay=0.0, post_event_delay=None,
+                 procedural: bool = False):
         for label, pop in (("pre", pre), ("post", post)):
             if not isinstance(pop, Population):
                 fail(f"Projection.{label}", pop, "must be a Population")
@@ -165,6 +171,7 @@ class Projection:
         self.plasticity = plasticity
         self.synapse, self.synapse_bound, self.axonal_delay = None, None, axonal_delay
         self.post_event_delay = post_event_delay
+        self.procedural = bool(procedural)
         if synapse is not None:
             if not getattr(synapse, "is_synapse_model", False):
                 fail("Projection.synapse", synapse, "must be None or a snnkit.modeling.SynapseModel")

@@ -27,7 +27,10 @@ class SynapseAccess:
         mine = host["projection"] == index
         pre_offset = self.plan.placement[projection.pre.name][1]
         post_offset = self.plan.placement[projection.post.name][1]
-        weight = np.array(self.backend.to_host(self.synapses[table]["weight"]))[..., mine]
+        if host.get("procedural"):
+            weight = host["procedural_weight"].astype(self.backend.dtype)
+        else:
+            weight = np.array(self.backend.to_host(self.synapses[table]["weight"]))[..., mine]
         return host["pre_global"][mine] - pre_offset, host["post_index"][mine] - post_offset, weight
 
     def set_weights(self, projection, values) -> None:
@@ -36,6 +39,9 @@ class SynapseAccess:
         model's that changes its weights) may take (batch, S)."""
         index, table_index = self._table_of(projection)
         table = self.synapses[table_index]
+        if table.get("procedural"):
+            fail("projection", projection, "must store its synapses to have its weights set (it is procedural: "
+                 "its weights are drawn from counters; build it with procedural=False)")
         mine = host_table(self.plan, self.synapses, self.backend, table_index)["projection"] == index
         current = np.array(self.backend.to_host(table["weight"]))
         array = np.asarray(values, dtype=float)

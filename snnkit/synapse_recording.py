@@ -47,6 +47,9 @@ def synapse_monitor(mon, network, plan, tables: list, backend, batch: int) -> tu
         fail("Monitor.target", proj, "must be a Projection of the simulated network")
     table_index = plan.table_of[index]
     host, table = host_table(plan, tables, backend, table_index), tables[table_index]
+    if host.get("procedural"):
+        fail("Monitor.target", proj, "must store its synapses to be monitored (it is procedural: its weights "
+             "are constant and drawn from counters; read them with Simulator.weights)")
     positions = np.flatnonzero(host["projection"] == index)
     indices = np.arange(positions.size) if mon.indices is None else mon.indices
     if indices.size and indices.max() >= positions.size:

@@ -1,7 +1,8 @@
 """The host's view of a synapse table: which projection each synapse came from, its pre
 and post neurons (group indices). A table built on the device (backends/device_connect.py)
 keeps only its row offsets and member segments on the host; the first call here reads its
-post indices back once (4 bytes a synapse) and keeps the view."""
+post indices back once (4 bytes a synapse) and keeps the view. A procedural projection's
+synapses (and weights) are drawn here from their counters."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def host_table(plan, tables: list, backend, index: int) -> dict:
     """plan.synapses[index] with ``projection``, ``pre_global`` and ``post_index`` arrays."""
     host = plan.synapses[index]
     if "generated" not in host or "projection" in host:
+        return host
+    if host.get("procedural"):                    # drawn on the host, as each step draws rows
+        from .generation.procedural import rows_synapses
+        (m,) = host["generated"]
+        pre, post, weight, _ = rows_synapses(m, np.arange(m["n_pre"], dtype=np.int64), host["row_counts"],
+                                             host["structure_key"])
+        host.update(projection=np.full(pre.size, m["projection"], np.int64), pre_global=pre + m["pre_offset"],
+                    post_index=post + m["post_offset"], procedural_weight=weight)
         return host
     device = tables[index]
     n = host["n_synapses"]

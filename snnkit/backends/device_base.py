@@ -24,6 +24,7 @@ from .base import Backend
 from .device_synapses import DeviceSynapseOps
 from .device_equations import DeviceEquationOps, pack_planes
 from .device_connect import generate_table
+from .device_procedural import DeviceProceduralOps
 from .device_packing import folded_post_index, lean_column, pack_lif
 from .device_learning import DeviceLearningOps
 from .device_records import DeviceRecordOps
@@ -97,6 +98,7 @@ class DeviceSpikes:
 
 
 class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRecordOps, DeviceLearningOps,
+                    DeviceProceduralOps,
                     Backend):
     """The step ops of a device backend, in terms of bound kernels."""
 
@@ -197,6 +199,8 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
             return self.upload_equation(host)
         if host.get("kind") == "synapse_model":
             return self.upload_synapse_model(host)
+        if host.get("procedural"):                      # drawn again each step (device_procedural.py)
+            return self.upload_procedural(host)
         if "generated" in host:                         # built here (backends/device_connect.py)
             out = {k: v for k, v in host.items() if k not in ("generated", "structure_key")}
             out.update(generate_table(self, host))
@@ -295,7 +299,7 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
         """Give each spike-producing group its first outgoing table to propagate inline."""
         for s in synapses:
             pre = groups[s["pre"]]
-            if s.get("kind") == "synapse_model":            # its own kernels (kernels/synapse.c)
+            if s.get("kind") == "synapse_model" or s.get("procedural"):   # their own kernels
                 continue
             if self.fuse_propagation and "_out" not in pre and s["n_synapses"]:
                 pre["_out"] = (s, groups[s["post"]])
@@ -369,6 +373,8 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
     def propagate(self, s: dict, spikes: DeviceSpikes, target: dict, step: int) -> None:
         if s["n_synapses"] == 0 or s.get("_fused"):      # nothing to do, or done by the producer
             return
+        if s.get("procedural"):
+            return self.propagate_procedural(s, spikes, target, step)
         if "_propagate" not in s:
             a = self.kernel_arg
             s["_propagate"] = self.bind(

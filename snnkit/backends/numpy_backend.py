@@ -15,6 +15,7 @@ from ..connectivity import gather_rows
 from ..rng import NOISE, POISSON, draw, standard_normal, uniform01
 from .base import Backend
 from .numpy_learning import NumpyLearningOps
+from .numpy_procedural import NumpyProceduralOps
 from .numpy_ring import add_to_ring
 from .numpy_synapses import NumpySynapseOps
 
@@ -37,7 +38,7 @@ class NumpySpikes:
         self.flat = np.flatnonzero(mask)
 
 
-class NumpyBackend(NumpyLearningOps, NumpySynapseOps, Backend):
+class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backend):
     """Runs on the host CPU with NumPy (float32 by default, float64 on request)."""
 
     name = "numpy"
@@ -61,6 +62,9 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, Backend):
         return host_memory_available()
 
     def upload(self, host: dict) -> dict:
+        if host.get("procedural"):
+            return self.upload_procedural(host)
+
         def convert(value):
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":
                 return value.astype(self.dtype)
@@ -221,6 +225,8 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, Backend):
         """Each spike adds its synapses' weights into ring slot (step + delay) % D of the targets."""
         if spikes.flat.size == 0:
             return
+        if s.get("procedural"):
+            return self.propagate_procedural(s, spikes.flat, target, step)
         batch_of, pre = np.divmod(spikes.flat, s["n_pre"])
         syn, owner = gather_rows(s["row_ptr"], pre)
         if syn.size == 0:

@@ -70,6 +70,8 @@ def device_recipe(proj, projection: int, dt: float):
     if proj.plasticity is not None or proj.synapse is not None:
         return None
     rule = rule_of(proj.connector, proj.pre.size, proj.post.size, proj.pre is proj.post)
+    if rule is not None:
+        proj.connector.check(proj.pre.size, proj.post.size, proj.pre is proj.post)
     weight = value_code(proj.weight)
     delay = value_code(dt if proj.delay is None else proj.delay)
     if rule is None or weight is None or delay is None:

@@ -33,16 +33,22 @@ def _skip_self(rows: np.ndarray, values: np.ndarray, exclude: bool) -> np.ndarra
 
 
 def probability(p: float, n_pre: int, n_post: int, exclude: bool, st: int, key):
+    return probability_rows(p, np.arange(n_pre, dtype=np.int64), n_post, exclude, st, key)
+
+
+def probability_rows(p: float, rows_all: np.ndarray, n_post: int, exclude: bool, st: int, key):
+    """FixedProbability's synapses of the (sorted, distinct) rows ``rows_all``."""
     n_cand = n_post - 1 if exclude else n_post
-    if p == 0.0 or n_cand <= 0 or n_pre == 0:
+    if p == 0.0 or n_cand <= 0 or rows_all.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     if p == 1.0:
-        return all_to_all(n_pre, n_post, exclude)
+        return all_to_all_rows(rows_all, n_post, exclude)
     log_q = float(np.log1p(-p))
     expected = p * n_cand
     calls = max(1, int((expected + 4.0 * np.sqrt(expected) + 8) // 4) + 1)
     pres, posts = [], []
-    for rows in _chunks(n_pre, 4 * calls):
+    for chunk in _chunks(rows_all.size, 4 * calls):
+        rows = rows_all[chunk]
         position = np.full(rows.size, -1, np.int64)
         active = np.arange(rows.size)
         first = 0
@@ -60,6 +66,14 @@ def probability(p: float, n_pre: int, n_post: int, exclude: bool, st: int, key):
     order = np.argsort(pre, kind="stable")        # a row's later rounds come later
     pre, post = pre[order], post[order]
     return pre, _skip_self(pre, post, exclude)
+
+
+def all_to_all_rows(rows: np.ndarray, n_post: int, exclude: bool):
+    pre, post = np.repeat(rows, n_post), np.tile(np.arange(n_post, dtype=np.int64), rows.size)
+    if exclude:
+        keep = pre != post
+        pre, post = pre[keep], post[keep]
+    return pre, post
 
 
 def all_to_all(n_pre: int, n_post: int, exclude: bool):
@@ -148,15 +162,23 @@ def total_number(n: int, n_pre: int, n_post: int, exclude: bool, st_split: int, 
     """Row i's m_i posts: with E_t = -log(open01(word t)), t = 0 .. m_i, and S_k their
     running sum, post k = floor((S_k / S_{m_i}) n_cand) for k = 0 .. m_i - 1: the order
     statistics of m_i uniforms, sorted as drawn."""
-    n_cand = n_post - 1 if exclude else n_post
     counts = split_total(n, n_pre, st_split, key)
+    rows = np.flatnonzero(counts)
+    return total_rows(rows, counts[rows], n_post, exclude, st_spacing, key)
+
+
+def total_rows(rows_all: np.ndarray, counts: np.ndarray, n_post: int, exclude: bool, st_spacing: int, key):
+    """FixedTotalNumber's synapses of the (sorted, distinct) rows ``rows_all``, of
+    ``counts`` synapses each (split_total)."""
+    n_cand = n_post - 1 if exclude else n_post
+    keep_rows = counts > 0
+    rows_all, counts = rows_all[keep_rows], counts[keep_rows]
     pres, posts = [], []
-    rows_all = np.flatnonzero(counts)
     per_row = int(counts.max()) + 1 if rows_all.size else 1
     step = max(1, CHUNK // per_row)
     for start in range(0, rows_all.size, step):
         rows = rows_all[start:start + step]
-        m = counts[rows]
+        m = counts[start:start + step]
         e = -M.log(C.open01(C.words(rows, 0, -(-int(m.max() + 1) // 4), 0, st_spacing, key)))
         s = np.cumsum(e, axis=1)                    # sequential per row, as the kernel adds
         total = s[np.arange(rows.size), m]
