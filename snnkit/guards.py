@@ -49,6 +49,11 @@ def check_dtype_range(plan, network, dtype) -> None:
                  f"drives v to {float(np.max(v_inf)):.3g} mV, beyond {np.dtype(dtype).name}'s range "
                  f"({limit:.3g}); use a physical value (nA)")
     for syn in plan.synapses:
+        for member in syn.get("generated", ()):            # drawn on the device: its values' bounds
+            _, (a, b, low, high) = member["weight"]
+            reach = max(abs(a), abs(b), abs(low) if np.isfinite(low) else 0.0, abs(high) if np.isfinite(high) else 0.0)
+            if reach > limit:
+                fail("Projection.weight", reach, f"must fit {np.dtype(dtype).name} (|value| <= {limit:.3g})")
         weight = syn.get("weight")
         if weight is not None and weight.size and np.max(np.abs(weight)) > limit:
             fail("Projection.weight", float(np.max(np.abs(weight))), f"must fit {np.dtype(dtype).name} "

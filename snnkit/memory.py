@@ -31,6 +31,8 @@ HOST_PER_SYNAPSE = 132           # wiring (pre, post, weight, delay), sort order
 HOST_PER_PLASTIC_INSTANCE = 12   # per plastic synapse and instance: float64 host copy + device-dtype copy
 HOST_PER_RING_SLOT = 2 * 8       # per neuron-instance and ring slot beyond 2 (two receptors, float64)
 HOST_PER_GENERATED_ROW = 40      # per pre neuron of a table built on the device: counts, starts, row_ptr
+HOST_PER_DRAWN_SYNAPSE = 40      # NumPy's lean table drawn on the host (generation/table.py): table + member parts
+HOST_DRAWING_WORKSPACE = 6 << 20  # and the temporaries of drawing it (chunks of rows, blocks of the series)
 # device arrays
 DEVICE_PER_SYNAPSE = 6           # post index (u32, receptor folded in), delay (u16); + the weight's itemsize
 DEVICE_PER_PLASTIC_SYNAPSE = 8   # pre index and the transpose (u32 each); + a weight per instance
@@ -67,11 +69,15 @@ def generated_projections(net, dt: float) -> set:
     return {k for ks in tables.values() if all(device_recipe(net.projections[k], k, dt) for k in ks) for k in ks}
 
 
-def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4, on_device: bool = False) -> dict:
+def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4, on_device: bool = False,
+             host_tables: bool = False) -> dict:
     """{"host_peak": bytes, "device": bytes} of a network before any array is made;
-    ``on_device``: the backend builds the static tables it can (Simulator connectivity)."""
+    ``on_device``: the backend builds the static tables it can (Simulator connectivity);
+    ``host_tables``: and holds them in host memory (NumPy)."""
     host = device = 0.0
     generated = generated_projections(net, dt) if on_device else set()
+    if generated and host_tables:
+        host += HOST_DRAWING_WORKSPACE
     depth = _max_delay_steps(net, dt)
     for pop in net.populations:
         if isinstance(pop.model, NeuronModel) or getattr(pop.model, "is_equation_model", False):
@@ -86,7 +92,7 @@ def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4, on_device: boo
         n = proj.connector.expected_count(proj.pre.size, proj.post.size)
         plastic = proj.plasticity is not None
         if k in generated:
-            host += proj.pre.size * HOST_PER_GENERATED_ROW
+            host += proj.pre.size * HOST_PER_GENERATED_ROW + (n * HOST_PER_DRAWN_SYNAPSE if host_tables else 0)
         else:
             host += n * (HOST_PER_SYNAPSE + (HOST_PER_PLASTIC_INSTANCE * batch + 16 if plastic else 0))
         device += n * (DEVICE_PER_SYNAPSE + itemsize
@@ -109,7 +115,8 @@ def host_memory_available() -> int:
 def check_memory(net, batch: int, backend, dt: float = 0.1, on_device: bool = False) -> dict:
     """Raise NetworkTooLargeError if the build would not fit the host, or the arrays the
     device; before anything of the network's size is allocated."""
-    need = estimate(net, batch, dt, np.dtype(backend.dtype).itemsize, on_device and backend.builds_connectivity)
+    need = estimate(net, batch, dt, np.dtype(backend.dtype).itemsize, on_device and backend.builds_connectivity,
+                    host_tables=backend.name == "numpy")
     sizes = ", ".join(f"{p.name}: {p.size}" for p in net.populations)
     what = f"(batch = {batch}; populations {sizes}; {len(net.projections)} projections)"
     host = host_memory_available()

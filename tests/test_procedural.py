@@ -34,7 +34,7 @@ def test_procedural_spikes_as_stored(backend, rule, batch):
     spikes = []
     for procedural in (False, True):
         net = network(RULES[rule], procedural)
-        sim = sk.Simulator(net, backend=backend, seed=4, batch=batch, dtype="float64").run(300.0, progress=False)
+        sim = sk.Simulator(net, backend=backend, seed=4, batch=batch, dtype="float64").run(200.0, progress=False)
         spikes.append(sim.results.spikes["exc"])
         if procedural:
             assert all(s.get("procedural") for s in sim.plan.synapses)

@@ -42,6 +42,7 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backen
     """Runs on the host CPU with NumPy (float32 by default, float64 on request)."""
 
     name = "numpy"
+    builds_connectivity = True           # static random tables drawn lean by generation/table.py
 
     @classmethod
     def unavailable_reason(cls):
@@ -64,6 +65,11 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backen
     def upload(self, host: dict) -> dict:
         if host.get("procedural"):
             return self.upload_procedural(host)
+        if "generated" in host:                      # drawn here as a device draws it
+            from ..generation.table import build_table
+            out = {k: v for k, v in host.items() if k not in ("generated", "structure_key")}
+            out.update(build_table(host, self.dtype), n_synapses=host["n_synapses"], max_delay=host["max_delay"])
+            return out
 
         def convert(value):
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":
@@ -240,7 +246,8 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backen
             target_flat = b * s["n_post"] + s["post_index"][syn]
         ring = target["ring"]                              # (D, receptors (LIF: 2), B * N_post)
         depth, receptors = ring.shape[0], ring.shape[1]
-        slot = (step + s["uniform_delay"]) % depth if s["uniform_delay"] else (step + s["delay"][syn]) % depth
+        slot = (step + s["uniform_delay"]) % depth if s["uniform_delay"] else \
+            (step + s["delay"][syn].astype(np.int64)) % depth            # (a u16 column: generation/table.py)
         receptor = s["uniform_receptor"] if s["uniform_receptor"] < receptors else s["receptor"][syn]
         add_to_ring(ring, slot, receptor, target_flat, weight)
 

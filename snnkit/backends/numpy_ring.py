@@ -9,4 +9,5 @@ def add_to_ring(ring: np.ndarray, slot, receptor, target, values) -> None:
     """ring: (depth, receptors, B * N) of the target group; adds each of ``values`` at its
     ``slot`` (step % depth), ``receptor`` and flat ``target`` (b * N + i), repeats summed."""
     receptors, plane = ring.shape[1], ring.shape[2]
-    np.add.at(ring.reshape(-1), (slot * receptors + receptor) * plane + target, values)
+    index = (np.asarray(slot, np.int64) * receptors + np.asarray(receptor, np.int64)) * plane + target
+    np.add.at(ring.reshape(-1), index, values)

@@ -33,6 +33,23 @@ EXP_SERIES = (1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664, 0.008333
               2.755731922398589e-07, 2.505210838544172e-08, 2.08767569878681e-09, 1.6059043836821613e-10)
 
 
+BLOCK = 1 << 16                  # values per pass: the series' temporaries stay a few MB
+
+
+def _blocked(function):
+    """Apply an element-wise function to blocks of BLOCK values (same results, bounded memory)."""
+    def apply(x):
+        x = np.asarray(x, np.float64)
+        if x.size <= BLOCK:
+            return function(x)
+        flat, out = x.ravel(), np.empty(x.size)
+        for start in range(0, x.size, BLOCK):
+            out[start:start + BLOCK] = function(flat[start:start + BLOCK])
+        return out.reshape(x.shape)
+    apply.__doc__, apply.__name__ = function.__doc__, function.__name__
+    return apply
+
+
 def _estrin(coefficients, x):
     terms, power = [np.float64(c) for c in coefficients], x
     while len(terms) > 1:
@@ -67,6 +84,7 @@ def c_series() -> str:
     return "\n".join(out)
 
 
+@_blocked
 def log(x):
     m, e = np.frexp(np.asarray(x, np.float64))
     small = m < SQRT_HALF
@@ -77,6 +95,7 @@ def log(x):
     return (e * LN2_LO + (2.0 * s) * p) + e * LN2_HI
 
 
+@_blocked
 def exp(x):
     x = np.asarray(x, np.float64)
     k = np.rint(x * INV_LN2)
@@ -84,6 +103,7 @@ def exp(x):
     return np.ldexp(_estrin(EXP_SERIES, r), k.astype(np.int64))
 
 
+@_blocked
 def cos_2pi(u):
     t = np.asarray(u, np.float64) * 4.0
     q = np.floor(t)

@@ -18,7 +18,7 @@ import numpy as np
 from . import counters as C
 from . import exact_math as M
 
-CHUNK = 1 << 22
+CHUNK = 1 << 20
 
 
 def _chunks(n_units: int, per_unit: float):

@@ -1,0 +1,107 @@
+"""A recipe table built on the host, the way backends/device_connect.py builds it on a
+device: each member projection's synapses drawn in chunks of rows (in threads: NumPy
+releases the GIL), then placed in their rows' segments. No sort and no int64 table: the
+NumPy backend's table is post (int32), weight (its dtype), delay (u16, or none when
+uniform) and, where receptors are mixed, receptor (u8): 10-11 bytes a synapse.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..validation import fail
+from . import counters as C
+from . import rules
+from .recipe import ALL_TO_ALL, IN_DEGREE, ONE_TO_ONE, OUT_DEGREE, PROBABILITY, TOTAL, drawn_values, rule_pairs
+from .values import delay_steps
+
+SYNAPSES_PER_CHUNK = 1 << 20
+
+
+def _rows_pairs(m: dict, rows: np.ndarray, counts, key):
+    kind, param, exclude = m["rule"]
+    n_post, k = m["n_post"], m["projection"]
+    if kind == PROBABILITY:
+        return rules.probability_rows(param, rows, n_post, exclude, C.stream(k, C.SKIP), key)
+    if kind == ALL_TO_ALL:
+        return rules.all_to_all_rows(rows, n_post, exclude)
+    if kind == ONE_TO_ONE:
+        return rows.copy(), rows.copy()
+    if kind == OUT_DEGREE:
+        pool = n_post - exclude
+        chosen = rules.choose_distinct(rows, param, pool, C.stream(k, C.CHOOSE), key)
+        return np.repeat(rows, param), rules._skip_self(rows[:, None], chosen, exclude).ravel()
+    return rules.total_rows(rows, counts[rows], n_post, exclude, C.stream(k, C.SPACING), key)
+
+
+def member_synapses(m: dict, key, dtype, with_delay: bool):
+    """(pre, post int32, weight dtype, delay u16 or None) of a member, sorted by (pre, post)."""
+    kind, param, _ = m["rule"]
+    k = m["projection"]
+
+    def finish(pre, post):
+        weight = drawn_values(m["weight"], pre, post, k, C.WEIGHT, key).astype(dtype)
+        delay = None
+        if with_delay:
+            steps = delay_steps(drawn_values(m["delay"], pre, post, k, C.DELAY, key), m["dt"])
+            if steps.size and steps.max() > 65535:
+                fail("Projection.delay", f"{int(steps.max())} steps", "must be at most 65535 steps (use a larger dt)")
+            delay = steps.astype(np.uint16)
+        return pre.astype(np.int32), post.astype(np.int32), weight, delay
+
+    if kind == IN_DEGREE:                               # by columns: the member at once
+        return finish(*rule_pairs(m["rule"], m["n_pre"], m["n_post"], k, key))
+    counts = rules.split_total(param, m["n_pre"], C.stream(k, C.SPLIT), key) if kind == TOTAL else None
+    per_row = {PROBABILITY: param * m["n_post"], ALL_TO_ALL: m["n_post"], ONE_TO_ONE: 1,
+               OUT_DEGREE: param}.get(kind) or (param / max(1, m["n_pre"]))
+    step = max(1, int(SYNAPSES_PER_CHUNK // max(1.0, per_row)))
+    chunks = [np.arange(a, min(m["n_pre"], a + step), dtype=np.int64) for a in range(0, m["n_pre"], step)]
+    with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1) or 1) as pool:
+        parts = list(pool.map(lambda rows: finish(*_rows_pairs(m, rows, counts, key)), chunks))
+    if not parts:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, dtype), None
+    out = [np.concatenate([p[i] for p in parts]) for i in range(3)]
+    return (*out, np.concatenate([p[3] for p in parts]) if with_delay else None)
+
+
+def build_table(host: dict, dtype) -> dict:
+    """The arrays of a recipe table (lower_synapses.recipe_table); ``host`` gets row_ptr,
+    n_synapses, max_delay and the members' segments (table_view)."""
+    key, members, n_pre = host["structure_key"], host["generated"], host["n_pre"]
+    with_delay = not host["uniform_delay"]
+    drawn = [member_synapses(m, key, dtype, with_delay) for m in members]
+    counts = [np.bincount(pre, minlength=m["n_pre"]) for m, (pre, *_) in zip(members, drawn)]
+    row_count = np.zeros(n_pre, np.int64)
+    for m, c in zip(members, counts):
+        row_count[m["pre_offset"]:m["pre_offset"] + m["n_pre"]] += c
+    row_ptr = np.zeros(n_pre + 1, np.int64)
+    np.cumsum(row_count, out=row_ptr[1:])
+    n = int(row_ptr[-1])
+    post_index = np.empty(n, np.int32 if host["n_post"] < 2**31 else np.int64)
+    weight = np.empty(n, dtype)
+    delay = np.empty(n if with_delay else 0, np.uint16)
+    mixed = host["uniform_receptor"] >= host["n_receptors"]
+    receptor = np.empty(n if mixed else 0, np.uint8)
+    fill, segments, longest = row_ptr[:-1].copy(), [], 1
+    for m, c, (pre, post, w, d) in zip(members, counts, drawn):
+        rows = slice(m["pre_offset"], m["pre_offset"] + m["n_pre"])
+        starts = fill[rows].copy()
+        fill[rows] += c
+        segments.append((m["projection"], starts, c))
+        first = np.zeros(m["n_pre"] + 1, np.int64)
+        np.cumsum(c, out=first[1:])
+        at = starts[pre] + (np.arange(pre.size) - first[pre])
+        post_index[at] = post + m["post_offset"]
+        weight[at] = w
+        if with_delay:
+            delay[at] = d
+            longest = max(longest, int(d.max()) if d.size else 1)
+        if mixed:
+            receptor[at] = m["receptor"]
+    host.update(row_ptr=row_ptr, n_synapses=n, segments=segments,
+                max_delay=longest if with_delay else host["uniform_delay"])
+    return dict(row_ptr=row_ptr, post_index=post_index, weight=weight,
+                delay=delay if with_delay else np.zeros(0, np.uint16), receptor=receptor)
