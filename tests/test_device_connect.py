@@ -118,3 +118,24 @@ def test_generated_network_spikes_as_numpy(plain_device, batch):
         assert a.times.size > 100
         for field in ("times", "node_ids", "instances"):
             np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+
+
+@pytest.mark.parametrize("case", ["in_degree", "total", "mixed_receptors", "clipped_values", "out_degree_dense_self"])
+def test_numpy_draws_the_table_the_device_builds(plain_device, case):
+    """The NumPy backend's lean host-drawn table (generation/table.py) and the device's:
+    the same row offsets, posts (the device's with receptor planes folded in), weights
+    and delays."""
+    from snnkit import kernels
+    connector, options = CASES[case]
+    net = network(connector, **options)
+    spec, device = (sk.Simulator(net, backend=b, seed=1, batch=2) for b in ("numpy", plain_device))
+    for host, s, d in zip(spec.plan.synapses, spec.synapses, device.synapses):
+        be, n = device.backend, d["n_synapses"]
+        post = be.to_host(d["post_index"])[:n].astype(np.int64)
+        if host.get("receptor_folded") or device.plan.synapses[0].get("receptor_folded"):
+            post %= kernels.plane_stride(2 * s["n_post"])
+        np.testing.assert_array_equal(s["row_ptr"], be.to_host(d["row_ptr"]))
+        np.testing.assert_array_equal(s["post_index"], post)
+        np.testing.assert_array_equal(s["weight"], be.to_host(d["weight"])[:n])
+        if not s["uniform_delay"]:
+            np.testing.assert_array_equal(s["delay"], be.to_host(d["delay"])[:n])

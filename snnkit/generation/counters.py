@@ -30,14 +30,35 @@ def stream(projection: int, purpose: int) -> int:
     return CONNECT + 16 * int(projection) + purpose
 
 
+BLOCK = 1 << 15                   # Philox calls per pass: its ten rounds' temporaries stay in cache
+
+
 def words(c0, first_call: int, n_calls: int, c2, stream_word: int, key) -> np.ndarray:
     """Philox words of calls first_call .. first_call + n_calls - 1 of the sequences
     (c0[r], ., c2) -> (R, 4 * n_calls) uint32: word d of a row is word d % 4 of call d // 4."""
     c0 = np.asarray(c0, np.uint64).reshape(-1, 1)
     c1 = np.arange(first_call, first_call + n_calls, dtype=np.uint64)[None, :]
-    out = philox4x32_10(c0, c1, np.asarray(c2, np.uint64).reshape(-1, 1) if np.ndim(c2) else c2,
-                        stream_word, key[0], key[1])
-    return np.stack(out, axis=-1).reshape(c0.shape[0], 4 * n_calls)
+    c2 = np.asarray(c2, np.uint64).reshape(-1, 1) if np.ndim(c2) else c2
+    out = np.empty((c0.shape[0], n_calls, 4), np.uint32)
+    rows = max(1, BLOCK // max(1, n_calls))
+    for a in range(0, c0.shape[0], rows):
+        part = philox4x32_10(c0[a:a + rows], c1, c2[a:a + rows] if np.ndim(c2) else c2, stream_word, key[0], key[1])
+        for w in range(4):
+            out[a:a + rows, :, w] = part[w]
+    return out.reshape(c0.shape[0], 4 * n_calls)
+
+
+def philox_blocked(c0, c1, c2, stream_word: int, key) -> tuple:
+    """philox4x32_10 of 1-D counter arrays (c0, c1, c2, stream), in blocks of BLOCK calls."""
+    n = np.size(c0)
+    if n <= BLOCK:
+        return philox4x32_10(c0, c1, c2, stream_word, key[0], key[1])
+    out = tuple(np.empty(n, np.uint32) for _ in range(4))
+    for a in range(0, n, BLOCK):
+        part = philox4x32_10(c0[a:a + BLOCK], c1[a:a + BLOCK], c2[a:a + BLOCK], stream_word, key[0], key[1])
+        for o, p in zip(out, part):
+            o[a:a + BLOCK] = p
+    return out
 
 
 def open01(word: np.ndarray) -> np.ndarray:

@@ -37,12 +37,32 @@ def _rows_pairs(m: dict, rows: np.ndarray, counts, key):
     return rules.total_rows(rows, counts[rows], n_post, exclude, C.stream(k, C.SPACING), key)
 
 
-def member_synapses(m: dict, key, dtype, with_delay: bool):
-    """(pre, post int32, weight dtype, delay u16 or None) of a member, sorted by (pre, post)."""
+def member_counts(m: dict, key) -> np.ndarray | None:
+    """Synapses per row of a member, where known before its rows are drawn (None for
+    FixedProbability and FixedInDegree: their rows are counted as drawn)."""
+    kind, param, exclude = m["rule"]
+    if kind == TOTAL:
+        return rules.split_total(param, m["n_pre"], C.stream(m["projection"], C.SPLIT), key)
+    if kind == ALL_TO_ALL or (kind == PROBABILITY and param == 1.0):
+        return np.full(m["n_pre"], max(0, m["n_post"] - exclude), np.int64)
+    if kind == PROBABILITY and param == 0.0:
+        return np.zeros(m["n_pre"], np.int64)
+    if kind == ONE_TO_ONE:
+        return np.ones(m["n_pre"], np.int64)
+    if kind == OUT_DEGREE:
+        return np.full(m["n_pre"], param, np.int64)
+    return None
+
+
+def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: bool = True):
+    """(pre, post int32, weight dtype, delay u16 or None) of a member, sorted by (pre, post);
+    ``values=False``: (pre, post) only (counting FixedProbability's rows)."""
     kind, param, _ = m["rule"]
     k = m["projection"]
 
     def finish(pre, post):
+        if not values:
+            return pre.astype(np.int32), post.astype(np.int32), None, None
         weight = drawn_values(m["weight"], pre, post, k, C.WEIGHT, key).astype(dtype)
         delay = None
         if with_delay:
@@ -54,7 +74,6 @@ def member_synapses(m: dict, key, dtype, with_delay: bool):
 
     if kind == IN_DEGREE:                               # by columns: the member at once
         return finish(*rule_pairs(m["rule"], m["n_pre"], m["n_post"], k, key))
-    counts = rules.split_total(param, m["n_pre"], C.stream(k, C.SPLIT), key) if kind == TOTAL else None
     per_row = {PROBABILITY: param * m["n_post"], ALL_TO_ALL: m["n_post"], ONE_TO_ONE: 1,
                OUT_DEGREE: param}.get(kind) or (param / max(1, m["n_pre"]))
     step = max(1, int(SYNAPSES_PER_CHUNK // max(1.0, per_row)))
@@ -63,17 +82,28 @@ def member_synapses(m: dict, key, dtype, with_delay: bool):
         parts = list(pool.map(lambda rows: finish(*_rows_pairs(m, rows, counts, key)), chunks))
     if not parts:
         return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, dtype), None
-    out = [np.concatenate([p[i] for p in parts]) for i in range(3)]
-    return (*out, np.concatenate([p[3] for p in parts]) if with_delay else None)
+    out = [np.concatenate([p[i] for p in parts]) if values or i < 2 else None for i in range(3)]
+    return (*out, np.concatenate([p[3] for p in parts]) if with_delay and values else None)
 
 
 def build_table(host: dict, dtype) -> dict:
     """The arrays of a recipe table (lower_synapses.recipe_table); ``host`` gets row_ptr,
-    n_synapses, max_delay and the members' segments (table_view)."""
+    n_synapses, max_delay and the members' segments (table_view). Rows are counted first
+    (FixedInDegree members drawn then and kept), then each member is drawn and placed in
+    turn, so only one member's synapses are held beside the table."""
     key, members, n_pre = host["structure_key"], host["generated"], host["n_pre"]
     with_delay = not host["uniform_delay"]
-    drawn = [member_synapses(m, key, dtype, with_delay) for m in members]
-    counts = [np.bincount(pre, minlength=m["n_pre"]) for m, (pre, *_) in zip(members, drawn)]
+    counts, kept = [], {}
+    for index, m in enumerate(members):
+        c = member_counts(m, key)
+        if c is None:
+            if m["rule"][0] == IN_DEGREE:
+                kept[index] = member_synapses(m, key, dtype, with_delay)
+                pre = kept[index][0]
+            else:
+                pre = member_synapses(m, key, dtype, with_delay, values=False)[0]
+            c = np.bincount(pre, minlength=m["n_pre"])
+        counts.append(c)
     row_count = np.zeros(n_pre, np.int64)
     for m, c in zip(members, counts):
         row_count[m["pre_offset"]:m["pre_offset"] + m["n_pre"]] += c
@@ -86,11 +116,12 @@ def build_table(host: dict, dtype) -> dict:
     mixed = host["uniform_receptor"] >= host["n_receptors"]
     receptor = np.empty(n if mixed else 0, np.uint8)
     fill, segments, longest = row_ptr[:-1].copy(), [], 1
-    for m, c, (pre, post, w, d) in zip(members, counts, drawn):
+    for index, (m, c) in enumerate(zip(members, counts)):
         rows = slice(m["pre_offset"], m["pre_offset"] + m["n_pre"])
         starts = fill[rows].copy()
         fill[rows] += c
         segments.append((m["projection"], starts, c))
+        pre, post, w, d = kept.pop(index) if index in kept else member_synapses(m, key, dtype, with_delay, c)
         first = np.zeros(m["n_pre"] + 1, np.int64)
         np.cumsum(c, out=first[1:])
         at = starts[pre] + (np.arange(pre.size) - first[pre])
@@ -101,6 +132,7 @@ def build_table(host: dict, dtype) -> dict:
             longest = max(longest, int(d.max()) if d.size else 1)
         if mixed:
             receptor[at] = m["receptor"]
+        del pre, post, w, d, at
     host.update(row_ptr=row_ptr, n_synapses=n, segments=segments,
                 max_delay=longest if with_delay else host["uniform_delay"])
     return dict(row_ptr=row_ptr, post_index=post_index, weight=weight,

@@ -14,9 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..distributions import Exponential, LogNormal, Normal, NormalClipped, Uniform
-from ..rng import philox4x32_10
 from . import exact_math as M
-from .counters import uniform53
+from .counters import philox_blocked, uniform53
 
 MAX_ATTEMPTS = 1 << 17
 # kernels/connect.h: the kind numbers of drawable values
@@ -64,7 +63,7 @@ def draw_values(code, pre, post, occ, st: int, key) -> np.ndarray:
     kind, (a, b, low, high) = code
     if kind == CONSTANT:
         return np.full(pre.size, a)
-    w = philox4x32_10(pre, post, occ, st, key[0], key[1])
+    w = philox_blocked(pre, post, occ, st, key)
     if kind == UNIFORM:
         return a + (b - a) * uniform53(w[0], w[1])
     if kind == EXPONENTIAL:
@@ -78,7 +77,7 @@ def draw_values(code, pre, post, occ, st: int, key) -> np.ndarray:
     attempt = 1
     while bad.size and attempt < MAX_ATTEMPTS:
         c2 = occ[bad] + 65536 * (attempt // 2)
-        w = philox4x32_10(pre[bad], post[bad], c2, st, key[0], key[1])
+        w = philox_blocked(pre[bad], post[bad], c2, st, key)
         pair = (w[0], w[1]) if attempt % 2 == 0 else (w[2], w[3])
         x[bad] = a + b * M.standard_normal(pair[0], pair[1])
         bad = bad[(x[bad] < low) | (x[bad] > high)]
