@@ -97,12 +97,19 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
                         n_members=len(members))
     receptor = receptor[table.order]
     receptors = post_group["ring"].shape[1]            # the target's receptor planes (LIF: 2)
+    member = member[table.order]
+    segments, fill = [], table.row_ptr[:-1].copy()
+    for m, (k, proj, _, po, _) in enumerate(members):   # each member's run within every row
+        rows = slice(po, po + proj.pre.size)
+        counts = np.bincount(table.pre[member == m] - po, minlength=proj.pre.size)
+        segments.append((k, fill[rows].copy(), counts))
+        fill[rows] += counts
     syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor, batch=batch, n_receptors=receptors,
                uniform_receptor=uniform(receptor, otherwise=receptors),   # == receptors: per synapse
                n_pre=n_pre, n_post=n_post, n_synapses=table.size, row_ptr=table.row_ptr,
                post_index=table.post, delay=table.delay, weight=table.weight,
                uniform_delay=uniform(table.delay, otherwise=0),
-               plastic=False, projection=source[table.order], pre_global=table.pre)
+               plastic=False, projection=source[table.order], pre_global=table.pre, segments=segments)
     if rule is not None:
         syn.update(plastic=True, weight=np.tile(table.weight, (batch, 1)), pre_index=table.pre,
                    col_ptr=table.col_ptr, col_syn=table.col_syn,

@@ -23,6 +23,7 @@ from .schedule import Schedule
 from .step_sequences import StepSequences
 from .state_access import NeuronStateAccess
 from .synapse_access import SynapseAccess
+from .table_view import release_host_columns
 from .validation import check_count, check_dt, check_seeds, fail
 
 CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
@@ -125,6 +126,7 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
+        release_host_columns(self.plan, self.backend)        # the backend's copy is the table
         fit_ring_depths(self.plan)                           # to the delays tables built here drew
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
         self.backend.prepare(self.groups, self.synapses)

@@ -21,10 +21,26 @@ def segment_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.arange(total) + shift[owner]
 
 
+HOST_COLUMNS = ("post_index", "weight", "delay", "receptor", "projection", "pre_global")
+
+
+def release_host_columns(plan, backend) -> None:
+    """Drop the per-synapse host arrays of the static tables the backend now holds (its
+    copy is the table; host_table reads it back when asked), keeping row offsets and
+    member segments: a host-built table then costs the host what a device-built one does."""
+    for host in plan.synapses:
+        if host.get("kind") is not None or host.get("plastic") or "generated" in host or "segments" not in host:
+            continue
+        host["receptor_folded"] = backend.name != "numpy" and host["uniform_receptor"] >= host["n_receptors"]
+        for key in HOST_COLUMNS:
+            host.pop(key, None)
+        host.pop("order", None)
+
+
 def host_table(plan, tables: list, backend, index: int) -> dict:
     """plan.synapses[index] with ``projection``, ``pre_global`` and ``post_index`` arrays."""
     host = plan.synapses[index]
-    if "generated" not in host or "projection" in host:
+    if "projection" in host or "segments" not in host:
         return host
     if host.get("procedural"):                    # drawn on the host, as each step draws rows
         from .generation.procedural import rows_synapses
