@@ -40,7 +40,7 @@ def release_host_columns(plan, backend) -> None:
 def host_table(plan, tables: list, backend, index: int) -> dict:
     """plan.synapses[index] with ``projection``, ``pre_global`` and ``post_index`` arrays."""
     host = plan.synapses[index]
-    if "projection" in host or "segments" not in host:
+    if "projection" in host:
         return host
     if host.get("procedural"):                    # drawn on the host, as each step draws rows
         from .generation.procedural import rows_synapses
@@ -49,6 +49,8 @@ def host_table(plan, tables: list, backend, index: int) -> dict:
                                              host["structure_key"])
         host.update(projection=np.full(pre.size, m["projection"], np.int64), pre_global=pre + m["pre_offset"],
                     post_index=post + m["post_offset"], procedural_weight=weight)
+        return host
+    if "segments" not in host:
         return host
     device = tables[index]
     n = host["n_synapses"]
