@@ -3,35 +3,6 @@
  * every kernel here matches element for element). Row i of a member is written at
  * starts[i]; counts[i] is its length. The rules' counters: generation/counters.py. */
 
-/* FixedProbability row i: the positions reached by geometric gaps, one word each
- * (write = 0: only count them) */
-INLINE u32 probability_row(const u32 i, const u32 n_cand, const double log_q, const u32 exclude,
-                           const u32 st, const u32 k0, const u32 k1, GLOBAL u32* out, const u32 write)
-{
-    word_sequence s = sequence(i, 0u, st, k0, k1);
-    u64 reached = 0u;                                   /* position + 1 */
-    u32 count = 0u;
-    for (u32 d = 0u;; ++d) {
-        double gap = floor(exact_log(open01(sequence_word(&s, d))) / log_q);
-        if (gap > (double)n_cand) gap = (double)n_cand;
-        reached += 1u + (u64)gap;
-        if (reached > (u64)n_cand) break;
-        if (write) {
-            const u32 p = (u32)(reached - 1u);
-            out[count] = exclude && p >= i ? p + 1u : p;
-        }
-        ++count;
-    }
-    return count;
-}
-
-KERNEL void connect_count(const u32 n_units, const u32 n_cand, const double log_q, const u32 exclude,
-                          const u32 st, const u32 key_lo, const u32 key_hi, GLOBAL u32* counts)
-{
-    const u32 i = GLOBAL_ID;
-    if (i < n_units) counts[i] = probability_row(i, n_cand, log_q, exclude, st, key_lo, key_hi, counts, 0u);
-}
-
 /* FixedTotalNumber: synapse d lies in row index_draw(0, d, 0) of n_rows */
 KERNEL void connect_split(const u32 n_draws, const u32 per_item, const u32 n_rows, const u32 st,
                           const u32 key_lo, const u32 key_hi, GLOBAL u32* counts)
@@ -92,38 +63,20 @@ KERNEL void connect_choose(const u32 n_units, const u32 n, const u32 pool, const
     }
 }
 
-/* the rows that are written where they are drawn: FixedProbability, AllToAll, OneToOne,
- * FixedTotalNumber (exponential spacings: rules.total_number) */
-KERNEL void connect_fill(const u32 rule, const u32 n_units, const u32 n_cand, const double log_q,
+/* the rows that are drawn where they are written: FixedProbability, AllToAll, OneToOne,
+ * FixedTotalNumber (connect.h, FOR_EACH_ROW_POST); write = 0 only counts each row into
+ * counts[i] (FixedProbability's count pass; starts unread) */
+KERNEL void connect_fill(const u32 rule, const u32 write, const u32 n_units, const u32 n_cand, const double log_q,
                          const u32 exclude, const u32 st, const u32 key_lo, const u32 key_hi,
-                         GLOBAL const u32* starts, GLOBAL const u32* counts, GLOBAL u32* out)
+                         GLOBAL const u32* starts, GLOBAL u32* counts, GLOBAL u32* out)
 {
     const u32 i = GLOBAL_ID;
     if (i >= n_units) return;
-    GLOBAL u32* v = out + starts[i];
-    if (rule == RULE_PROBABILITY) {
-        probability_row(i, n_cand, log_q, exclude, st, key_lo, key_hi, v, 1u);
-    } else if (rule == RULE_ALL_TO_ALL) {
-        u32 o = 0u;
-        for (u32 p = 0u; p < n_cand + exclude; ++p)
-            if (!(exclude && p == i)) v[o++] = p;
-    } else if (rule == RULE_ONE_TO_ONE) {
-        v[0] = i;
-    } else if (rule == RULE_TOTAL) {
-        const u32 m = counts[i];
-        if (m == 0u) return;
-        word_sequence s = sequence(i, 0u, st, key_lo, key_hi);
-        double total = 0.0;
-        for (u32 t = 0u; t <= m; ++t) total += -exact_log(open01(sequence_word(&s, t)));
-        double running = 0.0;
-        const double top = (double)(n_cand - 1u);
-        for (u32 k = 0u; k < m; ++k) {
-            running += -exact_log(open01(sequence_word(&s, k)));
-            const double x = floor((running / total) * (double)n_cand);
-            const u32 p = (u32)(x < top ? x : top);
-            v[k] = exclude && p >= i ? p + 1u : p;
-        }
-    }
+    GLOBAL u32* v = out + (write ? starts[i] : 0u);
+    u32 o = 0u;
+    FOR_EACH_ROW_POST(rule, i, n_cand, log_q, exclude, counts[i], st, key_lo, key_hi, post,
+                      { if (write) v[o] = post; ++o; });
+    if (!write) counts[i] = o;
 }
 
 /* FixedInDegree: column j's chosen rows (scratch, n per column) into their rows, in any

@@ -181,6 +181,45 @@ INLINE u32 sequence_word(word_sequence* s, const u32 d)
     return s->w.x[d & 3u];
 }
 
+/* every post of row i of a rule drawn by rows (FixedProbability: geometric gaps, one word
+ * each; AllToAll; OneToOne; FixedTotalNumber's m posts as exponential spacings, two passes:
+ * rules.py), in order: `post` is set and EMIT runs for each. connect.c writes, counts or
+ * procedural.c adds what EMIT says. */
+#define FOR_EACH_ROW_POST(rule, i, n_cand, log_q, exclude, m, st, k0, k1, post, EMIT) do { \
+    if ((rule) == RULE_PROBABILITY) { \
+        word_sequence row_s = sequence((i), 0u, (st), (k0), (k1)); \
+        u64 row_reached = 0u;                              /* position + 1 */ \
+        for (u32 row_d = 0u;; ++row_d) { \
+            double row_gap = floor(exact_log(open01(sequence_word(&row_s, row_d))) / (log_q)); \
+            if (row_gap > (double)(n_cand)) row_gap = (double)(n_cand); \
+            row_reached += 1u + (u64)row_gap; \
+            if (row_reached > (u64)(n_cand)) break; \
+            const u32 row_p = (u32)(row_reached - 1u); \
+            const u32 post = (exclude) && row_p >= (i) ? row_p + 1u : row_p; \
+            EMIT; \
+        } \
+    } else if ((rule) == RULE_ALL_TO_ALL) { \
+        for (u32 post = 0u; post < (n_cand) + (exclude); ++post) \
+            if (!((exclude) && post == (i))) { EMIT; } \
+    } else if ((rule) == RULE_ONE_TO_ONE) { \
+        const u32 post = (i); \
+        EMIT; \
+    } else if ((rule) == RULE_TOTAL) { \
+        const u32 row_m = (m); \
+        word_sequence row_s = sequence((i), 0u, (st), (k0), (k1)); \
+        double row_total = 0.0, row_running = 0.0; \
+        for (u32 row_t = 0u; row_m && row_t <= row_m; ++row_t) row_total += -exact_log(open01(sequence_word(&row_s, row_t))); \
+        const double row_top = (double)((n_cand) - 1u); \
+        for (u32 row_k = 0u; row_k < row_m; ++row_k) { \
+            row_running += -exact_log(open01(sequence_word(&row_s, row_k))); \
+            const double row_x = floor((row_running / row_total) * (double)(n_cand)); \
+            const u32 row_p = (u32)(row_x < row_top ? row_x : row_top); \
+            const u32 post = (exclude) && row_p >= (i) ? row_p + 1u : row_p; \
+            EMIT; \
+        } \
+    } \
+} while (0)
+
 /* a synapse's value (values.draw_values): kind, parameters (a, b) and support [low, high] */
 INLINE double draw_value(const u32 kind, const double a, const double b, const double low, const double high,
                          const u32 pre, const u32 post, const u32 occ, const u32 st, const u32 k0, const u32 k1)

@@ -40,37 +40,8 @@ INLINE u32 procedural_row(const procedural_args* a, const u32 i, GLOBAL const u3
 {
     row_state r;
     r.occ = 0u; r.prev = 0u; r.count = 0u; r.longest = 0u;
-    if (a->rule == RULE_PROBABILITY) {
-        word_sequence s = sequence(i, 0u, a->row_stream, a->k0, a->k1);
-        u64 reached = 0u;
-        for (u32 d = 0u;; ++d) {
-            double gap = floor(exact_log(open01(sequence_word(&s, d))) / a->log_q);
-            if (gap > (double)a->n_cand) gap = (double)a->n_cand;
-            reached += 1u + (u64)gap;
-            if (reached > (u64)a->n_cand) break;
-            const u32 p = (u32)(reached - 1u);
-            procedural_synapse(a, &r, i, a->exclude && p >= i ? p + 1u : p, target);
-        }
-    } else if (a->rule == RULE_ALL_TO_ALL) {
-        for (u32 p = 0u; p < a->n_cand + a->exclude; ++p)
-            if (!(a->exclude && p == i)) procedural_synapse(a, &r, i, p, target);
-    } else if (a->rule == RULE_ONE_TO_ONE) {
-        procedural_synapse(a, &r, i, i, target);
-    } else {                                              /* RULE_TOTAL: exponential spacings */
-        const u32 m = counts[i];
-        if (m == 0u) return 0u;
-        word_sequence s = sequence(i, 0u, a->row_stream, a->k0, a->k1);
-        double total = 0.0;
-        for (u32 t = 0u; t <= m; ++t) total += -exact_log(open01(sequence_word(&s, t)));
-        double running = 0.0;
-        const double top = (double)(a->n_cand - 1u);
-        for (u32 k = 0u; k < m; ++k) {
-            running += -exact_log(open01(sequence_word(&s, k)));
-            const double x = floor((running / total) * (double)a->n_cand);
-            const u32 p = (u32)(x < top ? x : top);
-            procedural_synapse(a, &r, i, a->exclude && p >= i ? p + 1u : p, target);
-        }
-    }
+    FOR_EACH_ROW_POST(a->rule, i, a->n_cand, a->log_q, a->exclude, a->rule == RULE_TOTAL ? counts[i] : 0u,
+                      a->row_stream, a->k0, a->k1, post, procedural_synapse(a, &r, i, post, target));
     return r.longest;
 }
 

@@ -88,6 +88,18 @@ def group_key(pop: Population) -> tuple:
     return (type(pop.model).__name__,)
 
 
+def table_members(net: Network) -> dict[tuple, list]:
+    """Projection indices by the synapse table they share: static projections between the
+    same two groups share one (receptor per synapse); plastic, synapse-model and
+    procedural projections have their own."""
+    tables: dict[tuple, list] = {}
+    for k, proj in enumerate(net.projections):
+        shared = proj.plasticity is None and proj.synapse is None and not proj.procedural
+        key = (group_key(proj.pre), group_key(proj.post)) if shared else ("own", k)
+        tables.setdefault(key, []).append(k)
+    return tables
+
+
 def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device: bool = False) -> Plan:
     """``generate_on_device``: static tables whose projections all have a device recipe
     (snnkit.generation.recipe) are left as recipes, for the backend to build."""
@@ -102,13 +114,8 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
         for _, pop in entries:
             plan.placement[pop.name] = (name, offset, pop.size)
             offset += pop.size
-    # static projections between the same two groups share a table (receptor per synapse)
-    tables: dict[tuple, list] = {}
-    for k, proj in enumerate(net.projections):
-        groups = (plan.placement[proj.pre.name][0], plan.placement[proj.post.name][0])
-        key = groups if proj.plasticity is None and proj.synapse is None and not proj.procedural else ("own", k)
-        tables.setdefault(key, []).append(k)
-        plan.table_of[k] = key
+    tables = table_members(net)
+    plan.table_of = {k: key for key, ks in tables.items() for k in ks}
     recipes = {k: device_recipe(proj, k, dt) for k, proj in enumerate(net.projections)} if generate_on_device else {}
     recipes.update({k: procedural_recipe(proj, k, dt) for k, proj in enumerate(net.projections) if proj.procedural})
     generated = {key for key, ks in tables.items() if all(recipes.get(k) for k in ks)}

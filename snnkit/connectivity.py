@@ -238,7 +238,11 @@ def gather_rows(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
         start, stop = int(ptr[rows[0]]), int(ptr[rows[0] + 1])
         return np.arange(start, stop), np.zeros(stop - start, np.int64)
     starts = ptr[rows]
-    lengths = ptr[rows + 1] - starts
-    owner = np.repeat(np.arange(rows.size), lengths)
-    shift = starts - (np.cumsum(lengths) - lengths)         # row start minus its output offset
+    return ranges(starts, ptr[rows + 1] - starts)
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate the index ranges [starts[k], starts[k] + lengths[k]): (positions, owner k)."""
+    owner = np.repeat(np.arange(lengths.size), lengths)
+    shift = starts - (np.cumsum(lengths) - lengths)         # range start minus its output offset
     return np.arange(owner.size) + shift[owner], owner

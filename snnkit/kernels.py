@@ -147,9 +147,6 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "nengo_gather": ("nengo_io.c", [("n", "u32"), ("index", "ptr"), ("heap", "ptr"), ("out", "ptr")]),
     "nengo_scatter": ("nengo_io.c", [("n", "u32"), ("index", "ptr"), ("values", "ptr"), ("heap", "ptr")]),
     # a static table built on the device (kernels/connect.c; backends/device_connect.py)
-    "connect_count": ("connect.c", [
-        ("n_units", "u32"), ("n_cand", "u32"), ("log_q", "f64"), ("exclude", "u32"), ("st", "u32"),
-        ("key_lo", "u32"), ("key_hi", "u32"), ("counts", "ptr")]),
     "connect_split": ("connect.c", [
         ("n_draws", "u32"), ("per_item", "u32"), ("n_rows", "u32"), ("st", "u32"), ("key_lo", "u32"),
         ("key_hi", "u32"), ("counts", "ptr")]),
@@ -158,7 +155,7 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("key_lo", "u32"), ("key_hi", "u32"), ("starts", "ptr"), ("out", "ptr"), ("excluded", "ptr"),
         ("counts", "ptr")]),
     "connect_fill": ("connect.c", [
-        ("rule", "u32"), ("n_units", "u32"), ("n_cand", "u32"), ("log_q", "f64"), ("exclude", "u32"), ("st", "u32"),
+        ("rule", "u32"), ("write", "u32"), ("n_units", "u32"), ("n_cand", "u32"), ("log_q", "f64"), ("exclude", "u32"), ("st", "u32"),
         ("key_lo", "u32"), ("key_hi", "u32"), ("starts", "ptr"), ("counts", "ptr"), ("out", "ptr")]),
     "connect_scatter": ("connect.c", [
         ("n_units", "u32"), ("n", "u32"), ("chosen", "ptr"), ("starts", "ptr"), ("cursor", "ptr"), ("out", "ptr")]),

@@ -59,13 +59,9 @@ def _max_delay_steps(net, dt: float) -> dict:
 def generated_projections(net, dt: float) -> set:
     """Indices of the projections whose tables a device backend builds itself (the rule
     of builder.lower: every projection of a static table has a device recipe)."""
-    from .builder import group_key
+    from .builder import table_members
     from .generation.recipe import device_recipe
-    tables: dict = {}
-    for k, proj in enumerate(net.projections):
-        key = (group_key(proj.pre), group_key(proj.post)) if proj.plasticity is None and proj.synapse is None \
-            else ("own", k)
-        tables.setdefault(key, []).append(k)
+    tables = table_members(net)
     return {k for ks in tables.values() if all(device_recipe(net.projections[k], k, dt) for k in ks) for k in ks}
 
 

@@ -9,16 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-
-
-def segment_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Table positions of the segments [starts[i], starts[i] + counts[i])."""
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, np.int64)
-    owner = np.repeat(np.arange(counts.size), counts)
-    shift = starts - (np.cumsum(counts) - counts)
-    return np.arange(total) + shift[owner]
+from .connectivity import ranges
 
 
 HOST_COLUMNS = ("post_index", "weight", "delay", "receptor", "projection", "pre_global")
@@ -59,7 +50,7 @@ def host_table(plan, tables: list, backend, index: int) -> dict:
         post %= kernels.plane_stride(host["batch"] * host["n_post"])
     projection = np.zeros(n, np.int64)
     for k, starts, counts in host["segments"]:
-        projection[segment_positions(starts, counts)] = k
+        projection[ranges(starts, counts)[0]] = k
     pre = np.repeat(np.arange(host["n_pre"], dtype=np.int64), np.diff(host["row_ptr"]))
     host.update(projection=projection, pre_global=pre, post_index=post)
     return host

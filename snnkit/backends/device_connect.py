@@ -24,22 +24,17 @@ def member_counts(backend, m: dict, key) -> tuple[np.ndarray, object]:
     kind, param, exclude = m["rule"]
     n_pre, n_post = m["n_pre"], m["n_post"]
     n_cand = n_post - exclude
+    known = R.known_counts(m["rule"], n_pre, n_post)
+    if known is not None:
+        return known, None
     z = backend.zeros
-    if kind == R.PROBABILITY and param in (0.0, 1.0):
-        return np.full(n_pre, n_cand if param == 1.0 and n_cand > 0 else 0, np.int64), None
-    if kind == R.ALL_TO_ALL:
-        return np.full(n_pre, max(n_cand, 0), np.int64), None
-    if kind == R.ONE_TO_ONE:
-        return np.ones(n_pre, np.int64), None
-    if kind == R.OUT_DEGREE:
-        return np.full(n_pre, param, np.int64), None
     counts = z(max(1, n_pre), np.uint32)
     a = backend.kernel_arg
     if kind == R.PROBABILITY:
         if n_cand > 0 and n_pre:
-            backend.bind("connect_count", n_pre, n_units=n_pre, n_cand=n_cand, log_q=float(np.log1p(-param)),
-                         exclude=exclude, st=C.stream(m["projection"], C.SKIP), key_lo=key[0], key_hi=key[1],
-                         counts=a(counts))()
+            backend.bind("connect_fill", n_pre, rule=kind, write=0, n_units=n_pre, n_cand=n_cand,
+                         log_q=float(np.log1p(-param)), exclude=exclude, st=C.stream(m["projection"], C.SKIP),
+                         key_lo=key[0], key_hi=key[1], starts=a(counts), counts=a(counts), out=a(counts))()
         return backend.to_host(counts)[:n_pre].astype(np.int64), None
     if kind == R.TOTAL:
         if param and n_pre:
@@ -71,8 +66,6 @@ def fill_member(backend, m: dict, key, starts_host: np.ndarray, counts_host: np.
     a = backend.kernel_arg
     starts = backend.to_device(starts_host.astype(np.uint32))
     counts = backend.to_device(counts_host.astype(np.uint32))
-    if kind == R.PROBABILITY and param == 1.0:
-        kind = R.ALL_TO_ALL
     if kind == R.OUT_DEGREE:
         pool = n_post - exclude
         excluded = backend.zeros(max(1, n_pre * (pool - param) if 2 * param > pool else 1), np.uint32)
@@ -87,9 +80,9 @@ def fill_member(backend, m: dict, key, starts_host: np.ndarray, counts_host: np.
     else:
         log_q = float(np.log1p(-param)) if kind == R.PROBABILITY else 0.0
         st = C.stream(m["projection"], C.SPACING if kind == R.TOTAL else C.SKIP)
-        backend.bind("connect_fill", n_pre, rule=kind, n_units=n_pre, n_cand=n_post - exclude, log_q=log_q,
-                     exclude=exclude, st=st, key_lo=key[0], key_hi=key[1], starts=a(starts), counts=a(counts),
-                     out=a(post_index))()
+        backend.bind("connect_fill", n_pre, rule=kind, write=1, n_units=n_pre, n_cand=n_post - exclude,
+                     log_q=log_q, exclude=exclude, st=st, key_lo=key[0], key_hi=key[1], starts=a(starts),
+                     counts=a(counts), out=a(post_index))()
     return starts
 
 

@@ -17,13 +17,12 @@ class DeviceProceduralOps:
     """Mixed into DeviceBackend."""
 
     def _procedural_args(self, s: dict, m: dict, mode: int, **arrays) -> dict:
-        kind, param, exclude = s["generated"][0]["rule"]
-        rule = R.ALL_TO_ALL if kind == R.PROBABILITY and param == 1.0 else kind
+        rule, param, exclude = m["rule"]
         (wk, (wa, wb, wl, wh)), (dk, (da, db, dl, dh)) = m["weight"], m["delay"]
         key = s["structure_key"]
         return dict(mode=mode, rule=rule, n_pre=s["n_pre"], pre_offset=m["pre_offset"], n_units=m["n_pre"],
                     n_post=s["n_post"], post_offset=m["post_offset"], n_cand=m["n_post"] - exclude,
-                    log_q=float(np.log1p(-param)) if rule == R.PROBABILITY and param < 1.0 else 0.0,
+                    log_q=float(np.log1p(-param)) if rule == R.PROBABILITY else 0.0,
                     exclude=exclude, row_stream=C.stream(m["projection"], C.SPACING if rule == R.TOTAL else C.SKIP),
                     weight_kind=wk, weight_a=wa, weight_b=wb, weight_low=wl, weight_high=wh, delay_kind=dk,
                     delay_a=da, delay_b=db, delay_low=dl, delay_high=dh, dt=m["dt"],

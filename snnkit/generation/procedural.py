@@ -14,7 +14,7 @@ import numpy as np
 from ..validation import fail
 from . import counters as C
 from . import rules
-from .recipe import ALL_TO_ALL, ONE_TO_ONE, PROBABILITY, TOTAL, device_recipe, drawn_values
+from .recipe import ALL_TO_ALL, ONE_TO_ONE, PROBABILITY, TOTAL, device_recipe, drawn_values, member_values, rows_pairs
 from .values import delay_steps
 
 RULES = (PROBABILITY, ALL_TO_ALL, ONE_TO_ONE, TOTAL)
@@ -36,23 +36,13 @@ def procedural_recipe(proj, index: int, dt: float) -> dict:
 def rows_synapses(recipe: dict, rows: np.ndarray, counts: np.ndarray, key):
     """(pre, post, weight, delay steps) of the member-local rows ``rows`` (sorted, distinct);
     counts: every row's synapse count (FixedTotalNumber's split; unused otherwise)."""
-    kind, param, exclude = recipe["rule"]
-    n_post, k = recipe["n_post"], recipe["projection"]
-    if kind == PROBABILITY:
-        pre, post = rules.probability_rows(param, rows, n_post, exclude, C.stream(k, C.SKIP), key)
-    elif kind == ALL_TO_ALL:
-        pre, post = rules.all_to_all_rows(rows, n_post, exclude)
-    elif kind == ONE_TO_ONE:
-        pre, post = rows.copy(), rows.copy()
-    else:
-        pre, post = rules.total_rows(rows, counts[rows], n_post, exclude, C.stream(k, C.SPACING), key)
-    weight = drawn_values(recipe["weight"], pre, post, k, C.WEIGHT, key)
-    delay = delay_steps(drawn_values(recipe["delay"], pre, post, k, C.DELAY, key), recipe["dt"])
-    return pre, post, weight, delay
+    pre, post = rows_pairs(recipe["rule"], rows, recipe["n_post"], recipe["projection"], key, counts)
+    return (pre, post, *member_values(recipe, pre, post, key))
 
 
 def scan(recipe: dict, key, chunk_rows: int = 4096) -> tuple[np.ndarray, int]:
-    """(synapses per row, the longest delay in steps), drawing every row once in chunks."""
+    """(synapses per row, the longest delay in steps), drawing every row once in chunks
+    (its delays, not its weights)."""
     n_pre = recipe["n_pre"]
     kind, param, _ = recipe["rule"]
     counts = rules.split_total(param, n_pre, C.stream(recipe["projection"], C.SPLIT), key) if kind == TOTAL \
@@ -60,7 +50,8 @@ def scan(recipe: dict, key, chunk_rows: int = 4096) -> tuple[np.ndarray, int]:
     longest = 1
     for start in range(0, n_pre, chunk_rows):
         rows = np.arange(start, min(n_pre, start + chunk_rows), dtype=np.int64)
-        pre, _, _, delay = rows_synapses(recipe, rows, counts, key)
+        pre, post = rows_pairs(recipe["rule"], rows, recipe["n_post"], recipe["projection"], key, counts)
+        delay = delay_steps(drawn_values(recipe["delay"], pre, post, recipe["projection"], C.DELAY, key), recipe["dt"])
         if kind != TOTAL:
             counts[start:start + rows.size] = np.bincount(pre - start, minlength=rows.size)
         if delay.size:

@@ -16,7 +16,7 @@ import numpy as np
 from ..connectivity import AllToAll, FixedInDegree, FixedOutDegree, FixedProbability, FixedTotalNumber, OneToOne
 from . import counters as C
 from . import rules
-from .values import draw_values, occurrences, support, value_code
+from .values import delay_steps, draw_values, occurrences, support, value_code
 
 # kernels/connect.c: rule numbers
 PROBABILITY, ALL_TO_ALL, ONE_TO_ONE, OUT_DEGREE, IN_DEGREE, TOTAL = range(6)
@@ -26,8 +26,8 @@ def rule_of(connector, n_pre: int, n_post: int, same: bool):
     """(rule, parameter, exclude_self) of a connector drawn from counters, else None."""
     exclude = same and not getattr(connector, "allow_self", True)
     kind = type(connector)
-    if kind is FixedProbability:
-        return PROBABILITY, connector.p, exclude
+    if kind is FixedProbability:                      # p = 1 draws nothing: AllToAll
+        return (ALL_TO_ALL, 0, exclude) if connector.p == 1.0 else (PROBABILITY, connector.p, exclude)
     if kind is AllToAll:
         return ALL_TO_ALL, 0, exclude
     if kind is OneToOne:
@@ -44,18 +44,47 @@ def rule_of(connector, n_pre: int, n_post: int, same: bool):
 def rule_pairs(rule, n_pre: int, n_post: int, projection: int, key):
     """(pre, post) of a rule (rule_of), sorted by (pre, post)."""
     kind, param, exclude = rule
-    if kind == PROBABILITY:
-        return rules.probability(param, n_pre, n_post, exclude, C.stream(projection, C.SKIP), key)
-    if kind == ALL_TO_ALL:
-        return rules.all_to_all(n_pre, n_post, exclude)
-    if kind == ONE_TO_ONE:
-        return rules.one_to_one(n_pre)
-    if kind == OUT_DEGREE:
-        return rules.out_degree(param, n_pre, n_post, exclude, C.stream(projection, C.CHOOSE), key)
     if kind == IN_DEGREE:
         return rules.in_degree(param, n_pre, n_post, exclude, C.stream(projection, C.CHOOSE), key)
-    return rules.total_number(param, n_pre, n_post, exclude, C.stream(projection, C.SPLIT),
-                              C.stream(projection, C.SPACING), key)
+    counts = rules.split_total(param, n_pre, C.stream(projection, C.SPLIT), key) if kind == TOTAL else None
+    return rows_pairs(rule, np.arange(n_pre, dtype=np.int64), n_post, projection, key, counts)
+
+
+def rows_pairs(rule, rows: np.ndarray, n_post: int, projection: int, key, counts=None):
+    """(pre, post) of the (sorted, distinct) ``rows`` of a rule drawn by rows (all but
+    FixedInDegree), sorted by (pre, post); counts: FixedTotalNumber's split (every row)."""
+    kind, param, exclude = rule
+    if kind == PROBABILITY:
+        return rules.probability_rows(param, rows, n_post, exclude, C.stream(projection, C.SKIP), key)
+    if kind == ALL_TO_ALL:
+        return rules.all_to_all_rows(rows, n_post, exclude)
+    if kind == ONE_TO_ONE:
+        return rows.copy(), rows.copy()
+    if kind == OUT_DEGREE:
+        return rules.out_degree_rows(param, rows, n_post, exclude, C.stream(projection, C.CHOOSE), key)
+    return rules.total_rows(rows, counts[rows], n_post, exclude, C.stream(projection, C.SPACING), key)
+
+
+def known_counts(rule, n_pre: int, n_post: int) -> np.ndarray | None:
+    """Synapses per row where the rule fixes them without a draw, else None."""
+    kind, param, exclude = rule
+    if kind == ALL_TO_ALL:
+        return np.full(n_pre, max(0, n_post - exclude), np.int64)
+    if kind == PROBABILITY and param == 0.0:
+        return np.zeros(n_pre, np.int64)
+    if kind == ONE_TO_ONE:
+        return np.ones(n_pre, np.int64)
+    if kind == OUT_DEGREE:
+        return np.full(n_pre, param, np.int64)
+    return None
+
+
+def member_values(m: dict, pre, post, key, with_delay: bool = True):
+    """(weights float64, delays in steps or None) of a member's synapses (pre, post)."""
+    weight = drawn_values(m["weight"], pre, post, m["projection"], C.WEIGHT, key)
+    delay = delay_steps(drawn_values(m["delay"], pre, post, m["projection"], C.DELAY, key), m["dt"]) \
+        if with_delay else None
+    return weight, delay
 
 
 def drawn_values(code, pre, post, projection: int, purpose: int, key) -> np.ndarray:

@@ -32,17 +32,11 @@ def _skip_self(rows: np.ndarray, values: np.ndarray, exclude: bool) -> np.ndarra
     return values + (values >= rows) if exclude else values
 
 
-def probability(p: float, n_pre: int, n_post: int, exclude: bool, st: int, key):
-    return probability_rows(p, np.arange(n_pre, dtype=np.int64), n_post, exclude, st, key)
-
-
 def probability_rows(p: float, rows_all: np.ndarray, n_post: int, exclude: bool, st: int, key):
     """FixedProbability's synapses of the (sorted, distinct) rows ``rows_all``."""
     n_cand = n_post - 1 if exclude else n_post
     if p == 0.0 or n_cand <= 0 or rows_all.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    if p == 1.0:
-        return all_to_all_rows(rows_all, n_post, exclude)
     log_q = float(np.log1p(-p))
     expected = p * n_cand
     calls = max(1, int((expected + 4.0 * np.sqrt(expected) + 8) // 4) + 1)
@@ -76,19 +70,6 @@ def all_to_all_rows(rows: np.ndarray, n_post: int, exclude: bool):
     return pre, post
 
 
-def all_to_all(n_pre: int, n_post: int, exclude: bool):
-    pre, post = np.divmod(np.arange(n_pre * n_post, dtype=np.int64), n_post)
-    if exclude:
-        keep = pre != post
-        pre, post = pre[keep], post[keep]
-    return pre, post
-
-
-def one_to_one(n: int):
-    idx = np.arange(n, dtype=np.int64)
-    return idx, idx.copy()
-
-
 def choose_distinct(units: np.ndarray, n: int, pool: int, st: int, key) -> np.ndarray:
     """(R, n): for each unit, n distinct indices of [0, pool), sorted. n uniform draws
     (attempt 0), sorted; while a value repeats its predecessor, the repeats (k-th of the
@@ -120,10 +101,12 @@ def choose_distinct(units: np.ndarray, n: int, pool: int, st: int, key) -> np.nd
         attempt += 1
 
 
-def out_degree(n: int, n_pre: int, n_post: int, exclude: bool, st: int, key):
+def out_degree_rows(n: int, rows_all: np.ndarray, n_post: int, exclude: bool, st: int, key):
+    """FixedOutDegree's synapses of the (sorted, distinct) rows ``rows_all``."""
     pool = n_post - 1 if exclude else n_post
     pres, posts = [], []
-    for rows in _chunks(n_pre, pool if 2 * n > pool else n):
+    for chunk in _chunks(rows_all.size, pool if 2 * n > pool else n):
+        rows = rows_all[chunk]
         chosen = choose_distinct(rows, n, pool, st, key)
         pres.append(np.repeat(rows, n))
         posts.append(_skip_self(rows[:, None], chosen, exclude).ravel())
@@ -158,18 +141,11 @@ def _split_draws(start: int, count: int, st: int, key, n_pre: int) -> np.ndarray
     return C.index_draws(np.zeros(1, np.int64), start, count, 0, st, key, n_pre)[0]
 
 
-def total_number(n: int, n_pre: int, n_post: int, exclude: bool, st_split: int, st_spacing: int, key):
-    """Row i's m_i posts: with E_t = -log(open01(word t)), t = 0 .. m_i, and S_k their
-    running sum, post k = floor((S_k / S_{m_i}) n_cand) for k = 0 .. m_i - 1: the order
-    statistics of m_i uniforms, sorted as drawn."""
-    counts = split_total(n, n_pre, st_split, key)
-    rows = np.flatnonzero(counts)
-    return total_rows(rows, counts[rows], n_post, exclude, st_spacing, key)
-
-
 def total_rows(rows_all: np.ndarray, counts: np.ndarray, n_post: int, exclude: bool, st_spacing: int, key):
     """FixedTotalNumber's synapses of the (sorted, distinct) rows ``rows_all``, of
-    ``counts`` synapses each (split_total)."""
+    ``counts`` synapses each (split_total). Row i's m_i posts: with E_t = -log(open01(word
+    t)), t = 0 .. m_i, and S_k their running sum, post k = floor((S_k / S_{m_i}) n_cand) for
+    k = 0 .. m_i - 1: the order statistics of m_i uniforms, sorted as drawn."""
     n_cand = n_post - 1 if exclude else n_post
     keep_rows = counts > 0
     rows_all, counts = rows_all[keep_rows], counts[keep_rows]

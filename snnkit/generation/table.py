@@ -15,43 +15,19 @@ import numpy as np
 from ..validation import fail
 from . import counters as C
 from . import rules
-from .recipe import ALL_TO_ALL, IN_DEGREE, ONE_TO_ONE, OUT_DEGREE, PROBABILITY, TOTAL, drawn_values, rule_pairs
-from .values import delay_steps
+from .recipe import (ALL_TO_ALL, IN_DEGREE, ONE_TO_ONE, OUT_DEGREE, PROBABILITY, TOTAL, known_counts, member_values,
+                     rows_pairs, rule_pairs)
 
 SYNAPSES_PER_CHUNK = 1 << 20
-
-
-def _rows_pairs(m: dict, rows: np.ndarray, counts, key):
-    kind, param, exclude = m["rule"]
-    n_post, k = m["n_post"], m["projection"]
-    if kind == PROBABILITY:
-        return rules.probability_rows(param, rows, n_post, exclude, C.stream(k, C.SKIP), key)
-    if kind == ALL_TO_ALL:
-        return rules.all_to_all_rows(rows, n_post, exclude)
-    if kind == ONE_TO_ONE:
-        return rows.copy(), rows.copy()
-    if kind == OUT_DEGREE:
-        pool = n_post - exclude
-        chosen = rules.choose_distinct(rows, param, pool, C.stream(k, C.CHOOSE), key)
-        return np.repeat(rows, param), rules._skip_self(rows[:, None], chosen, exclude).ravel()
-    return rules.total_rows(rows, counts[rows], n_post, exclude, C.stream(k, C.SPACING), key)
 
 
 def member_counts(m: dict, key) -> np.ndarray | None:
     """Synapses per row of a member, where known before its rows are drawn (None for
     FixedProbability and FixedInDegree: their rows are counted as drawn)."""
-    kind, param, exclude = m["rule"]
+    kind, param, _ = m["rule"]
     if kind == TOTAL:
         return rules.split_total(param, m["n_pre"], C.stream(m["projection"], C.SPLIT), key)
-    if kind == ALL_TO_ALL or (kind == PROBABILITY and param == 1.0):
-        return np.full(m["n_pre"], max(0, m["n_post"] - exclude), np.int64)
-    if kind == PROBABILITY and param == 0.0:
-        return np.zeros(m["n_pre"], np.int64)
-    if kind == ONE_TO_ONE:
-        return np.ones(m["n_pre"], np.int64)
-    if kind == OUT_DEGREE:
-        return np.full(m["n_pre"], param, np.int64)
-    return None
+    return known_counts(m["rule"], m["n_pre"], m["n_post"])
 
 
 def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: bool = True):
@@ -63,14 +39,11 @@ def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: 
     def finish(pre, post):
         if not values:
             return pre.astype(np.int32), post.astype(np.int32), None, None
-        weight = drawn_values(m["weight"], pre, post, k, C.WEIGHT, key).astype(dtype)
-        delay = None
-        if with_delay:
-            steps = delay_steps(drawn_values(m["delay"], pre, post, k, C.DELAY, key), m["dt"])
-            if steps.size and steps.max() > 65535:
-                fail("Projection.delay", f"{int(steps.max())} steps", "must be at most 65535 steps (use a larger dt)")
-            delay = steps.astype(np.uint16)
-        return pre.astype(np.int32), post.astype(np.int32), weight, delay
+        weight, steps = member_values(m, pre, post, key, with_delay)
+        if with_delay and steps.size and steps.max() > 65535:
+            fail("Projection.delay", f"{int(steps.max())} steps", "must be at most 65535 steps (use a larger dt)")
+        return (pre.astype(np.int32), post.astype(np.int32), weight.astype(dtype),
+                steps.astype(np.uint16) if with_delay else None)
 
     if kind == IN_DEGREE:                               # by columns: the member at once
         return finish(*rule_pairs(m["rule"], m["n_pre"], m["n_post"], k, key))
@@ -79,7 +52,8 @@ def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: 
     step = max(1, int(SYNAPSES_PER_CHUNK // max(1.0, per_row)))
     chunks = [np.arange(a, min(m["n_pre"], a + step), dtype=np.int64) for a in range(0, m["n_pre"], step)]
     with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1) or 1) as pool:
-        parts = list(pool.map(lambda rows: finish(*_rows_pairs(m, rows, counts, key)), chunks))
+        parts = list(pool.map(lambda rows: finish(*rows_pairs(m["rule"], rows, m["n_post"], k, key, counts)),
+                              chunks))
     if not parts:
         return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, dtype), None
     out = [np.concatenate([p[i] for p in parts]) if values or i < 2 else None for i in range(3)]
