@@ -50,6 +50,8 @@ def simulator(name):
     if name == "nengo_ocl":
         import nengo_ocl
         import pyopencl as cl
+        from snnkit.backends.pocl_cpu import name_cpu_for_pocl
+        name_cpu_for_pocl()                      # PoCL on a CPU its LLVM does not know
         context = cl.Context([cl.get_platforms()[0].get_devices()[0]])
         return lambda net: nengo_ocl.Simulator(net, dt=DT, context=context, progress_bar=False)
     import snnkit_nengo

@@ -25,6 +25,8 @@ log = logging.getLogger("snnkit")
 def _cl():
     import pyopencl as cl
     import pyopencl.array  # noqa: F401  (registers cl.array)
+    from .pocl_cpu import name_cpu_for_pocl
+    name_cpu_for_pocl()                        # before PoCL's devices start (a no-op after)
     return cl
 
 
