@@ -14,6 +14,7 @@ import numpy as np
 
 from .distributions import Distribution
 from .lower_neurons import lower_lif, lower_poisson, lower_spike_times
+from .lower_static_table import lean_table
 from .lower_synapses import lower_table, realize_wiring, recipe_delay_bound, recipe_table
 from .generation.procedural import procedural_recipe
 from .generation.recipe import device_recipe
@@ -100,9 +101,11 @@ def table_members(net: Network) -> dict[tuple, list]:
     return tables
 
 
-def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device: bool = False) -> Plan:
+def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device: bool = False,
+          dtype=np.float64) -> Plan:
     """``generate_on_device``: static tables whose projections all have a device recipe
-    (snnkit.generation.recipe) are left as recipes, for the backend to build."""
+    (snnkit.generation.recipe) are left as recipes, for the backend to build; ``dtype``:
+    the backend's, in which static tables built here hold their weights."""
     plan = Plan(dt=dt, batch=batch)
     members: dict[tuple, list] = {}
     for index, pop in enumerate(net.populations):
@@ -122,7 +125,7 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
     # connectivity before the groups: the delays fix each target group's ring depth
     wiring = {k: realize_wiring(net.projections[k], k, dt, seeds)
               for key, ks in tables.items() if key not in generated for k in ks}
-    longest = {k: int(w[3].max()) for k, w in wiring.items() if w[3].size}
+    longest = {k: w.longest for k, w in wiring.items() if w.size}
     longest.update({k: recipe_delay_bound(recipes[k]) for key in generated for k in tables[key]})
     for key, entries in members.items():
         indices, pops = [i for i, _ in entries], [p for _, p in entries]
@@ -152,9 +155,12 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
                                               seeds.structure_key, procedural=proj.procedural))
         elif proj.synapse is not None:
             from .lower_synapse_models import lower_synapse_model      # (imports sympy)
+            entries = [(k, p, w.full(), po, qo) for k, p, w, po, qo in entries]
             plan.synapses.append(lower_synapse_model(entries, pre_group, post_group, dt, batch, seeds.structure))
-        else:
+        elif proj.plasticity is not None:
             plan.synapses.append(lower_table(entries, pre_group, post_group, dt, batch))
+        else:
+            plan.synapses.append(lean_table(entries, pre_group, post_group, dtype))
     plan.table_of = {k: keys.index(key) for k, key in plan.table_of.items()}
     return plan
 

@@ -170,13 +170,19 @@ class FromList(Connector):
             if idx.size and (idx.min() < 0 or idx.max() >= n):
                 bad = idx[(idx < 0) | (idx >= n)][0]
                 fail(f"FromList.{name}", int(bad), f"indices must lie in [0, {n})")
-        return self.pre.copy(), self.post.copy()
+        return read_only(self.pre), read_only(self.post)          # no copy: the build only reads them
 
     def expected_count(self, n_pre, n_post):
         return float(self.pre.size)
 
     def __repr__(self) -> str:
         return f"FromList(<{self.pre.size} connections>)"
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 @dataclass

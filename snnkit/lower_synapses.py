@@ -1,12 +1,15 @@
 """Lower projections to synapse tables: wiring, weights, delays, merged CSR.
 
-Static projections between the same (pre group, post group) share one table,
-each synapse carrying its receptor, so a step runs one propagation for all of them. ``projection`` (host
-only) records which projection each synapse came from. A plastic projection
-keeps a table of its own, with weights per batch instance.
+Static projections between the same (pre group, post group) share one table, each
+synapse carrying its receptor, so a step runs one propagation for all of them; built
+lean from their wiring (lower_static_table) or, for random rules, left as recipes for
+the backend to draw (recipe_table). A plastic projection keeps a table of its own
+(lower_table), with weights per batch instance and the transpose.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,10 +23,49 @@ from .model import Projection
 from .validation import fail
 
 
-def realize_wiring(proj: Projection, index: int, dt: float, seeds) -> tuple:
-    """(pre, post, weight, delay in steps) of every synapse of projection ``index``, in
-    connector order: the random rules, their weights and delays drawn from counters
-    (snnkit.generation), anything else from the structure generator."""
+@dataclass
+class Wiring:
+    """A projection's synapses in connector order: pre, post (S,) ints; weight () when
+    every synapse has it, else (S,) float64; delay in ms, () or (S,), None for one step.
+    Read a chunk at a time by the lean table (lower_static_table), whole by the others."""
+
+    pre: np.ndarray
+    post: np.ndarray
+    weight: np.ndarray
+    delay_ms: np.ndarray | None
+    dt: float
+
+    @property
+    def size(self) -> int:
+        return int(self.pre.size)
+
+    def weights(self, a: int = 0, b: int | None = None) -> np.ndarray:
+        return self.weight if self.weight.ndim == 0 else self.weight[a:b]
+
+    def steps(self, a: int = 0, b: int | None = None) -> np.ndarray:
+        if self.delay_ms is None:
+            return np.array(1, np.int64)
+        return to_steps(self.delay_ms if self.delay_ms.ndim == 0 else self.delay_ms[a:b], self.dt)
+
+    @property
+    def shortest(self) -> int:
+        return 1 if self.delay_ms is None else int(to_steps(np.min(self.delay_ms), self.dt))
+
+    @property
+    def longest(self) -> int:
+        return 1 if self.delay_ms is None else int(to_steps(np.max(self.delay_ms), self.dt))
+
+    def full(self) -> tuple:
+        """(pre, post, weight (S,) float64, delay (S,) int64 steps)."""
+        n = self.size
+        return (self.pre, self.post, np.broadcast_to(self.weights(), (n,)).astype(float),
+                np.broadcast_to(self.steps(), (n,)).astype(np.int64))
+
+
+def realize_wiring(proj: Projection, index: int, dt: float, seeds) -> Wiring:
+    """The synapses of projection ``index``, in connector order: the random rules, their
+    weights and delays drawn from counters (snnkit.generation), anything else from the
+    structure generator; a scalar weight or delay stays one value."""
     rng, key, same = seeds.structure, seeds.structure_key, proj.pre is proj.post
     rule = rule_of(proj.connector, proj.pre.size, proj.post.size, same)
     if rule is None:
@@ -31,43 +73,37 @@ def realize_wiring(proj: Projection, index: int, dt: float, seeds) -> tuple:
     else:
         proj.connector.check(proj.pre.size, proj.post.size, same)
         pre, post = rule_pairs(rule, proj.pre.size, proj.post.size, index, key)
-    delay = delay_steps(proj, pre, post, index, dt, seeds, rule is not None)
-    weight = synapse_values("Projection.weight", proj.weight, pre, post, index, C.WEIGHT, seeds, rule is not None)
+    drawn = rule is not None
     where = f"projection {proj.pre.name} -> {proj.post.name}"
-    if getattr(proj.post.model, "synapse", None) == "cond_exp" and weight.size and weight.min() < 0:
+    delay = None
+    if proj.delay is not None:
+        delay = synapse_values("Projection.delay", proj.delay, pre, post, index, C.DELAY, seeds, drawn)
+        if pre.size and delay.min() < dt * (1 - 1e-9):
+            fail("Projection.delay", float(delay.min()), f"must be >= dt = {dt} ms (one step); {where}")
+    weight = synapse_values("Projection.weight", proj.weight, pre, post, index, C.WEIGHT, seeds, drawn)
+    if getattr(proj.post.model, "synapse", None) == "cond_exp" and pre.size and weight.min() < 0:
         fail("Projection.weight", float(weight.min()), f"must be >= 0 for conductance-based synapses (uS); {where}")
     rule = proj.plasticity
-    if rule is not None and weight.size and (weight.min() < rule.w_min or weight.max() > rule.w_max):
+    if rule is not None and pre.size and (weight.min() < rule.w_min or weight.max() > rule.w_max):
         bad = weight.min() if weight.min() < rule.w_min else weight.max()
         fail("Projection.weight", float(bad), f"must lie within the STDP bounds [{rule.w_min}, {rule.w_max}]; {where}")
-    return pre, post, weight, delay
-
-
-def delay_steps(proj: Projection, pre, post, index: int, dt: float, seeds, drawn: bool) -> np.ndarray:
-    n = pre.size
-    if proj.delay is None:
-        return np.ones(n, np.int64)
-    delay_ms = synapse_values("Projection.delay", proj.delay, pre, post, index, C.DELAY, seeds, drawn)
-    if n and delay_ms.min() < dt * (1 - 1e-9):
-        fail("Projection.delay", float(delay_ms.min()), f"must be >= dt = {dt} ms (one step); "
-             f"projection {proj.pre.name} -> {proj.post.name}")
-    return to_steps(delay_ms, dt)
+    return Wiring(pre, post, weight, delay, dt)
 
 
 def synapse_values(name: str, value, pre, post, index: int, purpose: int, seeds, drawn: bool) -> np.ndarray:
-    """One value per synapse: from counters where the connector draws from them and the
-    value is a scalar or a drawable distribution (generation.values), else realised
-    from the structure generator (or given)."""
+    """() or one value per synapse: from counters where the connector draws from them
+    and the value is a scalar or a drawable distribution (generation.values), else
+    realised from the structure generator (or given)."""
     code = value_code(value) if drawn else None
-    if code is not None:
+    if code is not None and code[0] != CONSTANT:
         return drawn_values(code, pre, post, index, purpose, seeds.structure_key)
-    return per_synapse(name, value, pre.size, seeds.structure)
+    return per_synapse(name, value, pre.size, seeds.structure, keep_scalar=True)
 
 
-def per_synapse(name: str, value, n: int, rng) -> np.ndarray:
+def per_synapse(name: str, value, n: int, rng, keep_scalar: bool = False) -> np.ndarray:
     arr = realize(value, rng, (n,))
     if arr.ndim == 0:
-        return np.full(n, float(arr))
+        return arr if keep_scalar else np.full(n, float(arr))
     if arr.shape != (n,):
         fail(name, arr, f"must be a scalar, a distribution or one value per synapse ({n})")
     if not np.all(np.isfinite(arr)):
@@ -83,7 +119,10 @@ def uniform(values: np.ndarray, otherwise: int) -> int:
 
 
 def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, batch: int) -> dict:
-    """One synapse table from ``members``: (projection index, Projection, wiring, pre offset, post offset)."""
+    """A plastic projection's table from ``members``: (projection index, Projection,
+    Wiring, pre offset, post offset); ``projection`` (host only) records which projection
+    each synapse came from."""
+    members = [(k, p, w.full(), po, qo) for k, p, w, po, qo in members]
     pre = np.concatenate([w[0] + po for _, _, w, po, _ in members])
     post = np.concatenate([w[1] + qo for _, _, w, _, qo in members])
     weight = np.concatenate([w[2] for _, _, w, _, _ in members])

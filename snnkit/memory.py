@@ -3,10 +3,12 @@
 Two figures, because they are limited by different memories:
 
 * the host peak of the build: the NumPy arrays of the lowered network (float64,
-  int64) plus the temporaries of wiring and sorting the synapse tables that are
-  built on the host (a static table a device backend builds itself costs the host
-  a few counts per presynaptic neuron: backends/device_connect.py). This is checked
-  against the host's available memory on every backend;
+  int64) plus the synapse tables built on the host: a static table from explicit
+  wiring is built lean (lower_static_table: its columns and chunks), a plastic or
+  synapse-model table with the full sort and its temporaries, and a static table a
+  device backend builds itself costs the host a few counts per presynaptic neuron
+  (backends/device_connect.py). This is checked against the host's available memory
+  on every backend;
 * the device arrays: what the backend holds while it runs (float32/float64 state,
   32-bit indices). On the NumPy backend they are host arrays made after the peak;
   on OpenCL and CUDA they are checked against the device's memory.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .connectivity import FromList
 from .distributions import Distribution, Uniform
 from .neurons import NeuronModel
 from .validation import NetworkTooLargeError
@@ -27,7 +30,10 @@ from .validation import NetworkTooLargeError
 HOST_PER_NEURON = 200            # parameters and derived constants (float64), rng words
 HOST_PER_NEURON_INSTANCE = 120   # state, refractory counters, ring (2 slots), spike flags
 HOST_PER_SOURCE = 48
-HOST_PER_SYNAPSE = 132           # wiring (pre, post, weight, delay), sort order, CSR table, receptor, projection
+HOST_PER_SYNAPSE = 132           # plastic and synapse-model tables: wiring, sort order, CSR table, receptor, projection
+HOST_PER_TABLE_SYNAPSE = 12      # a static table built lean from wiring: its columns (10-11 B; 15 with mixed receptors on a device)
+HOST_TABLE_WORKSPACE = 17 << 20  # and the temporaries of placing its chunks (lower_static_table, 2^18 synapses each)
+HOST_PER_WIRED_SYNAPSE = 32      # wiring a connector makes (pre, post int64; drawn values) where not FromList's own
 HOST_PER_PLASTIC_INSTANCE = 12   # per plastic synapse and instance: float64 host copy + device-dtype copy
 HOST_PER_RING_SLOT = 2 * 8       # per neuron-instance and ring slot beyond 2 (two receptors, float64)
 HOST_PER_GENERATED_ROW = 40      # per pre neuron of a table built on the device: counts, starts, row_ptr
@@ -74,6 +80,8 @@ def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4, on_device: boo
     generated = generated_projections(net, dt) if on_device else set()
     if generated and host_tables:
         host += HOST_DRAWING_WORKSPACE
+    if any(k not in generated and p.plasticity is None and p.synapse is None for k, p in enumerate(net.projections)):
+        host += HOST_TABLE_WORKSPACE
     depth = _max_delay_steps(net, dt)
     for pop in net.populations:
         if isinstance(pop.model, NeuronModel) or getattr(pop.model, "is_equation_model", False):
@@ -89,6 +97,8 @@ def estimate(net, batch: int, dt: float = 0.1, itemsize: int = 4, on_device: boo
         plastic = proj.plasticity is not None
         if k in generated:
             host += proj.pre.size * HOST_PER_GENERATED_ROW + (n * HOST_PER_DRAWN_SYNAPSE if host_tables else 0)
+        elif not plastic and proj.synapse is None:
+            host += n * (HOST_PER_TABLE_SYNAPSE + (0 if isinstance(proj.connector, FromList) else HOST_PER_WIRED_SYNAPSE))
         else:
             host += n * (HOST_PER_SYNAPSE + (HOST_PER_PLASTIC_INSTANCE * batch + 16 if plastic else 0))
         device += n * (DEVICE_PER_SYNAPSE + itemsize

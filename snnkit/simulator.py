@@ -121,7 +121,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         warn_unstable_steps(network, self.dt)
         seeds = Seeds.make(seed, self.batch, network.seed)
         self.plan = lower(network, self.dt, self.batch, seeds,
-                          generate_on_device=connectivity == "device" and self.backend.builds_connectivity)
+                          generate_on_device=connectivity == "device" and self.backend.builds_connectivity,
+                          dtype=self.backend.dtype)
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))

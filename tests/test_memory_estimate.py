@@ -39,6 +39,20 @@ def neurons_in_batch():
     return net, 4
 
 
+def from_list():
+    """Explicit wiring with per-synapse weights and delays: the lean host table."""
+    import numpy as np
+    rng = np.random.default_rng(1)
+    net = sk.Network(seed=1)
+    a = net.population(3000, sk.Poisson(rate=5.0), name="a")
+    b = net.population(3000, sk.LIFCurrExp(), name="b")
+    n = 2_000_000
+    net.connect(a, b, sk.FromList(rng.integers(0, 3000, n), rng.integers(0, 3000, n)),
+                weight=rng.uniform(0.0, 0.1, n), delay=rng.uniform(0.1, 3.0, n))
+    net.connect(b, b, sk.FixedProbability(0.1), weight=0.01, receptor="inh")
+    return net, 1
+
+
 def traced_peak(make_sim) -> int:
     tracemalloc.start()
     try:
@@ -48,7 +62,7 @@ def traced_peak(make_sim) -> int:
         tracemalloc.stop()
 
 
-@pytest.mark.parametrize("build", [all_to_all, cuba, plastic_batch, neurons_in_batch])
+@pytest.mark.parametrize("build", [all_to_all, cuba, plastic_batch, neurons_in_batch, from_list])
 def test_the_estimate_is_within_25_percent_of_the_measured_host_peak(build, backend):
     """The host peak is the build's (the device arrays of OpenCL and CUDA are not host
     NumPy arrays, which tracemalloc counts); a device backend builds the static random

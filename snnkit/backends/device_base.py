@@ -221,7 +221,7 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
             elif key in INDEX_KEYS:
                 value = value.astype(np.uint32)
             elif value.dtype.kind == "f":
-                value = value.astype(self.dtype)
+                value = value.astype(self.dtype, copy=False)
             out[key] = self.to_device(np.ascontiguousarray(value))
         if host.get("kind") == "lif":
             packed = pack_lif(host, self.dtype)

@@ -21,7 +21,7 @@ def lean_column(table: dict, key: str) -> np.ndarray:
     if values.max() > 65535:
         fail("delay", f"{int(values.max())} steps", "must be at most 65535 steps on a device backend "
              "(use a larger dt)")
-    return values.astype(np.uint16)
+    return values.astype(np.uint16, copy=False)
 
 
 def folded_post_index(table: dict) -> np.ndarray:
@@ -30,11 +30,15 @@ def folded_post_index(table: dict) -> np.ndarray:
     + post: kernels/propagate.h), so no receptor column is stored."""
     post = np.asarray(table["post_index"])
     if table["uniform_receptor"] < table["n_receptors"] or not post.size:
-        return post.astype(np.uint32)
+        return post.view(np.uint32) if post.dtype == np.int32 else post.astype(np.uint32)
     plane = kernels.plane_stride(table["batch"] * table["n_post"])
     if table["n_receptors"] * plane >= 2**32:
         fail("synapse table", f"{table['n_receptors']} receptors x {plane} targets", "must fit 32-bit indices")
-    return (np.asarray(table["receptor"], np.uint64) * np.uint64(plane) + post.astype(np.uint64)).astype(np.uint32)
+    folded, receptor = np.empty(post.size, np.uint32), np.asarray(table["receptor"])
+    for a in range(0, post.size, 1 << 20):                 # a chunk at a time: no full-size temporaries
+        b = a + (1 << 20)
+        folded[a:b] = receptor[a:b].astype(np.uint32) * np.uint32(plane) + post[a:b].astype(np.uint32)
+    return folded
 
 
 def pack_lif(g: dict, dtype, full: bool = False) -> dict:

@@ -70,6 +70,8 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backen
             out = {k: v for k, v in host.items() if k not in ("generated", "structure_key")}
             out.update(build_table(host, self.dtype), n_synapses=host["n_synapses"], max_delay=host["max_delay"])
             return out
+        if host.get("lean"):                         # built in this backend's types (lower_static_table)
+            return dict(host)
 
         def convert(value):
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":

@@ -145,7 +145,9 @@ class OpenCLBackend(DeviceBackend):
 
     # -- memory ------------------------------------------------------------------
     def to_device(self, host: np.ndarray):
-        return _cl().array.to_device(self.queue, host)
+        array = _cl().array.to_device(self.queue, host)
+        array.finish()               # drops the copy's event, which holds the host array alive
+        return array
 
     def to_host(self, array) -> np.ndarray:
         return array.get()
