@@ -118,7 +118,7 @@ KERNEL void connect_values(const u32 n_values, const u32 n_units,
                            const double weight_low, const double weight_high,
                            const u32 delay_kind, const double delay_a, const double delay_b,
                            const double delay_low, const double delay_high, const double dt,
-                           const u32 write_delay, const u32 weight_stream, const u32 delay_stream,
+                           const u32 write_delay, const u32 value_stream,
                            const u32 key_lo, const u32 key_hi, GLOBAL const u32* starts, GLOBAL const u32* first,
                            GLOBAL const u32* post_index, GLOBAL real* weight, GLOBAL u16* delay, GLOBAL u32* max_delay)
 {
@@ -127,11 +127,11 @@ KERNEL void connect_values(const u32 n_values, const u32 n_units,
     const u32 i = member_row(t, n_units, first), k = t - first[i], s = starts[i] + k, post = post_index[s];
     u32 occ = 0u;
     while (occ < k && post_index[s - occ - 1u] == post) ++occ;
-    weight[s] = (real)draw_value(weight_kind, weight_a, weight_b, weight_low, weight_high, i, post, occ,
-                                 weight_stream, key_lo, key_hi);
+    double w = 0.0, ms = 0.0;
+    draw_weight_delay(weight_kind, weight_a, weight_b, weight_low, weight_high, delay_kind, delay_a, delay_b,
+                      delay_low, delay_high, 1u, write_delay, i, post, occ, value_stream, key_lo, key_hi, &w, &ms);
+    weight[s] = (real)w;
     if (!write_delay) return;
-    const double ms = draw_value(delay_kind, delay_a, delay_b, delay_low, delay_high, i, post, occ, delay_stream,
-                                 key_lo, key_hi);
     double steps = rint(ms / dt);
     if (steps < 1.0) steps = 1.0;
     const u32 whole = steps < 65536.0 ? (u32)steps : 65536u;

@@ -140,6 +140,17 @@ INLINE double exact_normal(const u32 w0, const u32 w1)
     return sqrt(-2.0 * exact_log(u1)) * exact_cos_2pi(u2);
 }
 
+/* both halves of the Box-Muller pair (exact_math.standard_normal, standard_normal_sin):
+ * sin(2 pi u) as cos(2 pi (u + 3/4)), the shift exact */
+INLINE void exact_normal_pair(const u32 w0, const u32 w1, double* z_cos, double* z_sin)
+{
+    const double u1 = ((double)(w0 >> 8) + 1.0) * (1.0 / 16777216.0);
+    const double u2 = (double)(w1 >> 8) * (1.0 / 16777216.0);
+    const double r = sqrt(-2.0 * exact_log(u1));
+    *z_cos = r * exact_cos_2pi(u2);
+    *z_sin = r * exact_cos_2pi(u2 >= 0.25 ? u2 - 0.25 : u2 + 0.75);
+}
+
 INLINE double open01(const u32 word) { return ((double)word + 1.0) * CONNECT_TWO_M32; }
 
 INLINE double uniform53(const u32 w0, const u32 w1)
@@ -220,23 +231,69 @@ INLINE u32 sequence_word(word_sequence* s, const u32 d)
     } \
 } while (0)
 
-/* a synapse's value (values.draw_values): kind, parameters (a, b) and support [low, high] */
+/* values.py: a synapse's weight (role 0) and delay (role 1) from one stream; attempt a is
+ * Philox (pre, post, occ + 65536 a); the weight takes words 0-1, the delay 2-3, or, when
+ * both are of the normal family ("shared"), the two halves of the pair of words 0-1 */
+#define VALUE_NORMAL_FAMILY(kind) ((kind) == VALUE_NORMAL || (kind) == VALUE_CLIPPED || (kind) == VALUE_LOGNORMAL)
+
+/* values.standard_draw: a standard normal (normal family) or a uniform in [0, 1) */
+INLINE double standard_draw(const u32 kind, const philox_words w, const u32 role, const u32 shared)
+{
+    if (role && shared) {
+        double z_cos, z_sin;
+        exact_normal_pair(w.x[0], w.x[1], &z_cos, &z_sin);
+        return z_sin;
+    }
+    const u32 first = role ? 2u : 0u;
+    if (VALUE_NORMAL_FAMILY(kind)) return exact_normal(w.x[first], w.x[first + 1u]);
+    return uniform53(w.x[first], w.x[first + 1u]);
+}
+
+/* values.shaped: the standard draw x made the distribution's (a, b) */
+INLINE double shaped(const u32 kind, const double a, const double b, const double x)
+{
+    if (kind == VALUE_UNIFORM) return a + (b - a) * x;
+    if (kind == VALUE_EXPONENTIAL) return -a * exact_log(1.0 - x);
+    if (kind == VALUE_LOGNORMAL) return exact_exp(a + b * x);
+    return a + b * x;
+}
+
+/* values.draw_values: the value, from ``first`` (the first attempt's standard draw);
+ * NormalClipped draws again (its own role's words) until inside [low, high] */
 INLINE double draw_value(const u32 kind, const double a, const double b, const double low, const double high,
-                         const u32 pre, const u32 post, const u32 occ, const u32 st, const u32 k0, const u32 k1)
+                         const double first, const u32 role, const u32 shared, const u32 pre, const u32 post,
+                         const u32 occ, const u32 st, const u32 k0, const u32 k1)
 {
     if (kind == VALUE_CONSTANT) return a;
-    philox_words w = philox4x32_10(pre, post, occ, st, k0, k1);
-    if (kind == VALUE_UNIFORM) return a + (b - a) * uniform53(w.x[0], w.x[1]);
-    if (kind == VALUE_EXPONENTIAL) return -a * exact_log(1.0 - uniform53(w.x[0], w.x[1]));
-    double x = a + b * exact_normal(w.x[0], w.x[1]);
-    if (kind == VALUE_LOGNORMAL) return exact_exp(x);
-    if (kind == VALUE_NORMAL) return x;
-    for (u32 attempt = 1u; (x < low || x > high) && attempt < CONNECT_MAX_ATTEMPTS; ++attempt) {
-        if ((attempt & 1u) == 0u) w = philox4x32_10(pre, post, occ + 65536u * (attempt >> 1), st, k0, k1);
-        const u32 pair = 2u * (attempt & 1u);
-        x = a + b * exact_normal(w.x[pair], w.x[pair + 1u]);
-    }
+    double x = shaped(kind, a, b, first);
+    if (kind != VALUE_CLIPPED) return x;
+    for (u32 attempt = 1u; (x < low || x > high) && attempt < CONNECT_MAX_ATTEMPTS; ++attempt)
+        x = shaped(kind, a, b, standard_draw(kind, philox4x32_10(pre, post, occ + 65536u * attempt, st, k0, k1),
+                                             role, shared));
     return x < low ? low : (x > high ? high : x);
+}
+
+/* a synapse's (weight, delay in ms): one Philox call and, when shared, one log and sqrt */
+INLINE void draw_weight_delay(const u32 weight_kind, const double wa, const double wb, const double wl,
+                              const double wh, const u32 delay_kind, const double da, const double db,
+                              const double dl, const double dh, const u32 want_weight, const u32 want_delay,
+                              const u32 pre, const u32 post, const u32 occ, const u32 st, const u32 k0,
+                              const u32 k1, double* weight, double* delay_ms)
+{
+    const u32 shared = VALUE_NORMAL_FAMILY(weight_kind) && VALUE_NORMAL_FAMILY(delay_kind);
+    const u32 draw_w = want_weight && weight_kind != VALUE_CONSTANT;
+    const u32 draw_d = want_delay && delay_kind != VALUE_CONSTANT;
+    double zw = 0.0, zd = 0.0;
+    if (draw_w || draw_d) {
+        const philox_words w = philox4x32_10(pre, post, occ, st, k0, k1);
+        if (shared && draw_w && draw_d) exact_normal_pair(w.x[0], w.x[1], &zw, &zd);
+        else {
+            if (draw_w) zw = standard_draw(weight_kind, w, 0u, shared);
+            if (draw_d) zd = standard_draw(delay_kind, w, 1u, shared);
+        }
+    }
+    if (want_weight) *weight = draw_value(weight_kind, wa, wb, wl, wh, zw, 0u, shared, pre, post, occ, st, k0, k1);
+    if (want_delay) *delay_ms = draw_value(delay_kind, da, db, dl, dh, zd, 1u, shared, pre, post, occ, st, k0, k1);
 }
 
 /* in-place heap sort of n values (a unit's choice, an in-degree row) */

@@ -4,8 +4,8 @@
  * ring; mode 1: each row's longest delay (the ring depth, once at the build). */
 
 typedef struct {
-    u32 mode, rule, n_cand, exclude, row_stream, weight_kind, delay_kind, uniform_delay, weight_stream,
-        delay_stream, k0, k1, step, depth, n_receptors, receptor, post_offset, plane;
+    u32 mode, rule, n_cand, exclude, row_stream, weight_kind, delay_kind, uniform_delay, value_stream,
+        k0, k1, step, depth, n_receptors, receptor, post_offset, plane;
     double log_q, weight_a, weight_b, weight_low, weight_high, delay_a, delay_b, delay_low, delay_high, dt;
 } procedural_args;
 
@@ -19,9 +19,12 @@ INLINE void procedural_synapse(const procedural_args* a, row_state* r, const u32
     r->prev = p;
     r->count += 1u;
     u32 steps = a->uniform_delay;
+    double w = 0.0, ms = 0.0;
+    draw_weight_delay(a->weight_kind, a->weight_a, a->weight_b, a->weight_low, a->weight_high, a->delay_kind,
+                      a->delay_a, a->delay_b, a->delay_low, a->delay_high, a->mode == 0u, steps == 0u, i, p, r->occ,
+                      a->value_stream, a->k0, a->k1, &w, &ms);
     if (!steps) {
-        double x = rint(draw_value(a->delay_kind, a->delay_a, a->delay_b, a->delay_low, a->delay_high, i, p,
-                                   r->occ, a->delay_stream, a->k0, a->k1) / a->dt);
+        double x = rint(ms / a->dt);
         if (x < 1.0) x = 1.0;
         steps = x < 4294967295.0 ? (u32)x : 4294967295u;
     }
@@ -29,10 +32,8 @@ INLINE void procedural_synapse(const procedural_args* a, row_state* r, const u32
         if (steps > r->longest) r->longest = steps;
         return;
     }
-    const real w = (real)draw_value(a->weight_kind, a->weight_a, a->weight_b, a->weight_low, a->weight_high, i, p,
-                                    r->occ, a->weight_stream, a->k0, a->k1);
     const u32 slot = (a->step + steps) % a->depth;
-    ATOMIC_ADD_REAL(&target[((u64)slot * a->n_receptors + a->receptor) * a->plane + a->post_offset + p], w);
+    ATOMIC_ADD_REAL(&target[((u64)slot * a->n_receptors + a->receptor) * a->plane + a->post_offset + p], (real)w);
 }
 
 /* row i of the member, every synapse through procedural_synapse; its longest delay */
@@ -51,7 +52,7 @@ KERNEL void procedural_rows(const u32 mode, const u32 rule, const u32 n_pre, con
                             const double weight_b, const double weight_low, const double weight_high,
                             const u32 delay_kind, const double delay_a, const double delay_b, const double delay_low,
                             const double delay_high, const double dt, const u32 uniform_delay,
-                            const u32 weight_stream, const u32 delay_stream, const u32 key_lo, const u32 key_hi,
+                            const u32 value_stream, const u32 key_lo, const u32 key_hi,
                             const u32 receptor, const u32 n_receptors, const u32 batch, const u32 depth,
                             const u32 step_offset, GLOBAL const u32* step_clock, GLOBAL const u32* spike_list,
                             GLOBAL const u32* spike_count, GLOBAL const u32* counts, GLOBAL u32* max_delay,
@@ -60,7 +61,7 @@ KERNEL void procedural_rows(const u32 mode, const u32 rule, const u32 n_pre, con
     procedural_args a;
     a.mode = mode; a.rule = rule; a.n_cand = n_cand; a.exclude = exclude; a.row_stream = row_stream;
     a.weight_kind = weight_kind; a.delay_kind = delay_kind; a.uniform_delay = uniform_delay;
-    a.weight_stream = weight_stream; a.delay_stream = delay_stream; a.k0 = key_lo; a.k1 = key_hi;
+    a.value_stream = value_stream; a.k0 = key_lo; a.k1 = key_hi;
     a.depth = depth; a.n_receptors = n_receptors; a.receptor = receptor; a.post_offset = post_offset;
     a.plane = plane_stride(batch * n_post);
     a.log_q = log_q; a.weight_a = weight_a; a.weight_b = weight_b; a.weight_low = weight_low;

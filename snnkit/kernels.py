@@ -164,7 +164,7 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("n_values", "u32"), ("n_units", "u32"), ("weight_kind", "u32"),
         ("weight_a", "f64"), ("weight_b", "f64"), ("weight_low", "f64"), ("weight_high", "f64"),
         ("delay_kind", "u32"), ("delay_a", "f64"), ("delay_b", "f64"), ("delay_low", "f64"), ("delay_high", "f64"),
-        ("dt", "f64"), ("write_delay", "u32"), ("weight_stream", "u32"), ("delay_stream", "u32"), ("key_lo", "u32"),
+        ("dt", "f64"), ("write_delay", "u32"), ("value_stream", "u32"), ("key_lo", "u32"),
         ("key_hi", "u32"), ("starts", "ptr"), ("first", "ptr"), ("post_index", "ptr"), ("weight", "ptr"),
         ("delay", "ptr"), ("max_delay", "ptr")]),
     "procedural_rows": ("procedural.c", [
@@ -172,8 +172,8 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("post_offset", "u32"), ("n_cand", "u32"), ("log_q", "f64"), ("exclude", "u32"), ("row_stream", "u32"),
         ("weight_kind", "u32"), ("weight_a", "f64"), ("weight_b", "f64"), ("weight_low", "f64"),
         ("weight_high", "f64"), ("delay_kind", "u32"), ("delay_a", "f64"), ("delay_b", "f64"), ("delay_low", "f64"),
-        ("delay_high", "f64"), ("dt", "f64"), ("uniform_delay", "u32"), ("weight_stream", "u32"),
-        ("delay_stream", "u32"), ("key_lo", "u32"), ("key_hi", "u32"), ("receptor", "u32"), ("n_receptors", "u32"),
+        ("delay_high", "f64"), ("dt", "f64"), ("uniform_delay", "u32"), ("value_stream", "u32"),
+        ("key_lo", "u32"), ("key_hi", "u32"), ("receptor", "u32"), ("n_receptors", "u32"),
         ("batch", "u32"), ("depth", "u32"), *CLOCK, ("spike_list", "ptr"), ("spike_count", "ptr"),
         ("counts", "ptr"), ("max_delay", "ptr"), ("ring", "ptr")]),
     "connect_offset": ("connect.c", [

@@ -15,7 +15,6 @@ import numpy as np
 
 from .connectivity import build_table
 from .distributions import realize
-from .generation import counters as C
 from .generation.recipe import drawn_values, rule_of, rule_pairs
 from .generation.values import delay_steps as to_steps
 from .generation.values import CONSTANT, value_code
@@ -73,14 +72,10 @@ def realize_wiring(proj: Projection, index: int, dt: float, seeds) -> Wiring:
     else:
         proj.connector.check(proj.pre.size, proj.post.size, same)
         pre, post = rule_pairs(rule, proj.pre.size, proj.post.size, index, key)
-    drawn = rule is not None
     where = f"projection {proj.pre.name} -> {proj.post.name}"
-    delay = None
-    if proj.delay is not None:
-        delay = synapse_values("Projection.delay", proj.delay, pre, post, index, C.DELAY, seeds, drawn)
-        if pre.size and delay.min() < dt * (1 - 1e-9):
-            fail("Projection.delay", float(delay.min()), f"must be >= dt = {dt} ms (one step); {where}")
-    weight = synapse_values("Projection.weight", proj.weight, pre, post, index, C.WEIGHT, seeds, drawn)
+    weight, delay = synapse_values(proj, pre, post, index, seeds, drawn=rule is not None)
+    if delay is not None and pre.size and delay.min() < dt * (1 - 1e-9):
+        fail("Projection.delay", float(delay.min()), f"must be >= dt = {dt} ms (one step); {where}")
     if getattr(proj.post.model, "synapse", None) == "cond_exp" and pre.size and weight.min() < 0:
         fail("Projection.weight", float(weight.min()), f"must be >= 0 for conductance-based synapses (uS); {where}")
     rule = proj.plasticity
@@ -90,14 +85,20 @@ def realize_wiring(proj: Projection, index: int, dt: float, seeds) -> Wiring:
     return Wiring(pre, post, weight, delay, dt)
 
 
-def synapse_values(name: str, value, pre, post, index: int, purpose: int, seeds, drawn: bool) -> np.ndarray:
-    """() or one value per synapse: from counters where the connector draws from them
-    and the value is a scalar or a drawable distribution (generation.values), else
-    realised from the structure generator (or given)."""
-    code = value_code(value) if drawn else None
-    if code is not None and code[0] != CONSTANT:
-        return drawn_values(code, pre, post, index, purpose, seeds.structure_key)
-    return per_synapse(name, value, pre.size, seeds.structure, keep_scalar=True)
+def synapse_values(proj: Projection, pre, post, index: int, seeds, drawn: bool) -> tuple:
+    """(weight, delay in ms or None for one step), each () or one value per synapse: from
+    counters where the connector draws from them and the value is a scalar or a
+    drawable distribution (generation.values, weight and delay together), else realised
+    from the structure generator (or given)."""
+    codes = [value_code(v) if drawn and v is not None else None for v in (proj.weight, proj.delay)]
+    codes = [c if c is not None and c[0] != CONSTANT else None for c in codes]
+    weight, delay = drawn_values(codes[0], codes[1], pre, post, index, seeds.structure_key) \
+        if any(codes) else (None, None)
+    if weight is None:
+        weight = per_synapse("Projection.weight", proj.weight, pre.size, seeds.structure, keep_scalar=True)
+    if delay is None and proj.delay is not None:
+        delay = per_synapse("Projection.delay", proj.delay, pre.size, seeds.structure, keep_scalar=True)
+    return weight, delay
 
 
 def per_synapse(name: str, value, n: int, rng, keep_scalar: bool = False) -> np.ndarray:

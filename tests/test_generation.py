@@ -15,7 +15,7 @@ from snnkit import kernels
 from snnkit.generation import counters as C
 from snnkit.generation import exact_math as M
 from snnkit.generation import recipe as R
-from snnkit.generation.values import draw_values, value_code
+from snnkit.generation.values import draw_pair, draw_values, normal_family, value_code
 
 KEY = (12345, 678)
 
@@ -84,16 +84,41 @@ def test_fixed_total_number_is_multinomial_with_sorted_uniform_posts():
     (dist.LogNormal(0.1, 0.4), np.exp(0.1 + 0.08), np.sqrt((np.exp(0.16) - 1) * np.exp(0.2 + 0.16)), 0.0, np.inf),
     (dist.NormalClipped(0.0, 1.0, low=0.0), np.sqrt(2 / np.pi), np.sqrt(1 - 2 / np.pi), 0.0, np.inf),
 ])
-def test_drawn_values_have_their_distribution(value, mean, sd, low, high):
+@pytest.mark.parametrize("role, shared", [(0, False), (1, False), (1, True)])
+def test_drawn_values_have_their_distribution(value, mean, sd, low, high, role, shared):
+    """As a weight (words 0-1), a delay (words 2-3) and, for the normal family, a delay
+    sharing the weight's Box-Muller pair (its sine half)."""
+    if shared and not normal_family(value_code(value)):
+        pytest.skip("only the normal family shares a pair")
     n = 200_000
     pre, post = np.repeat(np.arange(400), 500), np.tile(np.arange(500), 400)
-    x = draw_values(value_code(value), pre, post, np.zeros(n, np.int64), C.stream(3, C.WEIGHT), KEY)
+    x = draw_values(value_code(value), pre, post, np.zeros(n, np.int64), C.stream(3, C.VALUES), KEY, role, shared)
     assert x.min() >= low and x.max() <= high
     assert abs(x.mean() - mean) < 5 * sd / np.sqrt(n)
     assert abs(x.std() - sd) < 0.01 * sd
     again = draw_values(value_code(value), pre[::7], post[::7], np.zeros(pre[::7].size, np.int64),
-                        C.stream(3, C.WEIGHT), KEY)
+                        C.stream(3, C.VALUES), KEY, role, shared)
     np.testing.assert_array_equal(again, x[::7])                              # a function of the pair
+
+
+@pytest.mark.parametrize("weight, delay", [
+    (dist.Normal(0.0, 1.0), dist.Normal(0.0, 1.0)),                          # the two halves of one pair
+    (dist.NormalClipped(0.0, 1.0, low=0.5), dist.NormalClipped(0.0, 1.0, high=-0.2)),   # redraws, each its own
+    (dist.Uniform(0.0, 1.0), dist.Normal(0.0, 1.0)),                         # words 0-1 and 2-3
+])
+def test_a_synapse_weight_and_delay_are_independent(weight, delay):
+    """Weight and delay come from one Philox call per synapse: their correlation, and
+    that of their squares (Box-Muller's halves share a radius), is zero within 5 sigma."""
+    n = 200_000
+    pre, post = np.repeat(np.arange(400), 500), np.tile(np.arange(500), 400)
+    w, d = draw_pair(value_code(weight), value_code(delay), pre, post, np.zeros(n, np.int64),
+                     C.stream(2, C.VALUES), KEY)
+    for f in (lambda x: x, np.square):
+        r = np.corrcoef(f(w), f(d))[0, 1]
+        assert abs(r) < 5 / np.sqrt(n), r
+    alone = draw_pair(value_code(weight), value_code(delay), pre, post, np.zeros(n, np.int64),
+                      C.stream(2, C.VALUES), KEY, want=(False, True))[1]
+    np.testing.assert_array_equal(alone, d)                                  # a delay drawn alone is the same
 
 
 def test_a_projection_does_not_depend_on_the_rest_of_the_network():

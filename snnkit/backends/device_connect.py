@@ -128,8 +128,8 @@ def generate_table(backend, host: dict) -> dict:
         backend.bind("connect_values", n_values, n_values=n_values, n_units=m["n_pre"], weight_kind=wk,
                      weight_a=wa, weight_b=wb, weight_low=wl, weight_high=wh, delay_kind=dk, delay_a=da, delay_b=db,
                      delay_low=dl, delay_high=dh, dt=m["dt"], write_delay=int(not host["uniform_delay"]),
-                     weight_stream=C.stream(m["projection"], C.WEIGHT),
-                     delay_stream=C.stream(m["projection"], C.DELAY), key_lo=key[0], key_hi=key[1],
+                     value_stream=C.stream(m["projection"], C.VALUES),
+                     key_lo=key[0], key_hi=key[1],
                      starts=a(starts), first=a(first), post_index=a(post_index), weight=a(weight),
                      delay=a(delay), max_delay=a(max_delay))()
         offset = m["post_offset"] + (m["receptor"] * plane if mixed else 0)

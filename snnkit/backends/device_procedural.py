@@ -26,8 +26,8 @@ class DeviceProceduralOps:
                     exclude=exclude, row_stream=C.stream(m["projection"], C.SPACING if rule == R.TOTAL else C.SKIP),
                     weight_kind=wk, weight_a=wa, weight_b=wb, weight_low=wl, weight_high=wh, delay_kind=dk,
                     delay_a=da, delay_b=db, delay_low=dl, delay_high=dh, dt=m["dt"],
-                    uniform_delay=s["uniform_delay"], weight_stream=C.stream(m["projection"], C.WEIGHT),
-                    delay_stream=C.stream(m["projection"], C.DELAY), key_lo=key[0], key_hi=key[1],
+                    uniform_delay=s["uniform_delay"], value_stream=C.stream(m["projection"], C.VALUES),
+                    key_lo=key[0], key_hi=key[1],
                     receptor=m["receptor"], n_receptors=s["n_receptors"], batch=s["batch"],
                     **self.clock_args(), **arrays)
 

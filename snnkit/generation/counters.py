@@ -10,8 +10,7 @@ index + purpose, so the draws of one projection depend on nothing else in the ne
     CHOOSE    unit      draw // 2      attempt        two per uniform index
     SPLIT     0         draw // 2      0              two per synapse's row (FixedTotalNumber)
     SPACING   pre row   draw // 4      0              one per exponential spacing
-    WEIGHT    pre       post           occ + 65536 a  two per normal, attempt a // 2
-    DELAY     pre       post           occ + 65536 a  (the same for delays)
+    VALUES    pre       post           occ + 65536 a  weight 0-1, delay 2-3 (or 0-1: values.py)
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import numpy as np
 from ..rng import philox4x32_10
 
 CONNECT = 0x40000000
-SKIP, CHOOSE, SPLIT, SPACING, WEIGHT, DELAY = range(6)
+SKIP, CHOOSE, SPLIT, SPACING, VALUES = range(5)
 TWO_M32 = 2.0 ** -32
 TWO_M53 = 2.0 ** -53
 

@@ -117,6 +117,19 @@ def cos_2pi(u):
     return np.select([q == 0.0, q == 1.0, q == 2.0], [cos_t, -sin_t, -cos_t], sin_t)
 
 
+def sin_2pi(u):
+    """sin(2 pi u) for u in [0, 1) as cos_2pi(u + 3/4), the shift exact (u has 24 bits)."""
+    u = np.asarray(u, np.float64)
+    return cos_2pi(np.where(u >= 0.25, u - 0.25, u + 0.75))
+
+
+def standard_normal_sin(w0, w1):
+    """The other half of standard_normal's Box-Muller pair: independent of it."""
+    u1 = ((w0 >> np.uint32(8)).astype(np.float64) + 1.0) * 2.0 ** -24
+    u2 = (w1 >> np.uint32(8)).astype(np.float64) * 2.0 ** -24
+    return np.sqrt(-2.0 * log(u1)) * sin_2pi(u2)
+
+
 def standard_normal(w0, w1):
     """Box-Muller from two uint32 words, as rng.standard_normal draws it (24-bit uniforms)."""
     u1 = ((w0 >> np.uint32(8)).astype(np.float64) + 1.0) * 2.0 ** -24

@@ -14,8 +14,7 @@ import numpy as np
 from ..validation import fail
 from . import counters as C
 from . import rules
-from .recipe import ALL_TO_ALL, ONE_TO_ONE, PROBABILITY, TOTAL, device_recipe, drawn_values, member_values, rows_pairs
-from .values import delay_steps
+from .recipe import ALL_TO_ALL, ONE_TO_ONE, PROBABILITY, TOTAL, device_recipe, member_values, rows_pairs
 
 RULES = (PROBABILITY, ALL_TO_ALL, ONE_TO_ONE, TOTAL)
 
@@ -51,7 +50,7 @@ def scan(recipe: dict, key, chunk_rows: int = 4096) -> tuple[np.ndarray, int]:
     for start in range(0, n_pre, chunk_rows):
         rows = np.arange(start, min(n_pre, start + chunk_rows), dtype=np.int64)
         pre, post = rows_pairs(recipe["rule"], rows, recipe["n_post"], recipe["projection"], key, counts)
-        delay = delay_steps(drawn_values(recipe["delay"], pre, post, recipe["projection"], C.DELAY, key), recipe["dt"])
+        delay = member_values(recipe, pre, post, key, with_weight=False)[1]
         if kind != TOTAL:
             counts[start:start + rows.size] = np.bincount(pre - start, minlength=rows.size)
         if delay.size:

@@ -16,7 +16,7 @@ import numpy as np
 from ..connectivity import AllToAll, FixedInDegree, FixedOutDegree, FixedProbability, FixedTotalNumber, OneToOne
 from . import counters as C
 from . import rules
-from .values import delay_steps, draw_values, occurrences, support, value_code
+from .values import CONSTANT, delay_steps, draw_pair, occurrences, support, value_code
 
 # kernels/connect.c: rule numbers
 PROBABILITY, ALL_TO_ALL, ONE_TO_ONE, OUT_DEGREE, IN_DEGREE, TOTAL = range(6)
@@ -79,18 +79,19 @@ def known_counts(rule, n_pre: int, n_post: int) -> np.ndarray | None:
     return None
 
 
-def member_values(m: dict, pre, post, key, with_delay: bool = True):
-    """(weights float64, delays in steps or None) of a member's synapses (pre, post)."""
-    weight = drawn_values(m["weight"], pre, post, m["projection"], C.WEIGHT, key)
-    delay = delay_steps(drawn_values(m["delay"], pre, post, m["projection"], C.DELAY, key), m["dt"]) \
-        if with_delay else None
-    return weight, delay
+def member_values(m: dict, pre, post, key, with_delay: bool = True, with_weight: bool = True):
+    """(weights float64 or None, delays in steps or None) of a member's synapses (pre, post)."""
+    weight, delay = drawn_values(m["weight"], m["delay"], pre, post, m["projection"], key,
+                                 want=(with_weight, with_delay))
+    return weight, None if delay is None else delay_steps(delay, m["dt"])
 
 
-def drawn_values(code, pre, post, projection: int, purpose: int, key) -> np.ndarray:
-    """Per-synapse values of a value_code for synapses sorted by (pre, post)."""
-    occ = occurrences(pre, post) if code[0] else np.zeros(0, np.int64)
-    return draw_values(code, pre, post, occ, C.stream(projection, purpose), key)
+def drawn_values(weight_code, delay_code, pre, post, projection: int, key, want=(True, True)) -> tuple:
+    """(weights, delays in ms) of value codes (None: not drawn) for synapses sorted by
+    (pre, post): values.draw_pair, from the projection's value stream."""
+    drawn = any(c is not None and c[0] != CONSTANT and w for c, w in zip((weight_code, delay_code), want))
+    occ = occurrences(pre, post) if drawn else np.zeros(0, np.int64)
+    return draw_pair(weight_code, delay_code, pre, post, occ, C.stream(projection, C.VALUES), key, want)
 
 
 def device_recipe(proj, projection: int, dt: float):

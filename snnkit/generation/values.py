@@ -4,9 +4,14 @@ the pair's synapses it is), never on the order synapses are generated or stored 
 kernels/connect.h draw_value computes the same numbers in double precision, with
 log, exp and cos of their own (exact_math) so that no libm's last bit differs.
 
-Each draw is a Philox call (pre, post, occ + 65536 (a // 2), stream); attempt a takes
-words 2 (a % 2) and 2 (a % 2) + 1. Only NormalClipped makes more than one attempt
-(redraws until inside [low, high], at most MAX_ATTEMPTS, then the nearest bound).
+A synapse's weight and delay come from one stream: attempt a is the Philox call
+(pre, post, occ + 65536 a, stream). The weight takes words 0 and 1; the delay words 2
+and 3, except where both are of the normal family (Normal, NormalClipped, LogNormal):
+then one Box-Muller pair of words 0 and 1 gives both, the weight its cosine half and
+the delay its sine half (two independent standard normals for one log and one sqrt).
+Only NormalClipped makes more than one attempt (redraws until inside [low, high], at
+most MAX_ATTEMPTS, then the nearest bound); a redraw of one value leaves the other's
+draws alone, so the two stay independent.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import numpy as np
 from ..distributions import Exponential, LogNormal, Normal, NormalClipped, Uniform
 from . import exact_math as M
 from .counters import philox_blocked, uniform53
+
+WEIGHT_ROLE, DELAY_ROLE = 0, 1
 
 MAX_ATTEMPTS = 1 << 17
 # kernels/connect.h: the kind numbers of drawable values
@@ -58,32 +65,66 @@ def occurrences(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
     return np.arange(n) - start
 
 
-def draw_values(code, pre, post, occ, st: int, key) -> np.ndarray:
-    """float64 values of ``code`` (value_code) for the synapses (pre, post, occ)."""
+def normal_family(code) -> bool:
+    return code is not None and code[0] in (NORMAL, CLIPPED, LOGNORMAL)
+
+
+def standard_draw(kind: int, w, role: int, shared: bool) -> np.ndarray:
+    """Attempt words ``w`` (philox_blocked) as the role's standard draw: a standard normal
+    for the normal family, else a uniform in [0, 1) (53 bits)."""
+    if role == DELAY_ROLE and shared:
+        return M.standard_normal_sin(w[0], w[1])
+    first = 2 if role == DELAY_ROLE else 0
+    if kind in (NORMAL, CLIPPED, LOGNORMAL):
+        return M.standard_normal(w[first], w[first + 1])
+    return uniform53(w[first], w[first + 1])
+
+
+def shaped(kind: int, a: float, b: float, x: np.ndarray) -> np.ndarray:
+    """A standard draw made the distribution's."""
+    if kind == UNIFORM:
+        return a + (b - a) * x
+    if kind == EXPONENTIAL:
+        return -a * M.log(1.0 - x)             # 1 - u is exact: (0, 1]
+    if kind == LOGNORMAL:
+        return M.exp(a + b * x)
+    return a + b * x
+
+
+def draw_values(code, pre, post, occ, st: int, key, role: int = WEIGHT_ROLE, shared: bool = False,
+                words=None) -> np.ndarray:
+    """float64 values of ``code`` (value_code) for the synapses (pre, post, occ), in the
+    role's words (``shared``: weight and delay both of the normal family); ``words``:
+    the first attempt's, where already drawn."""
     kind, (a, b, low, high) = code
     if kind == CONSTANT:
         return np.full(pre.size, a)
-    w = philox_blocked(pre, post, occ, st, key)
-    if kind == UNIFORM:
-        return a + (b - a) * uniform53(w[0], w[1])
-    if kind == EXPONENTIAL:
-        return -a * M.log(1.0 - uniform53(w[0], w[1]))       # 1 - u is exact: (0, 1]
-    x = a + b * M.standard_normal(w[0], w[1])
-    if kind == LOGNORMAL:
-        return M.exp(x)
-    if kind == NORMAL:
+    w = philox_blocked(pre, post, occ, st, key) if words is None else words
+    x = shaped(kind, a, b, standard_draw(kind, w, role, shared))
+    if kind != CLIPPED:
         return x
     bad = np.flatnonzero((x < low) | (x > high))
     attempt = 1
     while bad.size and attempt < MAX_ATTEMPTS:
-        c2 = occ[bad] + 65536 * (attempt // 2)
-        w = philox_blocked(pre[bad], post[bad], c2, st, key)
-        pair = (w[0], w[1]) if attempt % 2 == 0 else (w[2], w[3])
-        x[bad] = a + b * M.standard_normal(pair[0], pair[1])
+        w = philox_blocked(pre[bad], post[bad], occ[bad] + 65536 * attempt, st, key)
+        x[bad] = shaped(kind, a, b, standard_draw(kind, w, role, shared))
         bad = bad[(x[bad] < low) | (x[bad] > high)]
         attempt += 1
     x[bad] = np.clip(x[bad], low, high)
     return x
+
+
+def draw_pair(weight_code, delay_code, pre, post, occ, st: int, key, want=(True, True)) -> tuple:
+    """(weights, delays in ms) of the synapses, each None where its code is None (not
+    drawn from counters) or it is not wanted, full of the value where constant; one
+    Philox call per synapse. Whether the two share a Box-Muller pair depends on both
+    codes, so a delay drawn alone is the same as drawn with its weight."""
+    shared = normal_family(weight_code) and normal_family(delay_code)
+    codes = [c if w else None for c, w in zip((weight_code, delay_code), want)]
+    drawn = [c for c in codes if c is not None and c[0] != CONSTANT]
+    words = philox_blocked(pre, post, occ, st, key) if drawn else None
+    return tuple(None if code is None else draw_values(code, pre, post, occ, st, key, role, shared, words)
+                 for role, code in ((WEIGHT_ROLE, codes[0]), (DELAY_ROLE, codes[1])))
 
 
 def support(code) -> tuple[float, float]:
