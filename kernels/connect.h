@@ -123,14 +123,30 @@ INLINE double exact_exp(const double x)
     return ldexp(p, (int)k);
 }
 
-INLINE double exact_cos_2pi(const double u)
+/* 2 pi u = pi/2 (q + f) (exact_math._quarter_turns): the series' sin y and cos y of
+ * y = pi/2 min(f, 1 - f); turned() gives cos(pi/2 (q + f)) from them */
+INLINE int quarter_turns(const double u, int* swap, double* sin_y, double* cos_y)
 {
     const double t = u * 4.0, q = floor(t), f = t - q;
-    const int swap = f > 0.5;
-    const double g = swap ? 1.0 - f : f, y = g * EXACT_HALF_PI, z = y * y;
-    const double sin_y = y * sin_series(z), cos_y = cos_series(z);
-    const double cos_t = swap ? sin_y : cos_y, sin_t = swap ? cos_y : sin_y;
-    return q == 0.0 ? cos_t : (q == 1.0 ? -sin_t : (q == 2.0 ? -cos_t : sin_t));
+    *swap = f > 0.5;
+    const double y = (*swap ? 1.0 - f : f) * EXACT_HALF_PI, z = y * y;
+    *sin_y = y * sin_series(z);
+    *cos_y = cos_series(z);
+    return (int)q;
+}
+
+INLINE double turned(const int q, const int swap, const double sin_y, const double cos_y)
+{
+    const double v = ((q & 1) ^ swap) ? sin_y : cos_y;
+    return (q == 1 || q == 2) ? -v : v;
+}
+
+INLINE double exact_cos_2pi(const double u)
+{
+    int swap;
+    double sin_y, cos_y;
+    const int q = quarter_turns(u, &swap, &sin_y, &cos_y);
+    return turned(q, swap, sin_y, cos_y);
 }
 
 INLINE double exact_normal(const u32 w0, const u32 w1)
@@ -140,15 +156,18 @@ INLINE double exact_normal(const u32 w0, const u32 w1)
     return sqrt(-2.0 * exact_log(u1)) * exact_cos_2pi(u2);
 }
 
-/* both halves of the Box-Muller pair (exact_math.standard_normal, standard_normal_sin):
- * sin(2 pi u) as cos(2 pi (u + 3/4)), the shift exact */
+/* both halves of the Box-Muller pair (exact_math.standard_normal_pair): sin(2 pi u) is
+ * cos(2 pi (u + 3/4)), the same series three quarters on */
 INLINE void exact_normal_pair(const u32 w0, const u32 w1, double* z_cos, double* z_sin)
 {
     const double u1 = ((double)(w0 >> 8) + 1.0) * (1.0 / 16777216.0);
     const double u2 = (double)(w1 >> 8) * (1.0 / 16777216.0);
     const double r = sqrt(-2.0 * exact_log(u1));
-    *z_cos = r * exact_cos_2pi(u2);
-    *z_sin = r * exact_cos_2pi(u2 >= 0.25 ? u2 - 0.25 : u2 + 0.75);
+    int swap;
+    double sin_y, cos_y;
+    const int q = quarter_turns(u2, &swap, &sin_y, &cos_y);
+    *z_cos = r * turned(q, swap, sin_y, cos_y);
+    *z_sin = r * turned((q + 3) & 3, swap, sin_y, cos_y);
 }
 
 INLINE double open01(const u32 word) { return ((double)word + 1.0) * CONNECT_TWO_M32; }

@@ -103,35 +103,64 @@ def exp(x):
     return np.ldexp(_estrin(EXP_SERIES, r), k.astype(np.int64))
 
 
-@_blocked
-def cos_2pi(u):
+def _quarter_turns(u):
+    """u in [0, 1) as quarter turns: (q, swap, sin_y, cos_y) with 2 pi u = pi/2 (q + f),
+    y = pi/2 min(f, 1 - f) (swap where f > 1/2), and the series' sin y and cos y."""
     t = np.asarray(u, np.float64) * 4.0
     q = np.floor(t)
     f = t - q
     swap = f > 0.5
-    g = np.where(swap, 1.0 - f, f)
-    y = g * HALF_PI
+    y = np.where(swap, 1.0 - f, f) * HALF_PI
     z = y * y
-    sin_y, cos_y = y * _estrin(SIN_SERIES, z), _estrin(COS_SERIES, z)
-    cos_t, sin_t = np.where(swap, sin_y, cos_y), np.where(swap, cos_y, sin_y)
-    return np.select([q == 0.0, q == 1.0, q == 2.0], [cos_t, -sin_t, -cos_t], sin_t)
+    return q.astype(np.int64), swap, y * _estrin(SIN_SERIES, z), _estrin(COS_SERIES, z)
 
 
+def _turned(q, swap, sin_y, cos_y):
+    """cos(pi/2 (q + f)): quarter q = 0, 1, 2, 3 gives cos, -sin, -cos, sin of pi/2 f."""
+    value = np.where((q & 1).astype(bool) ^ swap, sin_y, cos_y)
+    return np.where((q == 1) | (q == 2), -value, value)
+
+
+@_blocked
+def cos_2pi(u):
+    return _turned(*_quarter_turns(u))
+
+
+@_blocked
 def sin_2pi(u):
-    """sin(2 pi u) for u in [0, 1) as cos_2pi(u + 3/4), the shift exact (u has 24 bits)."""
-    u = np.asarray(u, np.float64)
-    return cos_2pi(np.where(u >= 0.25, u - 0.25, u + 0.75))
+    """sin(2 pi u) = cos(2 pi (u + 3/4)): the same series, three quarters on."""
+    q, swap, sin_y, cos_y = _quarter_turns(u)
+    return _turned((q + 3) & 3, swap, sin_y, cos_y)
 
 
-def standard_normal_sin(w0, w1):
-    """The other half of standard_normal's Box-Muller pair: independent of it."""
+def _uniforms24(w0, w1):
     u1 = ((w0 >> np.uint32(8)).astype(np.float64) + 1.0) * 2.0 ** -24
     u2 = (w1 >> np.uint32(8)).astype(np.float64) * 2.0 ** -24
-    return np.sqrt(-2.0 * log(u1)) * sin_2pi(u2)
+    return u1, u2
 
 
 def standard_normal(w0, w1):
     """Box-Muller from two uint32 words, as rng.standard_normal draws it (24-bit uniforms)."""
-    u1 = ((w0 >> np.uint32(8)).astype(np.float64) + 1.0) * 2.0 ** -24
-    u2 = (w1 >> np.uint32(8)).astype(np.float64) * 2.0 ** -24
+    u1, u2 = _uniforms24(w0, w1)
     return np.sqrt(-2.0 * log(u1)) * cos_2pi(u2)
+
+
+def standard_normal_sin(w0, w1):
+    """The other half of standard_normal's Box-Muller pair: independent of it."""
+    u1, u2 = _uniforms24(w0, w1)
+    return np.sqrt(-2.0 * log(u1)) * sin_2pi(u2)
+
+
+def standard_normal_pair(w0, w1):
+    """(standard_normal, standard_normal_sin) of the words, one log and one series each,
+    BLOCK values at a time."""
+    w0, w1 = np.asarray(w0), np.asarray(w1)
+    z_cos, z_sin = np.empty(w0.shape), np.empty(w0.shape)
+    flat0, flat1, out_c, out_s = w0.ravel(), w1.ravel(), z_cos.reshape(-1), z_sin.reshape(-1)
+    for start in range(0, flat0.size, BLOCK):
+        u1, u2 = _uniforms24(flat0[start:start + BLOCK], flat1[start:start + BLOCK])
+        r = np.sqrt(-2.0 * log(u1))
+        q, swap, sin_y, cos_y = _quarter_turns(u2)
+        out_c[start:start + BLOCK] = r * _turned(q, swap, sin_y, cos_y)
+        out_s[start:start + BLOCK] = r * _turned((q + 3) & 3, swap, sin_y, cos_y)
+    return z_cos, z_sin

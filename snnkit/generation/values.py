@@ -92,15 +92,16 @@ def shaped(kind: int, a: float, b: float, x: np.ndarray) -> np.ndarray:
 
 
 def draw_values(code, pre, post, occ, st: int, key, role: int = WEIGHT_ROLE, shared: bool = False,
-                words=None) -> np.ndarray:
+                first=None) -> np.ndarray:
     """float64 values of ``code`` (value_code) for the synapses (pre, post, occ), in the
-    role's words (``shared``: weight and delay both of the normal family); ``words``:
-    the first attempt's, where already drawn."""
+    role's words (``shared``: weight and delay both of the normal family); ``first``:
+    the first attempt's standard draws, where already made."""
     kind, (a, b, low, high) = code
     if kind == CONSTANT:
         return np.full(pre.size, a)
-    w = philox_blocked(pre, post, occ, st, key) if words is None else words
-    x = shaped(kind, a, b, standard_draw(kind, w, role, shared))
+    if first is None:
+        first = standard_draw(kind, philox_blocked(pre, post, occ, st, key), role, shared)
+    x = shaped(kind, a, b, first)
     if kind != CLIPPED:
         return x
     bad = np.flatnonzero((x < low) | (x > high))
@@ -121,10 +122,17 @@ def draw_pair(weight_code, delay_code, pre, post, occ, st: int, key, want=(True,
     codes, so a delay drawn alone is the same as drawn with its weight."""
     shared = normal_family(weight_code) and normal_family(delay_code)
     codes = [c if w else None for c, w in zip((weight_code, delay_code), want)]
-    drawn = [c for c in codes if c is not None and c[0] != CONSTANT]
-    words = philox_blocked(pre, post, occ, st, key) if drawn else None
-    return tuple(None if code is None else draw_values(code, pre, post, occ, st, key, role, shared, words)
-                 for role, code in ((WEIGHT_ROLE, codes[0]), (DELAY_ROLE, codes[1])))
+    drawn = [c is not None and c[0] != CONSTANT for c in codes]
+    first = [None, None]
+    if any(drawn):
+        words = philox_blocked(pre, post, occ, st, key)
+        if shared and all(drawn):                      # one log and one series for both
+            first = list(M.standard_normal_pair(words[0], words[1]))
+        else:
+            first = [standard_draw(c[0], words, role, shared) if d else None
+                     for role, (c, d) in enumerate(zip(codes, drawn))]
+    return tuple(None if code is None else draw_values(code, pre, post, occ, st, key, role, shared, f)
+                 for role, (code, f) in enumerate(zip(codes, first)))
 
 
 def support(code) -> tuple[float, float]:
