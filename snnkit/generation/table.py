@@ -30,9 +30,10 @@ def member_counts(m: dict, key) -> np.ndarray | None:
     return known_counts(m["rule"], m["n_pre"], m["n_post"])
 
 
-def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: bool = True):
+def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: bool = True, place=None):
     """(pre, post int32, weight dtype, delay u16 or None) of a member, sorted by (pre, post);
-    ``values=False``: (pre, post) only (counting FixedProbability's rows)."""
+    ``values=False``: (pre, post) only (counting FixedProbability's rows); ``place``: a
+    function given each chunk of rows' synapses in its thread instead (returns None)."""
     kind, param, _ = m["rule"]
     k = m["projection"]
 
@@ -51,9 +52,13 @@ def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: 
                OUT_DEGREE: param}.get(kind) or (param / max(1, m["n_pre"]))
     step = max(1, int(SYNAPSES_PER_CHUNK // max(1.0, per_row)))
     chunks = [np.arange(a, min(m["n_pre"], a + step), dtype=np.int64) for a in range(0, m["n_pre"], step)]
+    def chunk(rows):
+        part = finish(*rows_pairs(m["rule"], rows, m["n_post"], k, key, counts))
+        return part if place is None else place(*part)
     with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1) or 1) as pool:
-        parts = list(pool.map(lambda rows: finish(*rows_pairs(m["rule"], rows, m["n_post"], k, key, counts)),
-                              chunks))
+        parts = list(pool.map(chunk, chunks))
+    if place is not None:
+        return None
     if not parts:
         return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, dtype), None
     out = [np.concatenate([p[i] for p in parts]) if values or i < 2 else None for i in range(3)]
@@ -95,18 +100,28 @@ def build_table(host: dict, dtype) -> dict:
         starts = fill[rows].copy()
         fill[rows] += c
         segments.append((m["projection"], starts, c))
-        pre, post, w, d = kept.pop(index) if index in kept else member_synapses(m, key, dtype, with_delay, c)
         first = np.zeros(m["n_pre"] + 1, np.int64)
         np.cumsum(c, out=first[1:])
-        at = starts[pre] + (np.arange(pre.size) - first[pre])
-        post_index[at] = post + m["post_offset"]
-        weight[at] = w
-        if with_delay:
-            delay[at] = d
-            longest = max(longest, int(d.max()) if d.size else 1)
-        if mixed:
-            receptor[at] = m["receptor"]
-        del pre, post, w, d, at
+        longest_parts = []
+
+        def place(pre, post, w, d):
+            """A chunk of whole rows, sorted by (pre, post): into its rows' segments."""
+            if not pre.size:
+                return None
+            at = starts[pre] + (np.arange(pre.size) + first[pre[0]] - first[pre])
+            post_index[at] = post + m["post_offset"]
+            weight[at] = w
+            if with_delay:
+                delay[at] = d
+                longest_parts.append(int(d.max()))
+            if mixed:
+                receptor[at] = m["receptor"]
+            return None
+        if index in kept:
+            place(*kept.pop(index))
+        else:
+            member_synapses(m, key, dtype, with_delay, c, place=place)
+        longest = max([longest] + longest_parts)
     host.update(row_ptr=row_ptr, n_synapses=n, segments=segments,
                 max_delay=longest if with_delay else host["uniform_delay"])
     return dict(row_ptr=row_ptr, post_index=post_index, weight=weight,
