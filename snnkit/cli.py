@@ -143,6 +143,7 @@ def main(argv=None) -> int:
     from .learning.cli import add_parser as add_learn
     add_learn(sub)
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     from .validation import SnnkitValueError
     try:
         return args.func(args)

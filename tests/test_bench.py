@@ -63,7 +63,35 @@ def test_bench_reports_a_missing_peer_instead_of_failing(tmp_path, monkeypatch):
     assert "skipped: nest" in report.markdown(result)
 
 
+def test_bench_cores_run_each_count_in_its_own_pinned_process(tmp_path):
+    """--cores K L: one child process per count, pinned to it; every row says its cores
+    and threads, and ratios compare rows of the same cores."""
+    import subprocess
+    import sys
+    from snnkit.bench.cores import available
+    counts = ["1", str(len(available()))]
+    done = subprocess.run([sys.executable, "-m", "snnkit", "bench", "cuba", "--backends", "numpy", "opencl",
+                           "--sizes", "500", "--repeat", "1", "--duration", "20", "--cores", *counts,
+                           "--out", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    (js,) = tmp_path.glob("bench_*.json")
+    rows = json.loads(js.read_text())["rows"]
+    assert sorted({r["cores"] for r in rows}) == sorted({int(c) for c in counts})
+    for r in rows:
+        assert r["ratio_to_baseline"] is not None
+        expected = r["cores"] if "pthread" in r["simulator"] else 1
+        assert r["threads"] == expected, r
+    assert "| cores | threads |" in js.with_suffix(".md").read_text()
+
+
+def test_the_cores_options_are_taken_out_of_a_child_command_line():
+    from snnkit.bench.cli import without_cores
+    assert without_cores(["bench", "cuba", "--cores", "2", "1", "--out", "x", "coba", "--repeat", "1"]) == \
+        ["bench", "cuba", "coba", "--repeat", "1"]
+
+
 @pytest.mark.parametrize("argv, message", [(["bench", "hh"], "model = 'hh'"),
+                                           (["bench", "cuba", "--cores", "0"], "--cores = 0"),
                                            (["bench", "cuba", "--peers", "genn"], "--peers = 'genn'"),
                                            (["bench", "cuba", "--repeat", "0"], "--repeat = 0")])
 def test_bench_bad_arguments_name_the_parameter(argv, message, capsys):

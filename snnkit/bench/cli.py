@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..cli_format import HelpFormatter
 from ..validation import fail
+from . import cores
 from . import models as model_registry
 from .report import markdown, write
 from .runner import PEER_SCRIPTS, run_bench, targets
@@ -31,8 +32,27 @@ def add_parser(sub) -> None:
     bench.add_argument("--repeat", type=int, default=3)
     bench.add_argument("--duration", type=float, default=None, help="biological ms (default: each model's)")
     bench.add_argument("--full", action="store_true", help="micro: GPU sizes instead of the quick CPU ones")
+    bench.add_argument("--cores", type=int, nargs="+", default=None,
+                       help="cores for snnkit and every peer alike (PoCL threads, Brian2 cpp_standalone's "
+                            "OpenMP threads, NEST's local threads), e.g. --cores 2 1 for both columns "
+                            "(default: every core this process may use)")
     bench.add_argument("--out", default="benchmarks/results", help="folder for JSON, Markdown and PNG")
     bench.set_defaults(func=cmd_bench)
+
+
+def without_cores(argv: list[str]) -> list[str]:
+    """The command line without its --cores and --out options (and their values)."""
+    out, skip = [], 0
+    for item in argv:
+        if item in ("--cores", "--out"):
+            skip = -1 if item == "--cores" else 1          # --cores: every count after it
+            continue
+        if skip and not item.startswith("-") and (skip > 0 or item.isdigit()):
+            skip = max(0, skip - 1) if skip > 0 else skip
+            continue
+        skip = 0
+        out.append(item)
+    return out
 
 
 def cmd_bench(args) -> int:
@@ -59,11 +79,20 @@ def cmd_bench(args) -> int:
         if not sep:
             fail("--peer-python", item, "must be PEER=/path/to/python")
         pythons[peer] = python
+    usable = len(cores.available())
+    counts = args.cores or [usable]
+    for count in counts:
+        if not 1 <= count <= usable:
+            fail("--cores", count, f"must be between 1 and {usable}, the cores this process may use")
     stem = f"bench_{platform.node() or 'host'}_{time.strftime('%Y%m%d_%H%M%S')}"
     models = [n for n in names if n != "micro"]
-    result = run_bench(models, args.backends, args.peers, args.sizes, args.repeat, args.duration, pythons,
-                       scales=args.scale) \
-        if models else dict(meta={}, rows=[], skipped=[])
+    if len(counts) > 1 and models:
+        result = cores.run_each(without_cores(getattr(args, "argv", []))[1:], counts)
+    else:
+        cores.pin(counts[0])
+        result = run_bench(models, args.backends, args.peers, args.sizes, args.repeat, args.duration, pythons,
+                           scales=args.scale, cores=counts[0]) \
+            if models else dict(meta={}, rows=[], skipped=[])
     if "micro" in names:
         from .micro import run_micro
         result["micro"] = [run_micro(b, d, quick=not args.full) for b, d, _ in targets(args.backends)]

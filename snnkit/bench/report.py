@@ -11,12 +11,15 @@ def markdown(result: dict) -> str:
     lines = [f"snnkit bench, {m['date']}, {m['host']} ({m['processor'] or m['machine']}, {m['cpus']} CPUs), "
              f"snnkit {m['snnkit']}. Simulation time of the biological duration (median of the repeats, "
              "min-max); build and compile (a 10 ms warm-up) apart; build MB: the most resident memory the "
-             "build added (snnkit rows); ratio = time / the baseline's.", "",
-             "| model | neurons | simulator | sim s (min-max) | RTF | ratio | build s | build MB | compile s | sanity |",
-             "|---|---:|---|---|---:|---:|---:|---:|---:|---|"]
+             "build added (snnkit rows); ratio = time / the baseline's at the same cores; cores: what the run "
+             "was pinned to (snnkit and peers alike), threads: what the simulator ran with.", "",
+             "| model | neurons | simulator | cores | threads | sim s (min-max) | RTF | ratio | build s | build MB "
+             "| compile s | sanity |",
+             "|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---|"]
     for r in result["rows"]:
         ratio = f"{r['ratio_to_baseline']:.2f}" if r.get("ratio_to_baseline") else "-"
-        lines.append(f"| {r['model']} | {r['neurons']} | {r['simulator']} | {r['sim_s']:.3f} "
+        lines.append(f"| {r['model']} | {r['neurons']} | {r['simulator']} | {r.get('cores', 1)} | "
+                     f"{r.get('threads', 1)} | {r['sim_s']:.3f} "
                      f"({r['sim_s_min']:.3f}-{r['sim_s_max']:.3f}) | {r['rtf']:.3f} | {ratio} | "
                      f"{r['build_s']:.2f} | {r.get('build_peak_mb', float('nan')):.0f} | {r['compile_s']:.2f} | {'ok' if r['sanity_ok'] else '**BAD**'}: "
                      f"{r['sanity']} |")
@@ -33,9 +36,10 @@ def plot(result: dict, path: Path) -> None:
     fig, axes = plt.subplots(1, len(models), figsize=(4.5 * len(models), 3.6), squeeze=False)
     for ax, model in zip(axes[0], models):
         rows = [r for r in result["rows"] if r["model"] == model]
-        for sim in sorted({r["simulator"] for r in rows}):
-            mine = sorted((r["neurons"], r["sim_s"]) for r in rows if r["simulator"] == sim)
-            ax.plot([n for n, _ in mine], [t for _, t in mine], "o-", label=sim)
+        for sim, cores in sorted({(r["simulator"], r.get("cores", 1)) for r in rows}):
+            mine = sorted((r["neurons"], r["sim_s"]) for r in rows
+                          if r["simulator"] == sim and r.get("cores", 1) == cores)
+            ax.plot([n for n, _ in mine], [t for _, t in mine], "o-", label=f"{sim} ({cores} cores)")
         ax.set(xscale="log", yscale="log", xlabel="neurons", ylabel="simulation time (s)", title=model)
         ax.legend(fontsize=7)
     fig.tight_layout()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import backends
 from ..simulator import Simulator
+from .cores import available, threads_of
 from .models import get as get_model
 
 PEER_SCRIPTS = {"brian2": ("brian2_peer.py", ["--target", "cython"]),
@@ -58,10 +59,11 @@ class Summary:
         return self.cv[pop]
 
 
-def row(model: str, n: int, simulator: str, runs: list, baseline: str) -> dict:
+def row(model: str, n: int, simulator: str, runs: list, baseline: str, cores: int = 1) -> dict:
     sims = [r["sim_s"] for r in runs]
     checks = [r["sanity"] for r in runs]
-    return dict(model=model, neurons=n, simulator=simulator, repeat=len(runs),
+    return dict(model=model, neurons=n, simulator=simulator, repeat=len(runs), cores=cores,
+                threads=runs[0].get("threads", threads_of(simulator, cores)),
                 build_s=statistics.median(r["build_s"] for r in runs),
                 build_peak_mb=max(r.get("build_peak_mb", float("nan")) for r in runs),
                 compile_s=statistics.median(r.get("compile_s", 0.0) for r in runs),
@@ -136,11 +138,14 @@ def peer_python(peer: str, given: dict) -> str | None:
     return None
 
 
-def time_peer(peer: str, python: str, model: str, sizes, repeat: int, duration_ms: float) -> list[dict]:
+def time_peer(peer: str, python: str, model: str, sizes, repeat: int, duration_ms: float,
+              cores: int = 1) -> list[dict]:
+    """The peer's runs, with ``cores`` threads where it has them (bench/cores.py)."""
     script, extra = PEER_SCRIPTS[peer]
     cmd = [python, str(Path(__file__).parent / "peers" / script), "--model", model, "--sizes",
-           *map(str, sizes), "--repeat", str(repeat), "--duration", str(duration_ms), *extra]
-    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+           *map(str, sizes), "--repeat", str(repeat), "--duration", str(duration_ms), "--threads", str(cores),
+           *extra]
+    env = dict(os.environ, OMP_NUM_THREADS=str(cores))
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir(), env=env)
     if done.returncode != 0:
         raise RuntimeError(f"peer {peer} failed on {model}:\n{done.stderr[-2000:]}")
@@ -165,8 +170,9 @@ def model_sizes_for(mod, sizes, scales) -> list[int]:
 
 
 def run_bench(models, backend_names, peers, sizes, repeat: int, duration_ms, peer_pythons: dict,
-              log=print, scales=None) -> dict:
-    """Every model x size on every target and peer. Returns dict(meta, rows, skipped)."""
+              log=print, scales=None, cores: int = 1) -> dict:
+    """Every model x size on every target and peer, ``cores`` each (this process pinned to
+    them: bench/cores.py). Returns dict(meta, rows, skipped)."""
     rows, skipped = [], []
     found = targets(backend_names)
     for model in models:
@@ -177,7 +183,7 @@ def run_bench(models, backend_names, peers, sizes, repeat: int, duration_ms, pee
         for n in model_sizes:
             for backend, device, label in found:
                 runs = [time_snnkit(model, n, backend, device, seed, duration) for seed in range(1, repeat + 1)]
-                rows.append(row(model, n, f"snnkit {label}", runs, baseline))
+                rows.append(row(model, n, f"snnkit {label}", runs, baseline, cores))
                 log(format_row(rows[-1]))
         for peer in peers:
             if PEER_MODULE[peer] not in mod.PEERS:
@@ -187,25 +193,26 @@ def run_bench(models, backend_names, peers, sizes, repeat: int, duration_ms, pee
             if python is None:
                 skipped.append(f"{peer}: not installed (give --peer-python {peer}=/path/to/python)")
                 continue
-            runs = time_peer(peer, python, model, model_sizes, repeat, duration)
+            runs = time_peer(peer, python, model, model_sizes, repeat, duration, cores)
             for n in model_sizes:
                 mine = [r for r in runs if r["neurons"] == n]
-                rows.append(row(model, n, mine[0]["simulator"], mine, baseline))
+                rows.append(row(model, n, mine[0]["simulator"], mine, baseline, cores))
                 log(format_row(rows[-1]))
     add_ratios(rows)
     return dict(meta=meta(), rows=rows, skipped=sorted(set(skipped)))
 
 
 def add_ratios(rows: list) -> None:
-    """ratio = sim time / the baseline's sim time on the same model and size."""
+    """ratio = sim time / the baseline's sim time on the same model, size and cores."""
     for r in rows:
         base = [b for b in rows if b["model"] == r["model"] and b["neurons"] == r["neurons"]
-                and b["simulator"] == f"snnkit {r['baseline']}"]
+                and b.get("cores") == r.get("cores") and b["simulator"] == f"snnkit {r['baseline']}"]
         r["ratio_to_baseline"] = r["sim_s"] / base[0]["sim_s"] if base else None
 
 
 def format_row(r: dict) -> str:
-    return (f"{r['model']:>7s} {r['neurons']:>7d}  {r['simulator']:<42s} sim {r['sim_s']:8.3f} s "
+    return (f"{r['model']:>7s} {r['neurons']:>7d}  {r['simulator']:<42s} {r.get('cores', 1)} cores "
+            f"{r.get('threads', 1)} threads  sim {r['sim_s']:8.3f} s "
             f"(min {r['sim_s_min']:.3f}, max {r['sim_s_max']:.3f})  build {r['build_s']:6.2f} s "
             f"(+{r.get('build_peak_mb', float('nan')):.0f} MB)  "
             f"compile {r['compile_s']:6.2f} s  {'ok ' if r['sanity_ok'] else 'BAD'} {r['sanity']}")
@@ -219,4 +226,5 @@ def meta() -> dict:
     from .. import __version__
     return dict(date=time.strftime("%Y-%m-%d %H:%M"), host=platform.node(), machine=platform.machine(),
                 processor=platform.processor(), cpus=os.cpu_count(), python=platform.python_version(),
-                numpy=np.__version__, snnkit=__version__, omp_threads=os.environ.get("OMP_NUM_THREADS"))
+                numpy=np.__version__, snnkit=__version__, omp_threads=os.environ.get("OMP_NUM_THREADS"),
+                cores_available=len(available()))

@@ -10,6 +10,7 @@ timed it.
 """
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -111,11 +112,15 @@ def build_stdp(b2, n: int):
     return b2.Network(inputs, neuron, S, mon), outcome
 
 
-def run(model: str, n: int, duration_ms: float, seed: int, target: str) -> dict:
+def run(model: str, n: int, duration_ms: float, seed: int, target: str, threads: int = 1) -> dict:
+    """One run; cpp_standalone with ``threads`` OpenMP threads (the runtime targets have
+    one), its project folder deleted after."""
     import brian2 as b2
     standalone = target == "cpp_standalone"
+    project = tempfile.mkdtemp(prefix="snnkit_brian2_") if standalone else None
     if standalone:
-        b2.set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="snnkit_brian2_"), build_on_run=False)
+        b2.set_device("cpp_standalone", directory=project, build_on_run=False)
+        b2.prefs.devices.cpp_standalone.openmp_threads = threads if threads > 1 else 0
     else:
         b2.prefs.codegen.target = target
     b2.start_scope()
@@ -135,11 +140,12 @@ def run(model: str, n: int, duration_ms: float, seed: int, target: str) -> dict:
     else:
         build_s, sim_s = t1 - t0, t2 - t1
     row = dict(simulator=f"brian2 {b2.__version__} {target}", model=model, neurons=n, build_s=build_s,
-               sim_s=sim_s, **outcome((duration_ms + 10.0) / 1000.0))
+               sim_s=sim_s, threads=threads if standalone else 1, **outcome((duration_ms + 10.0) / 1000.0))
     if standalone:
         b2.device.reinit()
         b2.device.activate()
         b2.set_device("runtime")
+        shutil.rmtree(project, ignore_errors=True)        # about 25 MB of generated code and binaries
     return row
 
 

@@ -22,8 +22,9 @@ def emit(**row) -> None:
 
 
 def main(run, models, targets=None) -> None:
-    """Parse --model/--sizes/--repeat/--duration (and --target when ``targets``), then
-    print one JSON line per (size, seed) of ``run(model, n, duration_ms, seed[, target])``."""
+    """Parse --model/--sizes/--repeat/--duration/--threads (and --target when ``targets``),
+    then print one JSON line per (size, seed) of ``run(model, n, duration_ms, seed[, target],
+    threads=)``."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True, choices=models)
     if targets:
@@ -31,8 +32,9 @@ def main(run, models, targets=None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", required=True)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--duration", type=float, default=1000.0)
+    parser.add_argument("--threads", type=int, default=1, help="threads where the simulator has them")
     args = parser.parse_args()
     extra = (args.target,) if targets else ()
     for n in args.sizes:
         for seed in range(1, args.repeat + 1):
-            emit(**run(args.model, n, args.duration, seed, *extra))
+            emit(**run(args.model, n, args.duration, seed, *extra, threads=args.threads))

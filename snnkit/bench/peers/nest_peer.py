@@ -60,12 +60,12 @@ def build(nest, model: str, n: int):
     return pop, n_exc
 
 
-def run(model: str, n: int, duration_ms: float, seed: int) -> dict:
+def run(model: str, n: int, duration_ms: float, seed: int, threads: int = 1) -> dict:
     import nest
     import numpy as np
     nest.ResetKernel()
     nest.verbosity = nest.VerbosityLevel.ERROR
-    nest.SetKernelStatus(dict(resolution=0.1, rng_seed=seed, local_num_threads=1, print_time=False))
+    nest.SetKernelStatus(dict(resolution=0.1, rng_seed=seed, local_num_threads=threads, print_time=False))
     t0 = time.perf_counter()
     pop, n_exc = build(nest, model, n)
     rec = nest.Create("spike_recorder")
@@ -85,7 +85,7 @@ def run(model: str, n: int, duration_ms: float, seed: int) -> dict:
     trains = np.split(times[order], np.searchsorted(idx[order], np.arange(1, n)))
     cv = dict(exc=mean_cv(trains[:n_exc]), inh=mean_cv(trains[n_exc:]))
     return dict(simulator=f"nest {nest.__version__}", model=model, neurons=n, build_s=t1 - t0, sim_s=t2 - t1,
-                rates=rates, cv=cv)
+                rates=rates, cv=cv, threads=threads)
 
 
 if __name__ == "__main__":
