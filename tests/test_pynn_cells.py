@@ -60,8 +60,10 @@ def test_gif_cond_exp_records_its_moving_threshold_and_current():
     (lambda: sim.SpikeSourcePoissonRefractory(rate=40.0, tau_refrac=5.0), 40.0, 0.8)])
 def test_stateful_sources_fire_at_their_rate(source, expected_hz, cv):
     """Gamma (alpha 4, beta 80 Hz): rate beta/alpha, ISI CV 1/sqrt(alpha) = 0.5; Poisson with
-    a 5 ms dead time at 40 Hz: the rate kept, CV 1 - rate x dead time = 0.8."""
-    sim.setup(timestep=0.1)
+    a 5 ms dead time at 40 Hz: the rate kept, CV 1 - rate x dead time = 0.8. The CV of the
+    pooled ISIs (about 2000-4000 of them; the mean of per-train CVs of ~40 ISIs each is
+    biased low by a few hundredths), seeded so that it cannot flake."""
+    sim.setup(timestep=0.1, seed=3)
     pop = sim.Population(100, source())
     pop.record("spikes")
     sim.run(1000.0)
@@ -69,8 +71,8 @@ def test_stateful_sources_fire_at_their_rate(source, expected_hz, cv):
     sim.end()
     rate = sum(t.size for t in trains) / 100 / 1.0
     assert rate == pytest.approx(expected_hz, rel=0.05)
-    cvs = [np.std(np.diff(t)) / np.mean(np.diff(t)) for t in trains if t.size > 5]
-    assert np.mean(cvs) == pytest.approx(cv, abs=0.05)
+    isis = np.concatenate([np.diff(t) for t in trains])
+    assert np.std(isis) / np.mean(isis) == pytest.approx(cv, abs=0.05)
 
 
 def test_if_cond_exp_gsfa_grr_runs_and_records_its_adaptation():
