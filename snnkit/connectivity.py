@@ -247,6 +247,23 @@ def gather_rows(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return ranges(starts, ptr[rows + 1] - starts)
 
 
+def member_segments(n_rows: int, members) -> tuple[np.ndarray, list]:
+    """The layout of a table whose rows hold member projections' synapses in member order:
+    ``members`` [(projection index, first row in the table, synapses per row)] -> (row_ptr,
+    [(projection index, where its segment of each of its rows starts, its counts)])."""
+    row_count = np.zeros(n_rows, np.int64)
+    for _, first, counts in members:
+        row_count[first:first + counts.size] += counts
+    row_ptr = np.zeros(n_rows + 1, np.int64)
+    np.cumsum(row_count, out=row_ptr[1:])
+    fill, segments = row_ptr[:-1].copy(), []
+    for k, first, counts in members:
+        rows = slice(first, first + counts.size)
+        segments.append((k, fill[rows].copy(), counts))
+        fill[rows] += counts
+    return row_ptr, segments
+
+
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Concatenate the index ranges [starts[k], starts[k] + lengths[k]): (positions, owner k)."""
     owner = np.repeat(np.arange(lengths.size), lengths)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .connectivity import member_segments
 from .validation import fail
 
 SYNAPSES_PER_CHUNK = 1 << 18
@@ -105,11 +106,7 @@ def lean_table(members: list, pre_group: dict, post_group: dict, dtype) -> dict:
     n_pre, n_post = pre_group["size"], post_group["size"]
     receptors = post_group["ring"].shape[1]             # the target's receptor planes (LIF: 2)
     counted = [member_counts(w, proj.pre.size) for _, proj, w, _, _ in members]
-    row_count = np.zeros(n_pre, np.int64)
-    for (_, proj, _, po, _), (c, _) in zip(members, counted):
-        row_count[po:po + proj.pre.size] += c
-    row_ptr = np.zeros(n_pre + 1, np.int64)
-    np.cumsum(row_count, out=row_ptr[1:])
+    row_ptr, segments = member_segments(n_pre, [(k, po, c) for (k, _, _, po, _), (c, _) in zip(members, counted)])
     n = int(row_ptr[-1])
     shortest, longest = delay_range(members)
     uniform_delay = shortest if shortest == longest else 0
@@ -118,12 +115,7 @@ def lean_table(members: list, pre_group: dict, post_group: dict, dtype) -> dict:
     columns = dict(post_index=np.empty(n, np.int32 if n_post < 2**31 else np.int64), weight=np.empty(n, dtype),
                    delay=np.empty(0 if uniform_delay else n, np.uint16 if longest <= 65535 else np.uint32),
                    receptor=np.empty(n if mixed else 0, np.uint8))
-    fill, segments = row_ptr[:-1].copy(), []
-    for (k, proj, wiring, po, qo), (c, _) in zip(members, counted):
-        rows = slice(po, po + proj.pre.size)
-        starts = fill[rows].copy()
-        fill[rows] += c
-        segments.append((k, starts, c))
+    for (_, proj, wiring, _, qo), (_, starts, _) in zip(members, segments):
         place(wiring, starts, qo, columns, proj.receptor)
     if not all(ordered for _, ordered in counted):
         lengths = np.zeros((n_pre, len(members)), np.int64)

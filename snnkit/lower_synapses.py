@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .connectivity import build_table
+from .connectivity import build_table, member_segments
 from .distributions import realize
 from .generation.recipe import drawn_values, rule_of, rule_pairs
 from .generation.values import delay_steps as to_steps
@@ -138,12 +138,8 @@ def lower_table(members: list, pre_group: dict, post_group: dict, dt: float, bat
     receptor = receptor[table.order]
     receptors = post_group["ring"].shape[1]            # the target's receptor planes (LIF: 2)
     member = member[table.order]
-    segments, fill = [], table.row_ptr[:-1].copy()
-    for m, (k, proj, _, po, _) in enumerate(members):   # each member's run within every row
-        rows = slice(po, po + proj.pre.size)
-        counts = np.bincount(table.pre[member == m] - po, minlength=proj.pre.size)
-        segments.append((k, fill[rows].copy(), counts))
-        fill[rows] += counts
+    _, segments = member_segments(n_pre, [(k, po, np.bincount(table.pre[member == m] - po, minlength=proj.pre.size))
+                                          for m, (k, proj, _, po, _) in enumerate(members)])
     syn = dict(pre=pre_group["name"], post=post_group["name"], receptor=receptor, batch=batch, n_receptors=receptors,
                uniform_receptor=uniform(receptor, otherwise=receptors),   # == receptors: per synapse
                n_pre=n_pre, n_post=n_post, n_synapses=table.size, row_ptr=table.row_ptr,

@@ -15,6 +15,7 @@ import numpy as np
 from .. import kernels
 from ..generation import counters as C
 from ..generation import recipe as R
+from ..connectivity import member_segments
 from ..validation import fail
 
 
@@ -92,11 +93,8 @@ def generate_table(backend, host: dict) -> dict:
     key, members = host["structure_key"], host["generated"]
     n_pre = host["n_pre"]
     counted = [member_counts(backend, m, key) for m in members]
-    row_count = np.zeros(n_pre, np.int64)
-    for m, (counts, _) in zip(members, counted):
-        row_count[m["pre_offset"]:m["pre_offset"] + m["n_pre"]] += counts
-    row_ptr = np.zeros(n_pre + 1, np.int64)
-    np.cumsum(row_count, out=row_ptr[1:])
+    row_ptr, segments = member_segments(n_pre, [(m["projection"], m["pre_offset"], counts)
+                                                for m, (counts, _) in zip(members, counted)])
     n_synapses = int(row_ptr[-1])
     if n_synapses >= 2**32:
         fail("synapses", n_synapses, f"must be below 2**32 per table on a device backend "
@@ -109,14 +107,8 @@ def generate_table(backend, host: dict) -> dict:
     mixed = host["uniform_receptor"] >= host["n_receptors"]
     if mixed and host["n_receptors"] * plane >= 2**32:
         fail("synapse table", f"{host['n_receptors']} receptors x {plane}", "must fit 32-bit indices")
-    fill = row_ptr[:-1].copy()                           # where each row's next member starts
-    segments = []
     a = backend.kernel_arg
-    for m, (counts, chosen) in zip(members, counted):
-        rows = slice(m["pre_offset"], m["pre_offset"] + m["n_pre"])
-        starts_host = fill[rows].copy()
-        fill[rows] += counts
-        segments.append((m["projection"], starts_host, counts))
+    for m, (_, chosen), (_, starts_host, counts) in zip(members, counted, segments):
         if not counts.sum():
             continue
         starts = fill_member(backend, m, key, starts_host, counts, chosen, post_index)

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ..connectivity import member_segments
 from ..validation import fail
 from . import counters as C
 from . import rules
@@ -83,23 +84,16 @@ def build_table(host: dict, dtype) -> dict:
                 pre = member_synapses(m, key, dtype, with_delay, values=False)[0]
             c = np.bincount(pre, minlength=m["n_pre"])
         counts.append(c)
-    row_count = np.zeros(n_pre, np.int64)
-    for m, c in zip(members, counts):
-        row_count[m["pre_offset"]:m["pre_offset"] + m["n_pre"]] += c
-    row_ptr = np.zeros(n_pre + 1, np.int64)
-    np.cumsum(row_count, out=row_ptr[1:])
+    row_ptr, segments = member_segments(n_pre, [(m["projection"], m["pre_offset"], c)
+                                                for m, c in zip(members, counts)])
     n = int(row_ptr[-1])
     post_index = np.empty(n, np.int32 if host["n_post"] < 2**31 else np.int64)
     weight = np.empty(n, dtype)
     delay = np.empty(n if with_delay else 0, np.uint16)
     mixed = host["uniform_receptor"] >= host["n_receptors"]
     receptor = np.empty(n if mixed else 0, np.uint8)
-    fill, segments, longest = row_ptr[:-1].copy(), [], 1
-    for index, (m, c) in enumerate(zip(members, counts)):
-        rows = slice(m["pre_offset"], m["pre_offset"] + m["n_pre"])
-        starts = fill[rows].copy()
-        fill[rows] += c
-        segments.append((m["projection"], starts, c))
+    longest = 1
+    for index, (m, (_, starts, c)) in enumerate(zip(members, segments)):
         first = np.zeros(m["n_pre"] + 1, np.int64)
         np.cumsum(c, out=first[1:])
         longest_parts = []
