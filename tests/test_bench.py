@@ -84,12 +84,6 @@ def test_bench_cores_run_each_count_in_its_own_pinned_process(tmp_path):
     assert "| cores | threads |" in js.with_suffix(".md").read_text()
 
 
-def test_the_cores_options_are_taken_out_of_a_child_command_line():
-    from snnkit.bench.cli import without_cores
-    assert without_cores(["bench", "cuba", "--cores", "2", "1", "--out", "x", "coba", "--repeat", "1"]) == \
-        ["bench", "cuba", "coba", "--repeat", "1"]
-
-
 @pytest.mark.parametrize("argv, message", [(["bench", "hh"], "model = 'hh'"),
                                            (["bench", "cuba", "--cores", "0"], "--cores = 0"),
                                            (["bench", "cuba", "--peers", "genn"], "--peers = 'genn'"),

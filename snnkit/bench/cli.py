@@ -40,21 +40,6 @@ def add_parser(sub) -> None:
     bench.set_defaults(func=cmd_bench)
 
 
-def without_cores(argv: list[str]) -> list[str]:
-    """The command line without its --cores and --out options (and their values)."""
-    out, skip = [], 0
-    for item in argv:
-        if item in ("--cores", "--out"):
-            skip = -1 if item == "--cores" else 1          # --cores: every count after it
-            continue
-        if skip and not item.startswith("-") and (skip > 0 or item.isdigit()):
-            skip = max(0, skip - 1) if skip > 0 else skip
-            continue
-        skip = 0
-        out.append(item)
-    return out
-
-
 def cmd_bench(args) -> int:
     def split(items):                     # "--peers brian2,nest" and "--peers brian2 nest" alike
         return [x for item in items for x in item.split(",") if x]
@@ -87,7 +72,7 @@ def cmd_bench(args) -> int:
     stem = f"bench_{platform.node() or 'host'}_{time.strftime('%Y%m%d_%H%M%S')}"
     models = [n for n in names if n != "micro"]
     if len(counts) > 1 and models:
-        result = cores.run_each(without_cores(getattr(args, "argv", []))[1:], counts)
+        result = cores.run_each(getattr(args, "argv", [])[1:], counts)
     else:
         cores.pin(counts[0])
         result = run_bench(models, args.backends, args.peers, args.sizes, args.repeat, args.duration, pythons,

@@ -40,16 +40,17 @@ def pin(cores: int) -> None:
 
 def threads_of(simulator: str, cores: int) -> int:
     """Threads a row's simulator runs with under ``cores``: the multi-threaded ones
-    (PoCL on a CPU, Brian2 cpp_standalone with OpenMP, NEST) use every core; NumPy and
-    Brian2's runtime targets one; a GPU row counts its host thread."""
-    if simulator.startswith(("nest", "snnkit opencl")) or "cpp_standalone" in simulator:
-        return 1 if simulator.startswith("snnkit opencl") and "pthread" not in simulator else cores
-    return 1
+    (PoCL on a CPU, Brian2 cpp_standalone with OpenMP, NEST) use every core; NumPy,
+    Brian2's runtime targets and a GPU's host thread one."""
+    threaded = simulator.startswith("nest") or "cpp_standalone" in simulator or \
+        (simulator.startswith("snnkit opencl") and "pthread" in simulator)
+    return cores if threaded else 1
 
 
 def run_each(argv: list[str], counts: list[int]) -> dict:
-    """The bench of ``argv`` once per core count, each in a child process; their rows
-    together (meta of the first)."""
+    """The bench of ``argv`` (``snnkit bench``'s arguments) once per core count, each in a
+    child process: the --cores and --out appended override any given (argparse keeps the
+    last); their rows together (meta of the first)."""
     merged = None
     for cores in counts:
         with tempfile.TemporaryDirectory(prefix="snnkit_bench_") as out:
