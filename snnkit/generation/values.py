@@ -65,8 +65,11 @@ def occurrences(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
     return np.arange(n) - start
 
 
+NORMAL_FAMILY = (NORMAL, CLIPPED, LOGNORMAL)      # drawn from a standard normal (kernels: VALUE_NORMAL_FAMILY)
+
+
 def normal_family(code) -> bool:
-    return code is not None and code[0] in (NORMAL, CLIPPED, LOGNORMAL)
+    return code is not None and code[0] in NORMAL_FAMILY
 
 
 def standard_draw(kind: int, w, role: int, shared: bool) -> np.ndarray:
@@ -75,7 +78,7 @@ def standard_draw(kind: int, w, role: int, shared: bool) -> np.ndarray:
     if role == DELAY_ROLE and shared:
         return M.standard_normal_sin(w[0], w[1])
     first = 2 if role == DELAY_ROLE else 0
-    if kind in (NORMAL, CLIPPED, LOGNORMAL):
+    if kind in NORMAL_FAMILY:
         return M.standard_normal(w[first], w[first + 1])
     return uniform53(w[first], w[first + 1])
 
