@@ -1,5 +1,7 @@
 """Small builders shared by the tests."""
 
+import tracemalloc
+
 import numpy as np
 
 import snnkit as sk
@@ -26,3 +28,16 @@ def single(model, backend, duration, v0=None, record_v=False, **kwargs):
 def spike_steps(results, pop="n", instance=0, neuron=0, dt=0.1):
     times, ids = results.spikes[pop].of_instance(instance)
     return np.round(times[ids == neuron] / dt).astype(int)
+
+
+def traced(make) -> tuple[int, int]:
+    """(bytes still held while make()'s result lives, peak bytes) that make() allocated,
+    as tracemalloc counts them (NumPy arrays included, device buffers not)."""
+    tracemalloc.start()
+    try:
+        result = make()
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del result
+    return kept, peak

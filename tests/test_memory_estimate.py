@@ -1,12 +1,12 @@
 """The memory check: the estimate is within 25 % of the measured host peak of the
 build, and nothing of a network's size is allocated before it runs."""
 
-import tracemalloc
-
 import pytest
 
 import snnkit as sk
 from snnkit.memory import estimate
+
+from .helpers import traced
 
 
 def all_to_all():
@@ -54,12 +54,7 @@ def from_list():
 
 
 def traced_peak(make_sim) -> int:
-    tracemalloc.start()
-    try:
-        make_sim()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return traced(make_sim)[1]
 
 
 @pytest.mark.parametrize("build", [all_to_all, cuba, plastic_batch, neurons_in_batch, from_list])

@@ -3,8 +3,6 @@ same table the full sort builds (connectivity.build_table), element for element,
 any chunk size; every projection's synapses read back as given; a build's host peak a
 few tens of bytes a synapse."""
 
-import tracemalloc
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,8 @@ import snnkit as sk
 from snnkit import lower_static_table
 from snnkit.connectivity import build_table
 from snnkit.table_view import host_table
+
+from .helpers import traced
 
 
 def network(n_pre=40, n_post=30, sizes=(500, 0, 300, 1), sorted_first=True, seed=3):
@@ -119,13 +119,7 @@ def traced_build(n: int, backend: str) -> tuple[int, int]:
                 weight=rng.uniform(0.1, 0.5, n), delay=rng.uniform(0.1, 3.0, n))
     net.connect(a, b, sk.FromList(rng.integers(0, 5000, n), rng.integers(0, 5000, n)), weight=0.2,
                 receptor="inh")
-    tracemalloc.start()
-    try:
-        sim = sk.Simulator(net, backend=backend, seed=1)
-        kept, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    del sim
+    kept, peak = traced(lambda: sk.Simulator(net, backend=backend, seed=1))
     return peak, kept
 
 
