@@ -27,7 +27,7 @@
 #define REFRAC_STEPS refrac_steps[p]
 #endif
 
-KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
+KERNEL void lif_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 step_offset,
                      GLOBAL const u32* step_clock, const u32 depth,
                      const u32 param_plane, const u32 param_stride, const u32 param_unit, GLOBAL real* ring,
                      GLOBAL real* v_state, GLOBAL real* syn, GLOBAL int* refrac, GLOBAL real* theta,
@@ -42,13 +42,13 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u8* out_receptor,
         GLOBAL const u16* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
-    LOCAL u32 spiked_here[GROUP_SIZE];
+    GROUP_U32S(spiked_here, 0)
     GROUP_SPIKE_LIST
     const u32 step = STEP_NOW;                         /* clock.h */
     const u32 ring_slot = step % depth;
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch, plane = plane_stride(n_all);
-    {   /* phase 1: the update, every work-item alike */
+    PHASE(1) {   /* phase 1: the update, every work-item alike */
 #if !defined(PARAMS_SHARED) || defined(NOISY)
         /* work-items past n_all update padding with the parameters of the last neuron */
         const u32 c = min(gid, n_all - 1);
@@ -173,5 +173,5 @@ KERNEL void lif_step(const u32 n, const u32 batch, const u32 step_offset,
     }
     /* phase 2: the spiking work-items emit; their rows are propagated (propagate.h) */
     BARRIER();
-    EMIT_AND_PROPAGATE(spiked_here);
+    PHASE(2) EMIT_AND_PROPAGATE(spiked_here);
 }

@@ -26,7 +26,7 @@ KERNEL void neuron_step(const u32 n, const u32 batch, const u32 step_offset,
         GLOBAL const u8* out_receptor, GLOBAL const u16* out_delay, GLOBAL const real* out_weight,
         GLOBAL real* out_ring)
 {
-    LOCAL u32 spiked_here[GROUP_SIZE];
+    GROUP_U32S(spiked_here, 0)
     GROUP_SPIKE_LIST
     const u32 step = STEP_NOW;                         /* clock.h */
     const u32 ring_slot = step % depth;

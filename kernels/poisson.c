@@ -2,7 +2,7 @@
  * Philox with counter (k, neuron, instance, stream + RNG_POISSON). Two phases,
  * as in lif.c: the draws are straight-line code; after a work-group barrier the
  * firing work-items emit and their rows are propagated (propagate.h). */
-KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step_offset,
+KERNEL void poisson_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 step_offset,
                          GLOBAL const u32* step_clock, const u32 param_stride,
                          GLOBAL const real* spike_probability,
                          GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
@@ -15,12 +15,12 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step_offset,
         GLOBAL const u32* out_row_ptr, GLOBAL const u32* out_post_index, GLOBAL const u8* out_receptor,
         GLOBAL const u16* out_delay, GLOBAL const real* out_weight, GLOBAL real* out_ring)
 {
-    LOCAL u32 fired_here[GROUP_SIZE];
+    GROUP_U32S(fired_here, 0)
     GROUP_SPIKE_LIST
     const u32 step = STEP_NOW;                         /* clock.h */
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch;
-    {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */
+    PHASE(1) {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */
         const u32 c = min(gid, n_all - 1);
         const u32 b = c / n, i = c - b * n;
         const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
@@ -29,5 +29,5 @@ KERNEL void poisson_step(const u32 n, const u32 batch, const u32 step_offset,
     }
     BARRIER();
     /* phase 2: the firing work-items emit; their rows are propagated (propagate.h) */
-    EMIT_AND_PROPAGATE(fired_here);
+    PHASE(2) EMIT_AND_PROPAGATE(fired_here);
 }

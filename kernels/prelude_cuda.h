@@ -1,9 +1,11 @@
 /* prelude_cuda.h: the dialect words for CUDA C (NVRTC / nvcc). Compile with
  * --fmad=false so that element-wise float arithmetic rounds as NumPy does. */
-#define KERNEL extern "C" __global__
+#define ENTRY extern "C" __global__          /* a kernel the host launches */
+#define KERNEL ENTRY                        /* an op kernel (also a phase of a step program: program.h) */
 #define GLOBAL
 #define DEVICE __device__
 #define INLINE __device__ __forceinline__
+#define ALWAYS_INLINE __device__ __forceinline__   /* an op inside a step program */
 #define GLOBAL_ID ((u32)(blockIdx.x * blockDim.x + threadIdx.x))
 #define LOCAL __shared__                     /* shared by the block */
 #define LOCAL_ID ((u32)threadIdx.x)
@@ -13,6 +15,9 @@
 #define UNROLL _Pragma("unroll")          /* unroll the loop that follows (a constant trip count) */
 #define BARRIER() __syncthreads()
 #define BARRIER_GLOBAL() __syncthreads()                 /* also orders global memory in the block */
+#define BARRIER_ALL() __syncthreads()
+#define RESTRICT __restrict__                     /* a pointer through which alone its object is reached */
+#define LOCAL_POINTER                  /* what a pointer into LOCAL memory is qualified with */
 
 typedef unsigned char u8;
 typedef unsigned short u16;
@@ -24,3 +29,11 @@ typedef unsigned long long u64;
 #define ATOMIC_INC_U32(address) atomicAdd((u32*)(address), 1u)
 #define ATOMIC_MAX_U32(address, value) atomicMax((u32*)(address), (value))
 #define ATOMIC_INC_LOCAL(address) atomicAdd((u32*)(address), 1u)
+
+/* a step program's untyped buffer (void*) passed as an op's typed pointer (program.h):
+ * C converts void* implicitly, C++ needs this */
+struct any_pointer_ {
+    void* p;
+    template <class T> __device__ operator T*() const { return (T*)p; }
+};
+#define ANY_POINTER(p) (any_pointer_{(void*)(p)})

@@ -3,10 +3,13 @@
 #pragma OPENCL FP_CONTRACT OFF            /* no fused multiply-add: match NumPy's rounding */
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 
-#define KERNEL __kernel
+#define ENTRY __kernel                      /* a kernel the host launches */
+#define KERNEL ENTRY                        /* an op kernel (also a phase of a step program: program.h) */
+#define ANY_POINTER(p) (p)                  /* a step program's untyped buffer as an op's typed pointer */
 #define GLOBAL __global
 #define DEVICE                               /* helper functions need no qualifier */
 #define INLINE inline
+#define ALWAYS_INLINE inline __attribute__((always_inline))   /* an op inside a step program */
 #define GLOBAL_ID ((uint)get_global_id(0))
 #define LOCAL __local                       /* shared by the work-group */
 #define LOCAL_ID ((uint)get_local_id(0))
@@ -16,6 +19,9 @@
 #define UNROLL _Pragma("unroll")          /* unroll the loop that follows (a constant trip count) */
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 #define BARRIER_GLOBAL() barrier(CLK_GLOBAL_MEM_FENCE)   /* global writes visible to the work-group */
+#define BARRIER_ALL() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)   /* both */
+#define RESTRICT restrict                     /* a pointer through which alone its object is reached */
+#define LOCAL_POINTER __local                 /* what a pointer into LOCAL memory is qualified with */
 
 typedef uchar u8;
 typedef ushort u16;

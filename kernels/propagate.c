@@ -2,7 +2,7 @@
  * outgoing tables a producer does not propagate inline. The entries of the
  * compacted spike list below spike_count[k & 1] are dealt out as SPIKE_SLOT says
  * (propagate.h): on GPUs a work-group per spike, sharing its row. */
-KERNEL void propagate(const u32 n_pre, const u32 n_post, const u32 n_receptors, const u32 batch,
+KERNEL void propagate(PROGRAM_IDS const u32 n_pre, const u32 n_post, const u32 n_receptors, const u32 batch,
                       const u32 step_offset, GLOBAL const u32* step_clock,
                       const u32 depth, const u32 uniform_receptor, const u32 uniform_delay,
                       const u32 n_synapses, const u32 plastic,

@@ -68,13 +68,13 @@ INLINE void propagate_row(const u32 id, const u32 lane, const u32 lanes, const u
     if ((flags)[LOCAL_ID]) { EMIT(GLOBAL_ID); PROPAGATE_OUT(GLOBAL_ID, 0u, 1u); } \
 } while (0)
 #else
-#define GROUP_SPIKE_LIST LOCAL u32 group_spikes[GROUP_SIZE]; LOCAL u32 group_count;
+#define GROUP_SPIKE_LIST GROUP_U32S(group_spikes, 1) GROUP_U32S(group_count, 2)
 #define EMIT_AND_PROPAGATE(flags) do { \
-    if (LOCAL_ID == 0) group_count = 0; \
+    if (LOCAL_ID == 0) group_count[0] = 0; \
     if (GLOBAL_ID == 0) spike_count[(step + 1) & 1] = 0; \
     BARRIER(); \
-    if ((flags)[LOCAL_ID]) { EMIT(GLOBAL_ID); group_spikes[ATOMIC_INC_LOCAL(&group_count)] = GLOBAL_ID; } \
+    if ((flags)[LOCAL_ID]) { EMIT(GLOBAL_ID); group_spikes[ATOMIC_INC_LOCAL(&group_count[0])] = GLOBAL_ID; } \
     BARRIER(); \
-    for (u32 j_ = 0; j_ < group_count; ++j_) PROPAGATE_OUT(group_spikes[j_], LOCAL_ID, LOCAL_SIZE); \
+    for (u32 j_ = 0; j_ < group_count[0]; ++j_) PROPAGATE_OUT(group_spikes[j_], LOCAL_ID, LOCAL_SIZE); \
 } while (0)
 #endif

@@ -221,19 +221,38 @@ def assemble(file: str, dialect: str, real: str = "float", switches=(), generate
     a model's generated code, placed right before the op file."""
     if dialect not in ("opencl", "cuda"):
         raise ValueError(f"dialect = {dialect!r} is not allowed: must be 'opencl' or 'cuda'")
-    # the prelude comes first (pragmas, u32/u64); it reads REAL_IS_DOUBLE to pick its atomics
-    flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
-    text = "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
-                      definitions(real, switches), _read("clock.h"), _read("philox.h"), _read("spikes.h"),
-                      _read("layout.h"), _read("propagate.h"),
+    text = "\n".join([common_headers(dialect, real, switches),
                       *(_read(h) for h in EXTRA_HEADERS.get(file, ())),
                       *([_generated_marker(generated) + generated] if generated else []), _read(file)])
+    dump_source(text, Path(file).stem, dialect)
+    return text
+
+
+def common_headers(dialect: str, real: str = "float", switches=(), program: bool = False) -> str:
+    """What every kernel source starts with: the prelude, the definitions and the common
+    headers; ``program``: for a step program (kernels/program.h)."""
+    if dialect not in ("opencl", "cuda"):
+        raise ValueError(f"dialect = {dialect!r} is not allowed: must be 'opencl' or 'cuda'")
+    # the prelude comes first (pragmas, u32/u64); it reads REAL_IS_DOUBLE to pick its atomics
+    flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
+    return "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
+                      definitions(real, tuple(switches) + (("STEP_PROGRAM",) if program else ())),
+                      _read("program.h"), _read("clock.h"), _read("philox.h"), _read("spikes.h"),
+                      _read("layout.h"), _read("propagate.h")])
+
+
+def op_source(file: str) -> str:
+    """One op file's text, with #line markers (a step program includes it per variant)."""
+    return _read(file)
+
+
+def dump_source(text: str, stem: str, dialect: str) -> None:
+    """SNNKIT_DUMP_KERNELS=dir: write the assembled source to dir."""
     dump = os.environ.get("SNNKIT_DUMP_KERNELS")
     if dump:
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         Path(dump).mkdir(parents=True, exist_ok=True)
-        (Path(dump) / f"{Path(file).stem}.{dialect}.{digest}.{'cl' if dialect == 'opencl' else 'cu'}").write_text(text)
-    return text
+        (Path(dump) / f"{stem}.{dialect}.{digest}.{'cl' if dialect == 'opencl' else 'cu'}").write_text(text)
 
 
 def _generated_marker(generated: str) -> str:
