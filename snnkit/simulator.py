@@ -249,7 +249,7 @@ class Simulator(NeuronStateAccess, SynapseAccess):
                 if schedule.changes_at(k):
                     schedule.apply(k)
                 until = min(end, schedule.next_change(k))
-                ran = sequences.run(k) if sequences.can_run(until - k) else 0
+                ran = sequences.run(k, until - k) if sequences.can_run(until - k) else 0
                 if not ran:                          # one step, op by op
                     for op in ops:
                         op(k)

@@ -15,6 +15,15 @@ describes completely:
   SpikeTimes sources (the host looks up each step's events): those run step by
   step, as does any remainder shorter than K.
 SNNKIT_STEP_SEQUENCES=0 turns capturing off (every step launched one by one).
+
+Step programs (snnkit/backends/device_program.py, OpenCL): up to PROGRAM_STEPS
+whole steps in one launch of one work-group, any number of steps at a time, no
+device clock needed. One work-group is one core of a CPU (one SM of a GPU), so a
+program wins while the network is small enough that launch cost dominates:
+``program_neurons`` (the backend's measured crossover, in neurons x batch
+updated per step) decides, SNNKIT_STEP_PROGRAM=1 / 0 forces it on / off.
+``mode`` says which ran ("program", "graph" or None: step by step), ``why_not``
+why not the faster one.
 """
 
 from __future__ import annotations
@@ -25,64 +34,104 @@ import os
 log = logging.getLogger("snnkit")
 
 SEQUENCE_STEPS = 64          # steps per captured sequence (at most; see StepSequences.steps)
+PROGRAM_STEPS = 1000         # steps per step-program launch (at most): ~10 ms of a small network
 
 
 class StepSequences:
-    """Decides whether a Simulator's steps can run in captured sequences, captures the
-    sequence on first use and replays it."""
+    """Decides how a Simulator's steps run: in step programs, in captured sequences, or
+    step by step; builds the program or captures the sequence on first use."""
 
     def __init__(self, backend, step_ops: list, spike_records: list, why_not: str | None):
         self.backend, self.step_ops, self.spike_records = backend, step_ops, spike_records
-        self.sequence = None
+        self.sequence = self.program = None
         self.steps = 0
+        self.mode = None             # "program", "graph", or None: step by step
         self.warm = False            # a step ran op by op since the last (re)binding of a kernel
         if why_not is None and os.environ.get("SNNKIT_STEP_SEQUENCES", "1") == "0":
             why_not = "SNNKIT_STEP_SEQUENCES=0"
-        if why_not is None and not hasattr(backend, "replay"):
+        self.pull_steps = min([getattr(r, "steps_per_pull", PROGRAM_STEPS) for r in spike_records],
+                              default=PROGRAM_STEPS)
+        self.force_program = os.environ.get("SNNKIT_STEP_PROGRAM")
+        if why_not is None and hasattr(backend, "compile_step_program") and self.force_program != "0":
+            self.mode, self.steps, self.why_not = "program", min(PROGRAM_STEPS, self.pull_steps), None
+        else:
+            self._graph_mode(why_not)
+
+    def _graph_mode(self, why_not: str | None) -> None:
+        """Captured sequences where the backend can replay them, else step by step."""
+        if why_not is None and not hasattr(backend := self.backend, "replay"):
             why_not = f"the {backend.name} backend runs each step on the host"
-        if why_not is None and not getattr(backend, "device_clock", False):
-            why_not = f"the {backend.name} backend runs without a device clock (kernels/clock.h)"
-        if why_not is None:
-            self.steps = min([SEQUENCE_STEPS] + [r.steps_per_pull for r in spike_records])
+        if why_not is None and not getattr(self.backend, "device_clock", False):
+            why_not = f"the {self.backend.name} backend runs without a device clock (kernels/clock.h)"
+        self.mode = None if why_not else "graph"
+        self.steps = 0 if why_not else min(SEQUENCE_STEPS, self.pull_steps)
         self.why_not = why_not
 
     def can_run(self, n_steps: int) -> bool:
-        """Whether the next n_steps steps can be one sequence: n_steps is the sequence
-        length, and a step has run one by one since a kernel was last bound (``warm``:
+        """Whether the next n_steps steps (or the first of them, for a program) can run
+        in one launch: a step has run one by one since a kernel was last bound (``warm``:
         every kernel is bound, every buffer allocated; nothing may be allocated while
         capturing)."""
-        return self.steps > 0 and n_steps >= self.steps and self.warm
+        return self.steps > 0 and self.warm and n_steps >= (1 if self.mode == "program" else self.steps)
 
     def invalidate(self) -> None:
-        """A kernel was bound again (snnkit.parameters): capture anew, after a step op by op."""
-        self.sequence = None
+        """A kernel was bound again (snnkit.parameters): build or capture anew, after a step op by op."""
+        self.sequence = self.program = None
         self.warm = False
 
-    def run(self, first: int) -> int:
-        """Run steps first .. first + steps - 1; return how many ran (0: capturing failed,
-        and from now on every step runs one by one)."""
+    def run(self, first: int, available: int | None = None) -> int:
+        """Run steps from ``first`` on, at most ``available`` of them (a program runs any
+        number up to ``steps``; a sequence exactly ``steps``); return how many ran (0:
+        building or capturing failed, and the next call uses what is left)."""
+        if self.mode == "program":
+            if self.program is None and not self._build_program(first):
+                return 0
+            n_steps = min(self.steps, self.steps if available is None else available)
+            return self._recorded(n_steps, lambda: self.program.run(first, n_steps))
         if self.sequence is None and not self._capture(first):
             return 0
+        return self._recorded(self.steps, lambda: self.backend.replay(self.sequence, first))
+
+    def _recorded(self, n_steps: int, launch) -> int:
         for record in self.spike_records:
-            record.make_room(self.steps)
-        self.backend.replay(self.sequence, first)
+            record.make_room(n_steps)
+        launch()
         for record in self.spike_records:
-            record.steps_done(self.steps)
-        return self.steps
+            record.steps_done(n_steps)
+        return n_steps
+
+    def _issue_step(self, k: int) -> None:
+        for op in self.step_ops:
+            op(k)
+
+    def _build_program(self, first: int) -> bool:
+        from .backends import device_program
+        try:
+            self.program, why_not = device_program.build(self.backend, self._issue_step, first,
+                                                         force=self.force_program == "1")
+        except Exception as err:                     # a compiler that rejects it: the other modes
+            log.warning("snnkit: building the step program on %s failed (%s: %s)", self.backend.name,
+                        type(err).__name__, err)
+            self.program, why_not = None, f"the step program failed to build ({type(err).__name__})"
+        if self.program is None:
+            self._graph_mode(None)
+            self.why_not = f"no step program: {why_not}" + (f"; {self.why_not}" if self.why_not else "")
+            log.info("snnkit: %s", self.why_not)
+            return False
+        log.info("snnkit: steps run in step programs of up to %d on %s", self.steps, self.backend.name)
+        return True
 
     def _capture(self, first: int) -> bool:
-        def issue_steps():
-            for k in range(first, first + self.steps):
-                for op in self.step_ops:
-                    op(k)
         try:
-            self.sequence = self.backend.capture_steps(issue_steps, first, self.steps)
+            self.sequence = self.backend.capture_steps(lambda: [self._issue_step(k) for k in
+                                                                range(first, first + self.steps)],
+                                                       first, self.steps)
         except Exception as err:                     # a driver that cannot capture: launch step by step
             log.warning("snnkit: capturing %d steps on %s failed (%s: %s); running step by step",
                         self.steps, self.backend.name, type(err).__name__, err)
             self.sequence = None
         if self.sequence is None:
-            self.steps, self.why_not = 0, self.why_not or "the backend could not capture"
+            self.steps, self.why_not, self.mode = 0, self.why_not or "the backend could not capture", None
             return False
         log.info("snnkit: steps run in captured sequences of %d on %s", self.steps, self.backend.name)
         return True

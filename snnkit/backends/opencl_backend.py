@@ -18,8 +18,15 @@ import numpy as np
 from .. import kernels
 from ..validation import fail
 from .device_base import DeviceBackend, KernelArguments
+from .device_program import Launch
 
 log = logging.getLogger("snnkit")
+
+# neurons (x batch) updated per step up to which a step program (one work-group, one
+# core) beats launching each step on all cores of a CPU device: measured on PoCL with
+# 2 cores, CUBA: 1000 neurons 3.4 vs 15.7 us a step, 4000 8.3 vs 29.6, 16000 29.5 vs 56, 40000
+# 110 vs 115 (even; COBA spends more per neuron, which two cores share)
+PROGRAM_NEURONS_CPU = 30000
 
 
 def _cl():
@@ -39,6 +46,7 @@ class OpenCLBackend(DeviceBackend):
     """Runs the kernels/ sources on an OpenCL device (float32; float64 where the device allows)."""
 
     name = "opencl"
+    dialect = "opencl"
 
     @classmethod
     def unavailable_reason(cls):
@@ -143,6 +151,43 @@ class OpenCLBackend(DeviceBackend):
         finally:
             self.recording = None
 
+    # -- step programs (snnkit/backends/device_program.py) ---------------------------
+    def record_launches(self, issue) -> list:
+        """The launches ``issue()`` makes (device_program.Launch), none of them run."""
+        self.recording = []
+        try:
+            issue()
+            return [entry[-1] for entry in self.recording]
+        finally:
+            self.recording = None
+
+    @staticmethod
+    def buffer_key(buffer) -> int:
+        return buffer.int_ptr
+
+    def step_program_why_not(self, n_buffers: int, neurons: int) -> str | None:
+        """Why a program of n_buffers buffer arguments, updating ``neurons`` neurons and
+        sources a step (0: whatever the size), should not run on this device, or None."""
+        cl = _cl()
+        if neurons and not self.device.type & cl.device_type.CPU:
+            return ("not measured on OpenCL GPUs (one work-group is one compute unit); "
+                    "SNNKIT_STEP_PROGRAM=1 forces it")
+        if neurons > PROGRAM_NEURONS_CPU:
+            return (f"{neurons} neurons a step: above the measured crossover on CPUs ({PROGRAM_NEURONS_CPU}; "
+                    "one work-group is one core)")
+        if self.device.max_work_group_size < kernels.GROUP_SIZE:
+            return f"{self.device.name} runs work-groups of at most {self.device.max_work_group_size} work-items"
+        size = 8 * (n_buffers + 2)
+        # PoCL's CPU driver passes a kernel's arguments in host memory: it reports 1024
+        # bytes but takes any number (tests/test_step_program.py runs 400 buffers)
+        if size > self.device.max_parameter_size and "pthread" not in self.device.name:
+            return f"{n_buffers} buffers exceed {self.device.name}'s {self.device.max_parameter_size} bytes of kernel arguments"
+        return None
+
+    def compile_step_program(self, source: str, buffers: list) -> "StepProgram":
+        kernel = _cl().Program(self.context, source).build(options=self.options).step_program
+        return StepProgram(self, kernel, buffers)
+
     # -- memory ------------------------------------------------------------------
     def to_device(self, host: np.ndarray):
         array = _cl().array.to_device(self.queue, host)
@@ -179,6 +224,7 @@ class BoundKernel:
     def __init__(self, backend: OpenCLBackend, name: str, threads: int, switches, args: dict,
                  generated: str = ""):
         self.args = KernelArguments(name, args, backend.dtype.type)
+        self.name, self.switches, self.generated = name, tuple(switches), generated
         self.kernel = backend.kernel(name, switches, generated)
         self.backend, self.queue, self.threads = backend, backend.queue, int(threads)
         self.max_local = min(kernels.GROUP_SIZE, backend.device.max_work_group_size,
@@ -196,11 +242,32 @@ class BoundKernel:
         global_size, local_size = self.sizes if threads is None else work_sizes(int(threads), self.max_local)
         if self.backend.recording is not None:
             self.backend.recording.append((self.kernel, self.set_scalar, tuple(changed), global_size,
-                                           local_size))
+                                           local_size, Launch(self.name, self.switches, self.generated,
+                                                              tuple(self.args.values), global_size[0])))
             return
         for index, value in changed:
             self.set_scalar(index, value)
         self.enqueue(self.queue, self.kernel, global_size, local_size)
+
+
+class StepProgram:
+    """A compiled step program (device_program.py): ``run(k0, n_steps)`` enqueues steps
+    k0 .. k0 + n_steps - 1 as one work-group of GROUP_SIZE work-items."""
+
+    def __init__(self, backend: OpenCLBackend, kernel, buffers: list):
+        self.backend, self.kernel, self.queue = backend, kernel, backend.queue
+        # one work-item on CPUs (it plays a group's work-items in loops: kernels/program.h)
+        self.size = (1,) if backend.serial_rows else (kernels.GROUP_SIZE,)
+        group = kernel.get_work_group_info(_cl().kernel_work_group_info.WORK_GROUP_SIZE, backend.device)
+        if group < self.size[0]:
+            raise RuntimeError(f"the step program runs in work-groups of at most {group} work-items")
+        kernel.set_args(np.uint32(0), np.uint32(0), *buffers)
+        self.set_scalar = getattr(kernel, "_set_arg_buf", kernel.set_arg)
+
+    def run(self, k0: int, n_steps: int) -> None:
+        self.set_scalar(0, np.uint32(int(k0) & 0xFFFFFFFF))
+        self.set_scalar(1, np.uint32(n_steps))
+        _cl().enqueue_nd_range_kernel(self.queue, self.kernel, self.size, self.size)
 
 
 class LaunchList:
@@ -212,7 +279,7 @@ class LaunchList:
 
     def launch(self) -> None:
         enqueue, queue = self.enqueue, self.queue
-        for kernel, set_scalar, scalars, global_size, local_size in self.launches:
+        for kernel, set_scalar, scalars, global_size, local_size, _ in self.launches:
             for index, value in scalars:
                 set_scalar(index, value)
             enqueue(queue, kernel, global_size, local_size)
