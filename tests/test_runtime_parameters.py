@@ -163,10 +163,13 @@ def test_a_model_of_another_kind_is_refused():
         sim.run(1.0)
 
 
-def test_captured_step_sequences_follow_a_kernel_bound_again():
-    """with a device clock steps run in captured sequences; a change that binds a kernel
-    again (the LIF's offset flag switched on) makes them capture anew"""
+@pytest.mark.parametrize("mode", ["graph", "program"])
+def test_captured_step_sequences_follow_a_kernel_bound_again(mode, monkeypatch):
+    """steps run in captured sequences (with a device clock) or step programs; a change
+    that binds a kernel again (the LIF's offset flag switched on) makes them capture or
+    build anew"""
     from snnkit.backends import BACKENDS
+    monkeypatch.setenv("SNNKIT_STEP_PROGRAM", "0" if mode == "graph" else "1")
     if BACKENDS["opencl"].unavailable_reason():
         pytest.skip("OpenCL unavailable")
 
@@ -179,10 +182,11 @@ def test_captured_step_sequences_follow_a_kernel_bound_again():
         pop.set(at=30.0, i_offset=np.linspace(0.5, 1.5, 10))
         pop.set(at=60.0, tau_m=12.0)
         return net
-    device = BACKENDS["opencl"](dtype="float32", device_clock=True)
+    device = BACKENDS["opencl"](dtype="float32", device_clock=mode == "graph")
     ours = sk.Simulator(make(), backend=device, seed=2)
     ours.run(100.0, progress=False)
-    assert ours.sequences.steps > 0 and ours.sequences.sequence is not None
+    assert ours.sequences.mode == mode and ours.sequences.steps > 0
+    assert (ours.sequences.sequence if mode == "graph" else ours.sequences.program) is not None
     spec = sk.Simulator(make(), backend="numpy", seed=2).run(100.0, progress=False)
     a, b = ours.results.spikes["p"], spec.results.spikes["p"]
     assert a.times.size > 20 and np.array_equal(a.times, b.times) and np.array_equal(a.node_ids, b.node_ids)

@@ -15,6 +15,12 @@ from snnkit.backends.device_records import DeviceSpikeRecord
 CAPTURING = {"cupy": ("cupy", {}), "opencl-device-clock": ("opencl", dict(device_clock=True))}
 
 
+@pytest.fixture(autouse=True)
+def no_step_programs(monkeypatch):
+    """Captured sequences, not step programs (tests/test_step_program.py tests those)."""
+    monkeypatch.setenv("SNNKIT_STEP_PROGRAM", "0")
+
+
 @pytest.fixture(params=list(CAPTURING))
 def device(request):
     name, options = CAPTURING[request.param]
