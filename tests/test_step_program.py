@@ -96,6 +96,8 @@ def test_crossover_and_exclusions_are_reported(monkeypatch):
     assert big.sequences.mode is None and "crossover" in big.sequences.why_not
     small = run(cuba.build(1000).network, "opencl", (0.1, 0.2), dtype="float32")
     assert small.sequences.mode == "program" and small.sequences.why_not is None
+    coba_4k = run(coba.build(4000).network, "opencl", (0.1, 0.2), dtype="float32")
+    assert coba_4k.sequences.mode is None and "crossover" in coba_4k.sequences.why_not   # exp costs ~8 updates
     monkeypatch.setenv("SNNKIT_STEP_PROGRAM", "0")
     off = run(cuba.build(1000).network, "opencl", (0.1, 0.2), dtype="float32")
     assert off.sequences.mode is None

@@ -189,12 +189,21 @@ def build(backend, issue_step, first: int, force: bool = False):
                                          backend.buffer_key)
     except ValueError as err:
         return None, str(err)
-    neurons = sum(op.launch.global_size for op in ops if op.launch.name in ("lif_step", "poisson_step"))
+    neurons = sum(op.launch.global_size * update_cost(op.launch) for op in ops
+                  if op.launch.name in ("lif_step", "poisson_step"))
     why_not = backend.step_program_why_not(len(buffers), 0 if force else neurons)
     if why_not:
         return None, why_not
     kernels.dump_source(source, "step_program", backend.dialect)
     return backend.compile_step_program(source, buffers), None
+
+
+def update_cost(launch: Launch) -> int:
+    """A neuron update's cost in CUBA-LIF updates, for the crossover: the exact
+    conductance update's exp (in double, kernels/lif.c) costs about 8 (COBA 4000 ran
+    0.94x as fast as a program as on two cores; benchmarks/results/step_program_*)."""
+    exact_conductance = "SYN_COND_EXP" in launch.switches and "METHOD_EULER" not in launch.switches
+    return 8 if exact_conductance else 1
 
 
 def _true_steps(launch: Launch, shift: int) -> tuple:

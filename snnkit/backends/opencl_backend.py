@@ -25,7 +25,7 @@ log = logging.getLogger("snnkit")
 # neurons (x batch) updated per step up to which a step program (one work-group, one
 # core) beats launching each step on all cores of a CPU device: measured on PoCL with
 # 2 cores, CUBA: 1000 neurons 3.4 vs 15.7 us a step, 4000 8.3 vs 29.6, 16000 29.5 vs 56, 40000
-# 110 vs 115 (even; COBA spends more per neuron, which two cores share)
+# 110 vs 115 (even); COBA's neurons count 8 each (device_program.update_cost)
 PROGRAM_NEURONS_CPU = 30000
 
 
