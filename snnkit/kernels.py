@@ -210,17 +210,19 @@ def definitions(real: str, switches=()) -> str:
     lines = [f"typedef {real} real;", f"#define GROUP_SIZE {GROUP_SIZE}u"]
     lines += [f"#define P_{name.upper()} {i}" for i, name in enumerate(LIF_PARAMS)]
     lines += [f"#define RNG_POISSON {POISSON}u", f"#define RNG_NOISE {NOISE}u", f"#define RNG_UNIFORM {UNIFORM}u"]
-    for switch in sorted(switches):                 # "NAME" or "NAME=value"
-        name, _, value = switch.partition("=")
-        lines.append(f"#define {name} {value or 1}")
+    lines += switch_defines(switches)
     return "\n".join(lines) + "\n"
+
+
+def switch_defines(switches) -> list[str]:
+    """A #define line per compile-time switch ("NAME" or "NAME=value"), sorted."""
+    return [f"#define {name} {value or 1}" for name, _, value in
+            (switch.partition("=") for switch in sorted(switches))]
 
 
 def assemble(file: str, dialect: str, real: str = "float", switches=(), generated: str = "") -> str:
     """The full source of one op file for ``dialect`` ("opencl" or "cuda"); ``generated``:
     a model's generated code, placed right before the op file."""
-    if dialect not in ("opencl", "cuda"):
-        raise ValueError(f"dialect = {dialect!r} is not allowed: must be 'opencl' or 'cuda'")
     text = "\n".join([common_headers(dialect, real, switches),
                       *(_read(h) for h in EXTRA_HEADERS.get(file, ())),
                       *([_generated_marker(generated) + generated] if generated else []), _read(file)])

@@ -19,9 +19,9 @@ SNNKIT_STEP_SEQUENCES=0 turns capturing off (every step launched one by one).
 Step programs (snnkit/backends/device_program.py, OpenCL): up to PROGRAM_STEPS
 whole steps in one launch of one work-group, any number of steps at a time, no
 device clock needed. One work-group is one core of a CPU (one SM of a GPU), so a
-program wins while the network is small enough that launch cost dominates:
-``program_neurons`` (the backend's measured crossover, in neurons x batch
-updated per step) decides, SNNKIT_STEP_PROGRAM=1 / 0 forces it on / off.
+program wins while the network is small enough that launch cost dominates: the
+backend's measured crossover decides (``step_program_why_not``: neurons x batch
+updated per step), SNNKIT_STEP_PROGRAM=1 / 0 forces it on / off.
 ``mode`` says which ran ("program", "graph" or None: step by step), ``why_not``
 why not the faster one.
 """
@@ -59,8 +59,8 @@ class StepSequences:
 
     def _graph_mode(self, why_not: str | None) -> None:
         """Captured sequences where the backend can replay them, else step by step."""
-        if why_not is None and not hasattr(backend := self.backend, "replay"):
-            why_not = f"the {backend.name} backend runs each step on the host"
+        if why_not is None and not hasattr(self.backend, "replay"):
+            why_not = f"the {self.backend.name} backend runs each step on the host"
         if why_not is None and not getattr(self.backend, "device_clock", False):
             why_not = f"the {self.backend.name} backend runs without a device clock (kernels/clock.h)"
         self.mode = None if why_not else "graph"
@@ -86,7 +86,7 @@ class StepSequences:
         if self.mode == "program":
             if self.program is None and not self._build_program(first):
                 return 0
-            n_steps = min(self.steps, self.steps if available is None else available)
+            n_steps = self.steps if available is None else min(self.steps, available)
             return self._recorded(n_steps, lambda: self.program.run(first, n_steps))
         if self.sequence is None and not self._capture(first):
             return 0

@@ -102,12 +102,8 @@ def _variant(index: int, file: str, switches: tuple) -> str:
     everything it defines is undefined after it."""
     text = kernels.op_source(file)
     names = [name for name, (f, _) in kernels.MANIFEST.items() if f == file]
-    lines = []
-    defined = []
-    for switch in sorted(switches):
-        name, _, value = switch.partition("=")
-        lines.append(f"#define {name} {value or 1}")
-        defined.append(name)
+    lines = kernels.switch_defines(switches)
+    defined = [switch.partition("=")[0] for switch in switches]
     lines += [f"#define {name} {name}_v{index}" for name in names]
     lines += [text, '#line 1 "snnkit/backends/device_program.py (after an op file)"']
     lines += [f"#undef {name}" for name in defined + names + _defined_macros(text)]

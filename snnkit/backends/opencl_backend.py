@@ -144,22 +144,21 @@ class OpenCLBackend(DeviceBackend):
         enqueued, replayed by enqueueing them again: OpenCL has no graphs. On PoCL this
         is no faster than launching step by step (measured), so it runs only with
         device_clock=True, where it tests in CI what the CUDA backend does with graphs."""
+        return LaunchList(self.queue, self._recorded(issue))
+
+    def _recorded(self, issue) -> list:
+        """What BoundKernel notes of each launch ``issue()`` makes, none of them enqueued."""
         self.recording = []
         try:
             issue()
-            return LaunchList(self.queue, self.recording)
+            return self.recording
         finally:
             self.recording = None
 
     # -- step programs (snnkit/backends/device_program.py) ---------------------------
     def record_launches(self, issue) -> list:
         """The launches ``issue()`` makes (device_program.Launch), none of them run."""
-        self.recording = []
-        try:
-            issue()
-            return [entry[-1] for entry in self.recording]
-        finally:
-            self.recording = None
+        return [entry[-1] for entry in self._recorded(issue)]
 
     @staticmethod
     def buffer_key(buffer) -> int:
