@@ -14,7 +14,7 @@ KERNEL void image_rates(const u32 n_pixels, const u32 batch, const u32 stride, c
     if (k >= n_pixels * batch) return;
     const u32 b = k / n_pixels, i = k - b * n_pixels;
     const real rate_hz = images[(u64)sample_index[b] * n_pixels + i] * gain_hz[b];
-    spike_probability[b * stride + offset + i] = fmin(rate_hz * dt_s, (real)1);
+    spike_probability[b * stride + offset + i] = min_real(rate_hz * dt_s, (real)1);
 }
 
 /* combine_instances: values[b * stride + offset + j] (b < batch, j < n_values) are the
@@ -36,7 +36,7 @@ KERNEL void combine_instances(const u32 n_values, const u32 batch, const u32 str
         const real mine = values[(u64)b * stride + offset + j] - before;
         change = change + accept[b] * mine;
     }
-    const real after = fmin(fmax(before + scale * change, lo), hi);
+    const real after = clamp_real(before + scale * change, lo, hi);
     reference[j] = after;
     for (u32 b = 0; b < batch; ++b) values[(u64)b * stride + offset + j] = after;
 }

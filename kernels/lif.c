@@ -51,7 +51,7 @@ KERNEL void lif_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 step_of
     PHASE(1) {   /* phase 1: the update, every work-item alike */
 #if !defined(PARAMS_SHARED) || defined(NOISY)
         /* work-items past n_all update padding with the parameters of the last neuron */
-        const u32 c = min(gid, n_all - 1);
+        const u32 c = min_u32(gid, n_all - 1);
         const u32 b = c / n, i = c - b * n;
 #endif
 #ifndef PARAMS_SHARED

@@ -35,7 +35,7 @@ KERNEL void neuron_step(const u32 n, const u32 batch, const u32 step_offset,
     {   /* phase 1: the update, every work-item alike */
 #if !defined(PARAMS_SHARED) || MODEL_N_NOISE > 0 || MODEL_N_UNIFORM > 0
         /* work-items past n_all update padding with the parameters of the last neuron */
-        const u32 c = min(gid, n_all - 1);
+        const u32 c = min_u32(gid, n_all - 1);
         const u32 b = c / n, i = c - b * n;
 #endif
 #ifndef PARAMS_SHARED

@@ -21,7 +21,7 @@ KERNEL void poisson_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 ste
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch;
     PHASE(1) {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */
-        const u32 c = min(gid, n_all - 1);
+        const u32 c = min_u32(gid, n_all - 1);
         const u32 b = c / n, i = c - b * n;
         const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
                                              key_lo[b], key_hi[b]);

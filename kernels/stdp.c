@@ -29,7 +29,7 @@ KERNEL void stdp_on_pre(PROGRAM_IDS const u32 n_pre, const u32 n_post, const u32
         for (u32 s = row_ptr[i]; s < row_ptr[i + 1]; ++s) {
             real change = a_minus * trace_post[b * n_post + post_index[s]];
             if (multiplicative) change = change * (w[s] - w_min);
-            w[s] = fmin(fmax(w[s] - change, w_min), w_max);
+            w[s] = clamp_real(w[s] - change, w_min, w_max);
         }
     }
 }
@@ -53,7 +53,7 @@ KERNEL void stdp_on_post(PROGRAM_IDS const u32 n_pre, const u32 n_post, const u3
             const u32 s = col_syn[k];
             real change = a_plus * (trace_pre[b * n_pre + pre_index[s]] - x_target);
             if (multiplicative) change = change * (w_max - w[s]);
-            w[s] = fmin(fmax(w[s] + change, w_min), w_max);
+            w[s] = clamp_real(w[s] + change, w_min, w_max);
         }
     }
 }

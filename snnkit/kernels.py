@@ -239,8 +239,8 @@ def common_headers(dialect: str, real: str = "float", switches=(), program: bool
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     return "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
                       definitions(real, tuple(switches) + (("STEP_PROGRAM",) if program else ())),
-                      _read("program.h"), _read("clock.h"), _read("philox.h"), _read("spikes.h"),
-                      _read("layout.h"), _read("propagate.h")])
+                      _read("program.h"), _read("clock.h"), _read("select.h"), _read("philox.h"),
+                      _read("spikes.h"), _read("layout.h"), _read("propagate.h")])
 
 
 def op_source(file: str) -> str:
