@@ -112,7 +112,11 @@ KERNEL void lif_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 step_of
         v = v + (PARAM(P_DT_OVER_CM) * g_total) * (v_inf - v);
 #else
         v = v - v_inf;
+#ifdef EXP_F32
+        v = v * exp_f32(-PARAM(P_DT_OVER_CM) * g_total);   /* float32 runs, math="fast" (exp_f32.h) */
+#else
         v = v * (real)exp((double)(-PARAM(P_DT_OVER_CM) * g_total));
+#endif
         v = v + v_inf;
 #endif
 #elif defined(LEAKY)

@@ -18,6 +18,7 @@
 #define BARRIER_ALL() __syncthreads()
 #define RESTRICT __restrict__                     /* a pointer through which alone its object is reached */
 #define LOCAL_POINTER                  /* what a pointer into LOCAL memory is qualified with */
+#define F32_FROM_BITS(u) __uint_as_float((u32)(u))   /* the float whose bits are u */
 
 typedef unsigned char u8;
 typedef unsigned short u16;

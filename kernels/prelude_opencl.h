@@ -22,6 +22,7 @@
 #define BARRIER_ALL() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)   /* both */
 #define RESTRICT restrict                     /* a pointer through which alone its object is reached */
 #define LOCAL_POINTER __local                 /* what a pointer into LOCAL memory is qualified with */
+#define F32_FROM_BITS(u) as_float((u32)(u))   /* the float whose bits are u */
 
 typedef uchar u8;
 typedef ushort u16;

@@ -102,10 +102,11 @@ def table_members(net: Network) -> dict[tuple, list]:
 
 
 def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device: bool = False,
-          dtype=np.float64) -> Plan:
+          dtype=np.float64, math: str = "fast") -> Plan:
     """``generate_on_device``: static tables whose projections all have a device recipe
     (snnkit.generation.recipe) are left as recipes, for the backend to build; ``dtype``:
-    the backend's, in which static tables built here hold their weights."""
+    the backend's, in which static tables built here hold their weights; ``math``:
+    Simulator's (float32 exp in conductance-based LIF groups where "fast")."""
     plan = Plan(dt=dt, batch=batch)
     members: dict[tuple, list] = {}
     for index, pop in enumerate(net.populations):
@@ -133,7 +134,8 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
                            if proj.post in pops and k in longest])
         injected = any(inj.target in pops for inj in net.injections)
         if key[0] == "lif":
-            group = lower_lif(pops, indices, dt, batch, seeds, depth, injected)
+            exp_f32 = math == "fast" and np.dtype(dtype) == np.float32
+            group = lower_lif(pops, indices, dt, batch, seeds, depth, injected, exp_f32)
         elif key[0] == "equation":
             from .lower_equations import lower_equation          # (imports sympy)
             group = lower_equation(pops, indices, dt, batch, seeds, depth, injected)

@@ -239,8 +239,8 @@ def common_headers(dialect: str, real: str = "float", switches=(), program: bool
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     return "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
                       definitions(real, tuple(switches) + (("STEP_PROGRAM",) if program else ())),
-                      _read("program.h"), _read("clock.h"), _read("select.h"), _read("philox.h"),
-                      _read("spikes.h"), _read("layout.h"), _read("propagate.h")])
+                      _read("program.h"), _read("clock.h"), _read("select.h"), _read("exp_f32.h"),
+                      _read("philox.h"), _read("spikes.h"), _read("layout.h"), _read("propagate.h")])
 
 
 def op_source(file: str) -> str:
@@ -296,6 +296,8 @@ def lif_switches(group: dict) -> tuple:
     switches = ["SYN_" + group["synapse"].upper()]
     if group["method"] == "euler":
         switches.append("METHOD_EULER")
+    if group.get("exp") == "float32":
+        switches.append("EXP_F32")
     for flag in ("leaky", "adaptive", "noisy", "biased", "injected"):
         if group[flag]:
             switches.append(flag.upper())

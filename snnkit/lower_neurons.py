@@ -96,15 +96,19 @@ def lif_parameters(model, p: dict, dt: float, theta: np.ndarray) -> dict:
     return g
 
 
-def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False) -> dict:
+def lower_lif(pops, indices, dt: float, batch: int, seeds, ring_depth: int, injected: bool = False,
+              exp_f32: bool = False) -> dict:
     """One LIF group; ``injected``: a current source targets one of its populations
-    (the group gets ``i_inject``, nA, (B, N), which snnkit.schedule writes between steps).
+    (the group gets ``i_inject``, nA, (B, N), which snnkit.schedule writes between steps);
+    ``exp_f32``: a conductance-based group's exact update takes exp in float32
+    (kernels/exp_f32.h; ``exp``: "float32" or "float64").
     ``params``: the sampled parameters (model units), which runtime changes update."""
     model = pops[0].model
     n = sum(p.size for p in pops)
     p = model_parameters(pops, batch, seeds.structure)
     g = dict(kind="lif", synapse=model.synapse, method=model.method, leaky=model.leaky, injected=bool(injected),
-             ring_depth=ring_depth, dt=dt, size=n, params=p)
+             ring_depth=ring_depth, dt=dt, size=n, params=p,
+             exp="float32" if exp_f32 and model.synapse == "cond_exp" and model.method == "exact" else "float64")
 
     def initial(var, default):
         return np.concatenate([seeds.initial(pop.initial.get(var, d), batch, pop.size, index, var)

@@ -91,6 +91,14 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         tables are the same, element for element (snnkit.generation is the
         specification); the NumPy backend always builds on the host.
     dtype : "float32" or "float64"
+    math : "fast" or "exact"
+        How a float32 run computes the state-dependent exp of conductance-based LIF
+        neurons (exact integration). "fast" (default): in float32 arithmetic
+        (kernels/exp_f32.h), at most 1 ulp from the correctly rounded value and
+        vectorised on CPUs (COBA several times faster there); "exact": in float64,
+        rounded once (the correctly rounded value, a libm call per neuron). Either
+        way every backend gives the same bits: the NumPy specification repeats the
+        kernels' arithmetic. float64 runs always compute exp in float64.
     output : str or Path, optional
         HDF5 file written during the run (SONATA layout, see snnkit.io.hdf5), readable
         while it is written (HDF5 SWMR). With a file, recordings are not kept in memory:
@@ -102,7 +110,7 @@ class Simulator(NeuronStateAccess, SynapseAccess):
 
     def __init__(self, network: Network, dt: float = 0.1, batch: int = 1, backend="numpy",
                  seed=None, dtype="float32", output=None, flush_seconds: float = 1.0, device=None,
-                 connectivity: str = "device"):
+                 connectivity: str = "device", math: str = "fast"):
         if not isinstance(network, Network):
             fail("network", network, "must be an snnkit.Network")
         if output is not None:
@@ -117,12 +125,15 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         self.network = network
         if connectivity not in ("device", "host"):
             fail("connectivity", connectivity, 'must be "device" or "host"')
+        if math not in ("fast", "exact"):
+            fail("math", math, 'must be "fast" or "exact"')
+        self.math = math
         self.memory_estimate = check_memory(network, self.batch, self.backend, self.dt, connectivity == "device")
         warn_unstable_steps(network, self.dt)
         seeds = Seeds.make(seed, self.batch, network.seed)
         self.plan = lower(network, self.dt, self.batch, seeds,
                           generate_on_device=connectivity == "device" and self.backend.builds_connectivity,
-                          dtype=self.backend.dtype)
+                          dtype=self.backend.dtype, math=math)
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))

@@ -17,6 +17,7 @@ SIGNATURE = re.compile(r"KERNEL\s+void\s+(\w+)\s*\(([^)]*)\)", re.S)
 LIF_VARIANTS = [("SYN_DELTA",), ("SYN_DELTA", "LEAKY", "NOISY", "BIASED"),
                 ("SYN_CURR_EXP", "LEAKY", "ADAPTIVE", "BIASED", "METHOD_EULER"),
                 ("SYN_COND_EXP", "LEAKY", "NOISY"), ("SYN_COND_EXP", "LEAKY", "METHOD_EULER"),
+                ("SYN_COND_EXP", "LEAKY", "EXP_F32"),
                 ("SYN_CURR_EXP", "LEAKY", "BIASED") + kernels.shared_parameter_switches(
                     np.linspace(-70.5, 3.25, len(kernels.LIF_PARAMS)), 20, "float")]
 

@@ -96,8 +96,11 @@ def test_crossover_and_exclusions_are_reported(monkeypatch):
     assert big.sequences.mode is None and "crossover" in big.sequences.why_not
     small = run(cuba.build(1000).network, "opencl", (0.1, 0.2), dtype="float32")
     assert small.sequences.mode == "program" and small.sequences.why_not is None
-    coba_4k = run(coba.build(4000).network, "opencl", (0.1, 0.2), dtype="float32")
-    assert coba_4k.sequences.mode is None and "crossover" in coba_4k.sequences.why_not   # exp costs ~8 updates
+    for math, mode in (("exact", None), ("fast", "program")):        # a double exp costs ~8 updates, exp_f32 ~2
+        coba_4k = sk.Simulator(coba.build(4000).network, backend="opencl", dtype="float32", seed=5, math=math)
+        coba_4k.run(0.3, progress=False)
+        assert coba_4k.sequences.mode == mode, (math, coba_4k.sequences.why_not)
+        assert mode or "crossover" in coba_4k.sequences.why_not
     monkeypatch.setenv("SNNKIT_STEP_PROGRAM", "0")
     off = run(cuba.build(1000).network, "opencl", (0.1, 0.2), dtype="float32")
     assert off.sequences.mode is None

@@ -196,10 +196,13 @@ def build(backend, issue_step, first: int, force: bool = False):
 
 def update_cost(launch: Launch) -> int:
     """A neuron update's cost in CUBA-LIF updates, for the crossover: the exact
-    conductance update's exp (in double, kernels/lif.c) costs about 8 (COBA 4000 ran
-    0.94x as fast as a program as on two cores; benchmarks/results/step_program_*)."""
-    exact_conductance = "SYN_COND_EXP" in launch.switches and "METHOD_EULER" not in launch.switches
-    return 8 if exact_conductance else 1
+    conductance update's exp costs about 8 in double (a libm call, kernels/lif.c:
+    COBA 4000 ran 0.94x as fast as a program as on two cores) and about 2 in float32
+    (exp_f32.h, vectorised: COBA 4000 took 15.9 us a step as a program, CUBA 4000 8.3;
+    benchmarks/results/step_program_*)."""
+    if "SYN_COND_EXP" not in launch.switches or "METHOD_EULER" in launch.switches:
+        return 1
+    return 2 if "EXP_F32" in launch.switches else 8
 
 
 def _true_steps(launch: Launch, shift: int) -> tuple:

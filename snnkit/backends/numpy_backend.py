@@ -15,6 +15,7 @@ from ..connectivity import gather_rows
 from ..rng import NOISE, POISSON, draw, standard_normal, uniform01
 from .base import Backend
 from .numpy_learning import NumpyLearningOps
+from .numpy_math import exp_f32
 from .numpy_procedural import NumpyProceduralOps
 from .numpy_ring import add_to_ring
 from .numpy_synapses import NumpySynapseOps
@@ -139,8 +140,10 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backen
             v_inf /= g_total
             if g["method"] == "exact":
                 v -= v_inf
-                # exp in float64, rounded once (as kernels/lif.c): bit-identical across backends
-                v *= np.exp((-g["dt_over_cm"] * g_total).astype(np.float64)).astype(self.dtype)
+                if g.get("exp") == "float32":        # kernels/exp_f32.h, op for op
+                    v *= exp_f32(-g["dt_over_cm"] * g_total)
+                else:                                # exp in float64, rounded once (as kernels/lif.c)
+                    v *= np.exp((-g["dt_over_cm"] * g_total).astype(np.float64)).astype(self.dtype)
                 v += v_inf
             else:
                 v += g["dt_over_cm"] * g_total * (v_inf - v)

@@ -1,0 +1,109 @@
+"""exp_f32 (kernels/exp_f32.h, snnkit/backends/numpy_math.py): e^x in float32
+arithmetic, at most 1 ulp from the correctly rounded value, the same bits from
+NumPy and from the devices, and the default ``math="fast"`` of float32 COBA runs."""
+
+import numpy as np
+import pytest
+
+import snnkit as sk
+from snnkit import kernels
+from snnkit.backends import BACKENDS
+from snnkit.backends.numpy_math import EXP_F32_HI, EXP_F32_LO, exp_f32
+from snnkit.bench.models import coba
+
+needs_opencl = pytest.mark.skipif(BACKENDS["opencl"].unavailable_reason() is not None,
+                                  reason="OpenCL unavailable")
+SPECIAL = np.array([np.nan, -np.inf, np.inf, 0.0, -0.0, -1e-30, 1e-30, -200.0, 200.0, EXP_F32_LO, EXP_F32_HI,
+                    np.nextafter(EXP_F32_LO, np.float32(-np.inf)), np.nextafter(EXP_F32_HI, np.float32(np.inf)),
+                    -0.34657359, 0.34657359, -0.34657362, 0.34657362], np.float32)
+
+
+def ulps_apart(a, b) -> np.ndarray:
+    """Distance in float32 ulps (both finite, same sign: e^x > 0)."""
+    return np.abs(a.view(np.int32).astype(np.int64) - b.view(np.int32).astype(np.int64))
+
+
+def correctly_rounded(x):
+    return np.exp(x.astype(np.float64)).astype(np.float32)
+
+
+def test_within_one_ulp_of_the_correctly_rounded_exp():
+    rng = np.random.default_rng(3)
+    grids = [np.linspace(-87.3, 88.3, 1_000_001, dtype=np.float32),                 # the whole range
+             -(np.arange(0, 0x3F800000, 97, dtype=np.uint32).view(np.float32)),      # every 97th float in (-1, 0]
+             rng.uniform(-0.2, 0.0, 200_000).astype(np.float32)]                     # COBA's -dt g / cm
+    for x in grids:
+        distance = ulps_apart(exp_f32(x), correctly_rounded(x))
+        assert distance.max() <= 1
+        assert 0.8 < np.mean(distance == 0)          # most values are the correctly rounded one
+
+
+def test_edges_of_the_range_and_special_values():
+    y = exp_f32(SPECIAL)
+    assert np.isnan(y[0]) and y[1] == 0.0 and y[2] == np.inf
+    assert y[3] == y[4] == 1.0 and y[5] == y[6] == 1.0
+    assert y[7] == 0.0 and y[8] == np.inf
+    assert y[11] == 0.0 and y[12] == np.inf                # just outside [LO, HI]
+    inside = np.isfinite(y) & (y > 0)
+    assert ulps_apart(y[inside], correctly_rounded(SPECIAL[inside])).max() <= 1
+    assert y.dtype == np.float32
+
+
+@needs_opencl
+def test_the_device_gives_the_bits_numpy_gives():
+    import pyopencl as cl
+    backend = BACKENDS["opencl"](dtype="float32")
+    source = kernels.common_headers("opencl", "float") + """
+__kernel void apply_exp(const u32 n, __global const float* x, __global float* y)
+{ const u32 i = get_global_id(0); if (i < n) y[i] = exp_f32(x[i]); }"""
+    program = cl.Program(backend.context, source).build(options=backend.options)
+    rng = np.random.default_rng(11)
+    x = np.concatenate([SPECIAL, rng.uniform(-100, 100, 50_000), rng.uniform(-0.5, 0.5, 50_000),
+                        -rng.exponential(0.05, 50_000)]).astype(np.float32)
+    mf = cl.mem_flags
+    x_device = cl.Buffer(backend.context, mf.READ_ONLY | mf.COPY_HOST_PTR, hostbuf=x)
+    y_device = cl.Buffer(backend.context, mf.WRITE_ONLY, x.nbytes)
+    program.apply_exp(backend.queue, (x.size,), None, np.uint32(x.size), x_device, y_device)
+    y = np.empty_like(x)
+    cl.enqueue_copy(backend.queue, y, y_device)
+    expected = exp_f32(x)
+    assert np.array_equal(y.view(np.uint32), expected.view(np.uint32))
+
+
+@needs_opencl
+@pytest.mark.parametrize("math", ["fast", "exact"])
+def test_coba_runs_alike_on_numpy_and_opencl_in_either_math(math, batch):
+    runs = []
+    for backend in ("numpy", "opencl"):
+        sim = sk.Simulator(coba.build(400).network, backend=backend, batch=batch, dtype="float32", seed=7,
+                           math=math)
+        sim.run(100.0, progress=False)
+        runs.append(sim)
+    a, b = runs
+    assert a.plan.groups["exc+inh"]["exp"] == ("float32" if math == "fast" else "float64")
+    for pop in ("exc", "inh"):
+        sa, sb = a.results.spikes[pop], b.results.spikes[pop]
+        assert sa.times.size > 0
+        for field in ("times", "node_ids", "instances"):
+            assert np.array_equal(getattr(sa, field), getattr(sb, field)), (pop, field)
+        assert np.array_equal(a.state(pop, "v"), b.state(pop, "v"))
+
+
+def test_fast_and_exact_differ_by_rounding_only():
+    """One step from the same state: v differs by at most an ulp or two of the decay."""
+    sims = {}
+    for math in ("fast", "exact"):
+        sims[math] = sk.Simulator(coba.build(400).network, backend="numpy", dtype="float32", seed=7, math=math)
+        sims[math].run(50.0, progress=False)
+    fast, exact = (sims[m].state("exc", "v") for m in ("fast", "exact"))
+    assert not np.array_equal(fast, exact)            # the maths do differ ...
+    assert np.allclose(fast, exact, rtol=0, atol=0.05)                # ... by rounding, mV, after 500 steps
+    f_rate, e_rate = (np.mean(sims[m].results.rate("exc")) for m in ("fast", "exact"))
+    assert abs(f_rate - e_rate) <= 0.1 * e_rate + 1.0
+
+
+def test_float64_runs_keep_the_double_exp_and_bad_math_is_refused():
+    sim = sk.Simulator(coba.build(100).network, backend="numpy", dtype="float64", seed=1)
+    assert sim.plan.groups["exc+inh"]["exp"] == "float64"
+    with pytest.raises(ValueError, match="math.*'fastest'.*\"fast\" or \"exact\""):
+        sk.Simulator(coba.build(100).network, math="fastest")
