@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import snnkit as sk
-from snnkit.bench.models import coba
-from snnkit.examples import cuba, stdp_neuron
+from snnkit.bench.models import coba, stdp
+from snnkit.examples import cuba
 
 
 def per_step_us(build, mode: str, bio_ms: float) -> tuple[float, str | None]:
@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     cases = [("CUBA", n, lambda n=n: cuba.build(n).network) for n in (1000, 4000, 16000, 40000)]
     cases += [("COBA", n, lambda n=n: coba.build(n).network) for n in (4000, 40000)]
-    cases += [("STDP (1 neuron, 1000 plastic inputs)", 1001, lambda: stdp_neuron.build().network)]
+    cases += [("STDP (Song et al.: 1 neuron, 1000 Poisson inputs)", 1001, lambda: stdp.build(1000).network)]
     if args.quick:
         cases = [c for c in cases if c[1] <= 4001]
     rows = []
