@@ -265,7 +265,7 @@ class Simulator(NeuronStateAccess, SynapseAccess):
                     for op in ops:
                         op(k)
                     ran = 1
-                    sequences.warm = True
+                    sequences.stepped(k)
                 self.step_count = k + ran
                 if self.step_count // CHECK_EVERY != k // CHECK_EVERY:
                     if bar is not None:                  # biological ms

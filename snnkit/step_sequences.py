@@ -21,7 +21,11 @@ whole steps in one launch of one work-group, any number of steps at a time, no
 device clock needed. One work-group is one core of a CPU (one SM of a GPU), so a
 program wins while the network is small enough that launch cost dominates: the
 backend's measured crossover decides (``step_program_why_not``: neurons x batch
-updated per step), SNNKIT_STEP_PROGRAM=1 / 0 forces it on / off.
+updated per step) rules out large networks; below it, on a device of several
+compute units, the first TRIAL_STEPS steps run step by step and the next TRIAL_STEPS
+as a program, timed, and the faster way runs the rest (a synapse-heavy network such
+as Brunel's spends its time propagating, which launches spread over all cores).
+SNNKIT_STEP_PROGRAM=1 / 0 forces programs on / off, untimed.
 ``mode`` says which ran ("program", "graph" or None: step by step), ``why_not``
 why not the faster one.
 """
@@ -30,11 +34,13 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
 log = logging.getLogger("snnkit")
 
 SEQUENCE_STEPS = 64          # steps per captured sequence (at most; see StepSequences.steps)
 PROGRAM_STEPS = 1000         # steps per step-program launch (at most): ~10 ms of a small network
+TRIAL_STEPS = 200            # steps timed each way before choosing between programs and launches
 
 
 class StepSequences:
@@ -52,8 +58,12 @@ class StepSequences:
         self.pull_steps = min([getattr(r, "steps_per_pull", PROGRAM_STEPS) for r in spike_records],
                               default=PROGRAM_STEPS)
         self.force_program = os.environ.get("SNNKIT_STEP_PROGRAM")
+        self.trial = None            # while timing both ways: {"phase": "steps" | "program", ...}
+        self.measured_us = {}        # microseconds a step, each way timed ("steps", "program")
         if why_not is None and hasattr(backend, "compile_step_program") and self.force_program != "0":
             self.mode, self.steps, self.why_not = "program", min(PROGRAM_STEPS, self.pull_steps), None
+            if self.force_program != "1" and getattr(backend, "compute_units", 1) > 1:
+                self.trial = {"phase": "steps", "counted": -1, "start": 0.0}
         else:
             self._graph_mode(why_not)
 
@@ -72,7 +82,29 @@ class StepSequences:
         in one launch: a step has run one by one since a kernel was last bound (``warm``:
         every kernel is bound, every buffer allocated; nothing may be allocated while
         capturing)."""
+        if self.trial is not None and self.trial["phase"] == "steps":
+            return False
         return self.steps > 0 and self.warm and n_steps >= (1 if self.mode == "program" else self.steps)
+
+    def stepped(self, k: int) -> None:
+        """Step k ran op by op (the Simulator's loop). While timing launches, the steps
+        after the first (which binds every kernel) are counted; after that first one
+        the program is built (or found too large: ``why_not``)."""
+        self.warm = True
+        trial = self.trial
+        if trial is None or trial["phase"] != "steps":
+            return
+        if trial["counted"] < 0:
+            if self.program is None and not self._build_program(k + 1):
+                self.trial = None
+                return
+            self.backend.synchronize()
+            trial["start"] = time.perf_counter()
+        trial["counted"] += 1
+        if trial["counted"] == TRIAL_STEPS:
+            self.backend.synchronize()
+            self.measured_us["steps"] = (time.perf_counter() - trial["start"]) / TRIAL_STEPS * 1e6
+            trial["phase"] = "program"
 
     def invalidate(self) -> None:
         """A kernel was bound again (snnkit.parameters): build or capture anew, after a step op by op."""
@@ -87,10 +119,30 @@ class StepSequences:
             if self.program is None and not self._build_program(first):
                 return 0
             n_steps = self.steps if available is None else min(self.steps, available)
+            if self.trial is not None:
+                return self._timed_program(first, min(n_steps, TRIAL_STEPS))
             return self._recorded(n_steps, lambda: self.program.run(first, n_steps))
         if self.sequence is None and not self._capture(first):
             return 0
         return self._recorded(self.steps, lambda: self.backend.replay(self.sequence, first))
+
+    def _timed_program(self, first: int, n_steps: int) -> int:
+        """Run n_steps as a program, timed; with enough of them, keep the faster way."""
+        self.backend.synchronize()
+        start = time.perf_counter()
+        ran = self._recorded(n_steps, lambda: self.program.run(first, n_steps))
+        self.backend.synchronize()
+        if n_steps < TRIAL_STEPS // 2:               # too few to time (a schedule change is near)
+            return ran
+        program_us = self.measured_us["program"] = (time.perf_counter() - start) / n_steps * 1e6
+        steps_us, self.trial = self.measured_us["steps"], None
+        log.info("snnkit: %.1f us a step launched step by step, %.1f as a step program", steps_us, program_us)
+        if steps_us < program_us:
+            self.program = None
+            self._graph_mode(None)
+            measured = f"measured {steps_us:.1f} us a step launched step by step, {program_us:.1f} as a program"
+            self.why_not = f"no step program: {measured}" + (f"; {self.why_not}" if self.why_not else "")
+        return ran
 
     def _recorded(self, n_steps: int, launch) -> int:
         for record in self.spike_records:

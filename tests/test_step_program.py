@@ -92,15 +92,18 @@ def test_float32_poisson_drive_is_bit_identical():
 
 def test_crossover_and_exclusions_are_reported(monkeypatch):
     monkeypatch.delenv("SNNKIT_STEP_PROGRAM")
-    big = run(cuba.build(40000).network, "opencl", (0.1, 0.2), dtype="float32")
+    net = sk.Network()
+    net.record(net.population(70000, sk.LIFCurrExp(), name="big"), "spikes")
+    big = run(net, "opencl", (0.1, 0.2), dtype="float32")
     assert big.sequences.mode is None and "crossover" in big.sequences.why_not
     small = run(cuba.build(1000).network, "opencl", (0.1, 0.2), dtype="float32")
     assert small.sequences.mode == "program" and small.sequences.why_not is None
-    for math, mode in (("exact", None), ("fast", "program")):        # a double exp costs ~8 updates, exp_f32 ~2
-        coba_4k = sk.Simulator(coba.build(4000).network, backend="opencl", dtype="float32", seed=5, math=math)
-        coba_4k.run(0.3, progress=False)
-        assert coba_4k.sequences.mode == mode, (math, coba_4k.sequences.why_not)
-        assert mode or "crossover" in coba_4k.sequences.why_not
+    # a double exp costs ~8 updates, exp_f32 ~2: 8000 x 8 is above the crossover, 8000 x 2 below
+    for math, mode in (("exact", None), ("fast", "program")):
+        coba_8k = sk.Simulator(coba.build(8000).network, backend="opencl", dtype="float32", seed=5, math=math)
+        coba_8k.run(0.3, progress=False)
+        assert coba_8k.sequences.mode == mode, (math, coba_8k.sequences.why_not)
+        assert mode or "crossover" in coba_8k.sequences.why_not
     monkeypatch.setenv("SNNKIT_STEP_PROGRAM", "0")
     off = run(cuba.build(1000).network, "opencl", (0.1, 0.2), dtype="float32")
     assert off.sequences.mode is None
@@ -156,3 +159,44 @@ def test_one_compute_unit_has_no_crossover():
                                          max_parameter_size=real.max_parameter_size)
         why_not = backend.step_program_why_not(10, 10 * PROGRAM_NEURONS_CPU)
         assert why_not is None if expected is None else expected in why_not
+
+
+class ScriptedClock:
+    """perf_counter for snnkit.step_sequences: each call returns the next given time."""
+
+    def __init__(self, times):
+        self.times = list(times)
+
+    def perf_counter(self):
+        return self.times.pop(0)
+
+
+@pytest.mark.parametrize("program_faster", [True, False])
+def test_the_faster_way_is_timed_and_kept(monkeypatch, program_faster):
+    """Unforced, on several compute units: TRIAL_STEPS steps launched one by one, then
+    TRIAL_STEPS as a program, timed; the faster runs the rest, with the same spikes."""
+    from snnkit import step_sequences
+    monkeypatch.delenv("SNNKIT_STEP_PROGRAM")
+    monkeypatch.setattr(step_sequences, "TRIAL_STEPS", 20)
+    # steps: 20 in 1 s; program: 20 in 0.5 s (faster) or 2 s (slower)
+    clock = ScriptedClock([0.0, 1.0, 10.0, 10.5 if program_faster else 12.0])
+    monkeypatch.setattr(step_sequences, "time", clock)
+    a = run(cuba.build(500).network, "numpy", PIECES, dtype="float32")
+    sim = sk.Simulator(cuba.build(500).network, backend="opencl", seed=5, dtype="float32")
+    sim.backend.compute_units = 2                 # (whatever this machine's)
+    sim.sequences.trial = {"phase": "steps", "counted": -1, "start": 0.0}
+    for piece in PIECES:
+        sim.run(piece, progress=False)
+    assert sim.sequences.trial is None and not clock.times
+    assert sim.sequences.measured_us == {"steps": 1e6 / 20, "program": (0.5 if program_faster else 2.0) * 1e6 / 20}
+    if program_faster:
+        assert sim.sequences.mode == "program" and sim.sequences.why_not is None
+    else:
+        assert sim.sequences.mode is None and sim.sequences.program is None
+        assert "measured 50000.0 us a step launched step by step, 100000.0 as a program" in sim.sequences.why_not
+    assert_same_spikes(a, sim, ["exc", "inh"])
+
+
+def test_forced_programs_are_not_timed():
+    sim = run(cuba.build(500).network, "opencl", (0.1, 30.0), dtype="float32")
+    assert sim.sequences.trial is None and sim.sequences.measured_us == {}

@@ -22,11 +22,12 @@ from .device_program import Launch
 
 log = logging.getLogger("snnkit")
 
-# neurons (x batch) updated per step up to which a step program (one work-group, one
-# core) beats launching each step on all cores of a CPU device: measured on PoCL with
-# 2 cores, CUBA: 1000 neurons 3.4 vs 15.7 us a step, 4000 8.3 vs 29.6, 16000 29.5 vs 56, 40000
-# 110 vs 115 (even); COBA's neurons count 8 each (device_program.update_cost)
-PROGRAM_NEURONS_CPU = 30000
+# neurons (x batch) updated per step above which a step program (one work-group, one
+# core) is not even tried against launching each step on all cores of a CPU device
+# (below it, snnkit/step_sequences.py times both). Measured on PoCL with 2 cores, CUBA:
+# 1000 neurons 3.4 vs 15.7 us a step, 4000 8.3 vs 29.6, 16000 29.5 vs 56, 40000 83 vs
+# 88-116, 80000 212 vs 210; COBA's neurons count 2 each (device_program.update_cost)
+PROGRAM_NEURONS_CPU = 60000
 
 
 def _cl():
@@ -88,6 +89,7 @@ class OpenCLBackend(DeviceBackend):
         if share_rows is None:
             share_rows = not self.device.type & cl.device_type.CPU
         self.serial_rows = not share_rows
+        self.compute_units = int(self.device.max_compute_units)      # (step programs: one)
         self.device_clock = bool(device_clock)
         log.info("snnkit: OpenCL device %r on platform %r", self.device.name, self.platform.name)
 
