@@ -132,7 +132,7 @@ KERNEL void connect_values(const u32 n_values, const u32 n_units,
                       delay_low, delay_high, 1u, write_delay, i, post, occ, value_stream, key_lo, key_hi, &w, &ms);
     weight[s] = (real)w;
     if (!write_delay) return;
-    double steps = rint(ms / dt);
+    double steps = rint_f64(ms / dt);
     if (steps < 1.0) steps = 1.0;
     const u32 whole = steps < 65536.0 ? (u32)steps : 65536u;
     delay[s] = (u16)(whole < 65535u ? whole : 65535u);

@@ -21,6 +21,42 @@
 #define VALUE_EXPONENTIAL 4u
 #define VALUE_LOGNORMAL 5u
 
+/* floor, rint, frexp and ldexp as arithmetic and bits, the builtins' results exactly.
+ * PoCL calls its builtins (the build of the microcircuit spent about a fifth of its
+ * time in _cl_floor, _cl_rint and _cl_frexp); outside the plain range, the builtin. */
+#define CONNECT_TWO_52 4503599627370496.0             /* 2^52: from here on every double is whole */
+#define CONNECT_MIN_NORMAL 2.2250738585072014e-308    /* 2^-1022 */
+
+/* to the nearest whole number, ties to even: adding 2^52 rounds (FP_CONTRACT is off) */
+INLINE double rint_f64(const double x)
+{
+    if (!(x > -CONNECT_TWO_52 && x < CONNECT_TWO_52)) return rint(x);     /* whole, inf or NaN */
+    const double r = x >= 0.0 ? (x + CONNECT_TWO_52) - CONNECT_TWO_52 : (x - CONNECT_TWO_52) + CONNECT_TWO_52;
+    return r == 0.0 ? x * 0.0 : r;                    /* the zero keeps x's sign: rint(-0.3) = -0.0 */
+}
+
+INLINE double floor_f64(const double x)
+{
+    const double r = rint_f64(x);
+    return r > x ? r - 1.0 : r;                       /* floor(-0.0) = -0.0, floor(-0.3) = -1 */
+}
+
+/* x = m 2^e with 0.5 <= m < 1, for a positive normal x (else the builtin) */
+INLINE double frexp_f64(const double x, int* e)
+{
+    if (!(x >= CONNECT_MIN_NORMAL && x <= 1.7976931348623157e308)) return frexp(x, e);
+    const u64 bits = F64_BITS(x);
+    *e = (int)((bits >> 52) & 0x7FFu) - 1022;
+    return F64_FROM_BITS((bits & (u64)0x800FFFFFFFFFFFFFUL) | (u64)0x3FE0000000000000UL);
+}
+
+/* p 2^k where the result is a normal double (else the builtin) */
+INLINE double ldexp_f64(const double p, const int k)
+{
+    if (!(k >= -1021 && k <= 1022 && p >= 0.5 && p < 2.0)) return ldexp(p, k);
+    return p * F64_FROM_BITS((u64)(k + 1023) << 52);
+}
+
 /* log, exp and cos(2 pi u) of their own, term for term as snnkit/generation/exact_math.py:
  * libms differ in the last bit, these do not. The series, in Estrin's order, are
  * exact_math.c_series()'s text (tests/test_generation.py checks it) */
@@ -108,7 +144,7 @@ INLINE double cos_series(const double z)
 INLINE double exact_log(const double x)
 {
     int e;
-    double m = frexp(x, &e);
+    double m = frexp_f64(x, &e);
     if (m < EXACT_SQRT_HALF) { m = m * 2.0; e -= 1; }
     const double s = (m - 1.0) / (m + 1.0), z = s * s, fe = (double)e;
     const double p = log_series(z);
@@ -117,17 +153,17 @@ INLINE double exact_log(const double x)
 
 INLINE double exact_exp(const double x)
 {
-    const double k = rint(x * EXACT_INV_LN2);
+    const double k = rint_f64(x * EXACT_INV_LN2);
     const double r = (x - k * EXACT_LN2_HI) - k * EXACT_LN2_LO;
     const double p = exp_series(r);
-    return ldexp(p, (int)k);
+    return ldexp_f64(p, (int)k);
 }
 
 /* 2 pi u = pi/2 (q + f) (exact_math._quarter_turns): the series' sin y and cos y of
  * y = pi/2 min(f, 1 - f); turned() gives cos(pi/2 (q + f)) from them */
 INLINE int quarter_turns(const double u, int* swap, double* sin_y, double* cos_y)
 {
-    const double t = u * 4.0, q = floor(t), f = t - q;
+    const double t = u * 4.0, q = floor_f64(t), f = t - q;
     *swap = f > 0.5;
     const double y = (*swap ? 1.0 - f : f) * EXACT_HALF_PI, z = y * y;
     *sin_y = y * sin_series(z);
@@ -179,7 +215,7 @@ INLINE double uniform53(const u32 w0, const u32 w1)
 
 INLINE u32 uniform_index(const u32 w0, const u32 w1, const u32 n)
 {
-    const double x = floor(uniform53(w0, w1) * (double)n), top = (double)(n - 1u);
+    const double x = floor_f64(uniform53(w0, w1) * (double)n), top = (double)(n - 1u);
     return (u32)(x < top ? x : top);
 }
 
@@ -220,7 +256,7 @@ INLINE u32 sequence_word(word_sequence* s, const u32 d)
         word_sequence row_s = sequence((i), 0u, (st), (k0), (k1)); \
         u64 row_reached = 0u;                              /* position + 1 */ \
         for (u32 row_d = 0u;; ++row_d) { \
-            double row_gap = floor(exact_log(open01(sequence_word(&row_s, row_d))) / (log_q)); \
+            double row_gap = floor_f64(exact_log(open01(sequence_word(&row_s, row_d))) / (log_q)); \
             if (row_gap > (double)(n_cand)) row_gap = (double)(n_cand); \
             row_reached += 1u + (u64)row_gap; \
             if (row_reached > (u64)(n_cand)) break; \
@@ -242,7 +278,7 @@ INLINE u32 sequence_word(word_sequence* s, const u32 d)
         const double row_top = (double)((n_cand) - 1u); \
         for (u32 row_k = 0u; row_k < row_m; ++row_k) { \
             row_running += -exact_log(open01(sequence_word(&row_s, row_k))); \
-            const double row_x = floor((row_running / row_total) * (double)(n_cand)); \
+            const double row_x = floor_f64((row_running / row_total) * (double)(n_cand)); \
             const u32 row_p = (u32)(row_x < row_top ? row_x : row_top); \
             const u32 post = (exclude) && row_p >= (i) ? row_p + 1u : row_p; \
             EMIT; \

@@ -19,6 +19,8 @@
 #define RESTRICT __restrict__                     /* a pointer through which alone its object is reached */
 #define LOCAL_POINTER                  /* what a pointer into LOCAL memory is qualified with */
 #define F32_FROM_BITS(u) __uint_as_float((u32)(u))   /* the float whose bits are u */
+#define F64_BITS(x) ((u64)__double_as_longlong((double)(x)))   /* the bits of a double */
+#define F64_FROM_BITS(u) __longlong_as_double((long long)(u))   /* the double whose bits are u */
 
 typedef unsigned char u8;
 typedef unsigned short u16;

@@ -23,6 +23,8 @@
 #define RESTRICT restrict                     /* a pointer through which alone its object is reached */
 #define LOCAL_POINTER __local                 /* what a pointer into LOCAL memory is qualified with */
 #define F32_FROM_BITS(u) as_float((u32)(u))   /* the float whose bits are u */
+#define F64_BITS(x) as_ulong((double)(x))              /* the bits of a double */
+#define F64_FROM_BITS(u) as_double((u64)(u))          /* the double whose bits are u */
 
 typedef uchar u8;
 typedef ushort u16;

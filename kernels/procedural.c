@@ -24,7 +24,7 @@ INLINE void procedural_synapse(const procedural_args* a, row_state* r, const u32
                       a->delay_a, a->delay_b, a->delay_low, a->delay_high, a->mode == 0u, steps == 0u, i, p, r->occ,
                       a->value_stream, a->k0, a->k1, &w, &ms);
     if (!steps) {
-        double x = rint(ms / a->dt);
+        double x = rint_f64(ms / a->dt);
         if (x < 1.0) x = 1.0;
         steps = x < 4294967295.0 ? (u32)x : 4294967295u;
     }

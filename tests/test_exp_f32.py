@@ -107,3 +107,43 @@ def test_float64_runs_keep_the_double_exp_and_bad_math_is_refused():
     assert sim.plan.groups["exc+inh"]["exp"] == "float64"
     with pytest.raises(ValueError, match="math.*'fastest'.*\"fast\" or \"exact\""):
         sk.Simulator(coba.build(100).network, math="fastest")
+
+
+@needs_opencl
+def test_connect_rounding_helpers_give_the_builtins_results():
+    """floor_f64, rint_f64, frexp_f64, ldexp_f64 (kernels/connect.h) against NumPy's floor,
+    rint, frexp and ldexp, bit for bit, edge cases included."""
+    import pyopencl as cl
+    backend = BACKENDS["opencl"](dtype="float32")
+    source = kernels.common_headers("opencl", "float") + kernels._read("connect.h") + """
+__kernel void helpers(const u32 n, __global const double* x, __global const int* k, __global double* out,
+                      __global int* e)
+{ const u32 i = get_global_id(0); if (i >= n) return;
+  out[4 * i] = floor_f64(x[i]); out[4 * i + 1] = rint_f64(x[i]);
+  int ex; out[4 * i + 2] = frexp_f64(x[i], &ex); e[i] = ex;
+  out[4 * i + 3] = ldexp_f64(out[4 * i + 2], k[i]); }"""
+    program = cl.Program(backend.context, source).build(options=backend.options)
+    rng = np.random.default_rng(5)
+    special = [0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, -0.3, 0.3, 0.49999999999999994, 2.0**52, -2.0**52,
+               2.0**52 - 0.5, -(2.0**52 - 0.5), 2.0**53 + 2, 1e300, -1e300, 5e-324, 2.2250738585072014e-308,
+               np.inf, -np.inf, np.nan, 1.7976931348623157e308]
+    x = np.concatenate([special, rng.normal(0, 10, 20000), rng.uniform(-3, 3, 20000) // 0.5 * 0.5,
+                        rng.uniform(0, 1, 20000), 10.0 ** rng.uniform(-300, 300, 20000)]).astype(np.float64)
+    k = rng.integers(-1100, 1100, x.size).astype(np.int32)
+    k[: len(special)] = 3
+    mf = cl.mem_flags
+    buffers = [cl.Buffer(backend.context, mf.READ_ONLY | mf.COPY_HOST_PTR, hostbuf=a) for a in (x, k)]
+    out_device = cl.Buffer(backend.context, mf.WRITE_ONLY, 4 * x.nbytes)
+    e_device = cl.Buffer(backend.context, mf.WRITE_ONLY, k.nbytes)
+    program.helpers(backend.queue, (x.size,), None, np.uint32(x.size), *buffers, out_device, e_device)
+    out, e = np.empty(4 * x.size), np.empty_like(k)
+    cl.enqueue_copy(backend.queue, out, out_device)
+    cl.enqueue_copy(backend.queue, e, e_device)
+    out = out.reshape(-1, 4)
+    m, e_numpy = np.frexp(x)
+    finite = np.isfinite(x)
+    with np.errstate(over="ignore"):
+        for column, expected in ((0, np.floor(x)), (1, np.rint(x)), (2, m), (3, np.ldexp(m, k))):
+            same = out[:, column].view(np.int64) == expected.view(np.int64)
+            assert np.all(same | (np.isnan(out[:, column]) & np.isnan(expected))), column
+    assert np.array_equal(e[finite], e_numpy[finite])
