@@ -7,7 +7,7 @@
  * in two parts (Cody and Waite: n * LN2_HI is exact for |n| <= 2^15); e^r on
  * |r| <= ln 2 / 2 by Cephes' degree-7 minimax form 1 + r + r^2 P(r); then times 2^n
  * built from its bits. Measured against float64 exp rounded to float32: at most 1 ulp
- * apart on [-87.3, 88.3] (tests/test_exp_f32.py). Below EXP_F32_LO the result is 0,
+ * apart on [-87.3, 88.3] (tests/test_kernel_math.py). Below EXP_F32_LO the result is 0,
  * above EXP_F32_HI +inf, and a NaN stays NaN. Needs FP_CONTRACT off (the preludes). */
 #define EXP_F32_LO (-87.33654475f)         /* ln 2^-126: 2^n stays a normal float */
 #define EXP_F32_HI (88.37626266f)          /* ln 2^127.5: n <= 127 */

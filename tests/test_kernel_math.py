@@ -1,6 +1,7 @@
-"""exp_f32 (kernels/exp_f32.h, snnkit/backends/numpy_math.py): e^x in float32
-arithmetic, at most 1 ulp from the correctly rounded value, the same bits from
-NumPy and from the devices, and the default ``math="fast"`` of float32 COBA runs."""
+"""The kernels' own math: exp_f32 (kernels/exp_f32.h, snnkit/backends/numpy_math.py),
+e^x in float32 arithmetic, at most 1 ulp from the correctly rounded value, the same
+bits from NumPy and from the devices, and the default ``math="fast"`` of float32 COBA
+runs; connect.h's floor/rint/frexp/ldexp, the builtins' results without their calls."""
 
 import numpy as np
 import pytest
