@@ -8,4 +8,4 @@ INLINE u32 min_u32(const u32 a, const u32 b) { return a < b ? a : b; }
 INLINE real max_real(const real a, const real b) { return a > b ? a : b; }
 INLINE real min_real(const real a, const real b) { return a < b ? a : b; }
 /* fmin(fmax(x, lo), hi) for lo <= hi */
-INLINE real clamp_real(const real x, const real lo, const real hi) { return min_real(x > lo ? x : lo, hi); }
+INLINE real clamp_real(const real x, const real lo, const real hi) { return min_real(max_real(x, lo), hi); }

@@ -108,6 +108,7 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
     the backend's, in which static tables built here hold their weights; ``math``:
     Simulator's (float32 exp in conductance-based LIF groups where "fast")."""
     plan = Plan(dt=dt, batch=batch)
+    exp_f32 = math == "fast" and np.dtype(dtype) == np.float32
     members: dict[tuple, list] = {}
     for index, pop in enumerate(net.populations):
         members.setdefault(group_key(pop), []).append((index, pop))
@@ -134,7 +135,6 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
                            if proj.post in pops and k in longest])
         injected = any(inj.target in pops for inj in net.injections)
         if key[0] == "lif":
-            exp_f32 = math == "fast" and np.dtype(dtype) == np.float32
             group = lower_lif(pops, indices, dt, batch, seeds, depth, injected, exp_f32)
         elif key[0] == "equation":
             from .lower_equations import lower_equation          # (imports sympy)

@@ -138,11 +138,16 @@ class StepSequences:
         steps_us, self.trial = self.measured_us["steps"], None
         log.info("snnkit: %.1f us a step launched step by step, %.1f as a step program", steps_us, program_us)
         if steps_us < program_us:
-            self.program = None
-            self._graph_mode(None)
-            measured = f"measured {steps_us:.1f} us a step launched step by step, {program_us:.1f} as a program"
-            self.why_not = f"no step program: {measured}" + (f"; {self.why_not}" if self.why_not else "")
+            self._without_program(f"measured {steps_us:.1f} us a step launched step by step, "
+                                  f"{program_us:.1f} as a program")
         return ran
+
+    def _without_program(self, why_not: str) -> None:
+        """Drop step programs (why_not says why) for captured sequences or single steps."""
+        self.program = None
+        self._graph_mode(None)
+        self.why_not = f"no step program: {why_not}" + (f"; {self.why_not}" if self.why_not else "")
+        log.info("snnkit: %s", self.why_not)
 
     def _recorded(self, n_steps: int, launch) -> int:
         for record in self.spike_records:
@@ -166,9 +171,7 @@ class StepSequences:
                         type(err).__name__, err)
             self.program, why_not = None, f"the step program failed to build ({type(err).__name__})"
         if self.program is None:
-            self._graph_mode(None)
-            self.why_not = f"no step program: {why_not}" + (f"; {self.why_not}" if self.why_not else "")
-            log.info("snnkit: %s", self.why_not)
+            self._without_program(why_not)
             return False
         log.info("snnkit: steps run in step programs of up to %d on %s", self.steps, self.backend.name)
         return True

@@ -38,4 +38,4 @@ def exp_f32(x) -> np.ndarray:
         if inside:
             return p
         p = np.where(x < EXP_F32_LO, F(0.0), np.where(x > EXP_F32_HI, F(np.inf), p))
-        return np.where(np.isnan(x), x, p).astype(F)
+        return np.where(np.isnan(x), x, p)

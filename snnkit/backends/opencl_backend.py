@@ -174,7 +174,7 @@ class OpenCLBackend(DeviceBackend):
             return ("not measured on OpenCL GPUs (one work-group is one compute unit); "
                     "SNNKIT_STEP_PROGRAM=1 forces it")
         # one compute unit: launched step by step the network gets no more cores than a program
-        if neurons > PROGRAM_NEURONS_CPU and self.device.max_compute_units > 1:
+        if neurons > PROGRAM_NEURONS_CPU and self.compute_units > 1:
             return (f"{neurons} neurons a step: above the measured crossover on CPUs ({PROGRAM_NEURONS_CPU}; "
                     "one work-group is one core)")
         if self.device.max_work_group_size < kernels.GROUP_SIZE:
