@@ -174,8 +174,9 @@ KERNEL void lif_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 step_of
         syn[plane + gid] = s1;
         refrac[gid] = countdown;
         spiked_here[LOCAL_ID] = spiked && gid < n_all;
+        ZERO_NEXT_SPIKE_COUNT();
     }
     /* phase 2: the spiking work-items emit; their rows are propagated (propagate.h) */
     BARRIER();
-    PHASE(2) EMIT_AND_PROPAGATE(spiked_here);
+    PHASE(2) EMIT_FLAGGED_AND_PROPAGATE(spiked_here);
 }

@@ -37,3 +37,15 @@ INLINE double standard_normal(u32 w0, u32 w1)
     const double u2 = (double)(w1 >> 8) * (1.0 / 16777216.0);
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
+
+/* The step after `base` silent steps of a Bernoulli(p) train: base + floor(log u / log(1 - p)),
+ * u = ((a >> 5) 2^26 + (b >> 6) + 1) 2^-53 in (0, 1] (53 bits), so P(j silent) = (1 - p)^j p;
+ * log_no_spike = log1p_f64(-p). POISSON_NEVER where that reaches it, or p = 0 (NaN, +inf).
+ * Bit-exact with rng.geometric_steps and rng.after (log_f64.h). */
+#define POISSON_NEVER 0xFFFFFFFFu
+INLINE u32 after_silent_steps(const u32 base, const u32 a, const u32 b, const double log_no_spike)
+{
+    const double u = ((double)(a >> 5) * 67108864.0 + (double)(b >> 6) + 1.0) * 1.1102230246251565e-16;
+    const double silent = log_f64(u) / log_no_spike;
+    return silent < (double)(POISSON_NEVER - base) ? base + (u32)silent : POISSON_NEVER;
+}

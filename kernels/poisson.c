@@ -1,10 +1,16 @@
-/* poisson_step: source (b, i) fires in step k when u < rate * dt / 1000, u from
- * Philox with counter (k, neuron, instance, stream + RNG_POISSON). Two phases,
- * as in lif.c: the draws are straight-line code; after a work-group barrier the
- * firing work-items emit and their rows are propagated (propagate.h). */
+/* poisson_step: Bernoulli trials with p = rate * dt / 1000 a step (sources.Poisson),
+ * drawn as the geometric number of silent steps to each source's next spike, so a
+ * step costs a compare per source and a draw per spike. State per source (b, i):
+ * next_spike (the step of its next spike, POISSON_NEVER: none) and drawn_probability
+ * (the p it was drawn for; -1 at the start), and spike_probability, all (batch, n). Philox counter (k, neuron, instance,
+ * stream + RNG_POISSON). In step k:
+ *   p != drawn_probability (the start, or p changed): next_spike = k + G(words 2, 3);
+ *   next_spike == k: the source fires, and next_spike = k + 1 + G(words 0, 1).
+ * Phase 1 is the vectorisable compare; after a barrier the few sources that draw
+ * do, then the firing ones emit and their rows are propagated (propagate.h). */
 KERNEL void poisson_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 step_offset,
-                         GLOBAL const u32* step_clock, const u32 param_stride,
-                         GLOBAL const real* spike_probability,
+                         GLOBAL const u32* step_clock, GLOBAL const real* spike_probability,
+                         GLOBAL u32* next_spike, GLOBAL real* drawn_probability,
                          GLOBAL const u32* rng_neuron, GLOBAL const u32* rng_stream,
                          GLOBAL const u32* key_lo, GLOBAL const u32* key_hi, GLOBAL const u32* instance,
                          GLOBAL u32* spike_list, GLOBAL u32* spike_count,
@@ -20,14 +26,30 @@ KERNEL void poisson_step(PROGRAM_IDS const u32 n, const u32 batch, const u32 ste
     const u32 step = STEP_NOW;                         /* clock.h */
     const u32 gid = GLOBAL_ID;
     const u32 n_all = n * batch;
-    PHASE(1) {   /* phase 1: the draw, every work-item alike (past n_all: a copy of the last source's) */
+    PHASE(1) {   /* phase 1: 1 = p changed, 2 = fires now (straight-line code; past n_all: 0) */
         const u32 c = min_u32(gid, n_all - 1);
-        const u32 b = c / n, i = c - b * n;
-        const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
-                                             key_lo[b], key_hi[b]);
-        fired_here[LOCAL_ID] = uniform01(w.x[0]) < spike_probability[b * param_stride + i] && gid < n_all;
+        fired_here[LOCAL_ID] = gid < n_all ? (u32)(spike_probability[c] != drawn_probability[c])
+                                             | ((u32)(next_spike[c] == step) << 1) : 0u;
+        ZERO_NEXT_SPIKE_COUNT();
     }
     BARRIER();
-    /* phase 2: the firing work-items emit; their rows are propagated (propagate.h) */
-    PHASE(2) EMIT_AND_PROPAGATE(fired_here);
+    PHASE(2) {   /* phase 2: the sources that draw, draw; the firing ones emit (propagate.h) */
+        if (fired_here[LOCAL_ID]) {
+            const u32 c = gid, b = c / n, i = c - b * n;
+            const real p = spike_probability[c];
+            const double log_no_spike = log1p_f64(-(double)p);
+            const philox_words w = philox4x32_10(step, rng_neuron[i], instance[b], rng_stream[i] + RNG_POISSON,
+                                                 key_lo[b], key_hi[b]);
+            u32 next = next_spike[c];
+            if (fired_here[LOCAL_ID] & 1u) {
+                next = after_silent_steps(step, w.x[2], w.x[3], log_no_spike);
+                drawn_probability[c] = p;
+            }
+            const u32 fires = next == step;
+            if (fires) next = after_silent_steps(step + 1, w.x[0], w.x[1], log_no_spike);
+            next_spike[c] = next;
+            fired_here[LOCAL_ID] = fires;
+        }
+        EMIT_FLAGGED_AND_PROPAGATE(fired_here);
+    }
 }

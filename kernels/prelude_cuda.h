@@ -22,6 +22,13 @@
 #define F64_BITS(x) ((u64)__double_as_longlong((double)(x)))   /* the bits of a double */
 #define F64_FROM_BITS(u) __longlong_as_double((long long)(u))   /* the double whose bits are u */
 
+#ifndef INFINITY                          /* NVRTC has no math.h */
+#define INFINITY __int_as_float(0x7f800000)
+#endif
+#ifndef NAN
+#define NAN __int_as_float(0x7fffffff)
+#endif
+
 typedef unsigned char u8;
 typedef unsigned short u16;
 typedef unsigned int u32;

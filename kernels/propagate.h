@@ -60,21 +60,24 @@ INLINE void propagate_row(const u32 id, const u32 lane, const u32 lanes, const u
 
 /* phase 2 of a neuron kernel (lif.c, neuron.c, poisson.c), after a barrier, with flags[LOCAL_ID] set
  * where a work-item spiked: zero the next step's count, emit, propagate. Shared rows
- * need the group's spikes in a local list (GROUP_SPIKE_LIST, at kernel scope). */
+ * need the group's spikes in a local list (GROUP_SPIKE_LIST, at kernel scope).
+ * A two-phase op (device_program.TWO_PHASES) zeroes the count in phase 1
+ * (ZERO_NEXT_SPIKE_COUNT) and ends with EMIT_FLAGGED_AND_PROPAGATE, so that its phase 2
+ * does nothing where the flag is 0: a CPU step program calls it only where the flag is set. */
+#define ZERO_NEXT_SPIKE_COUNT() do { if (GLOBAL_ID == 0) spike_count[(step + 1) & 1] = 0; } while (0)
 #ifdef SERIAL_ROWS
 #define GROUP_SPIKE_LIST
-#define EMIT_AND_PROPAGATE(flags) do { \
-    if (GLOBAL_ID == 0) spike_count[(step + 1) & 1] = 0; \
+#define EMIT_FLAGGED_AND_PROPAGATE(flags) do { \
     if ((flags)[LOCAL_ID]) { EMIT(GLOBAL_ID); PROPAGATE_OUT(GLOBAL_ID, 0u, 1u); } \
 } while (0)
 #else
 #define GROUP_SPIKE_LIST GROUP_U32S(group_spikes, 1) GROUP_U32S(group_count, 2)
-#define EMIT_AND_PROPAGATE(flags) do { \
+#define EMIT_FLAGGED_AND_PROPAGATE(flags) do { \
     if (LOCAL_ID == 0) group_count[0] = 0; \
-    if (GLOBAL_ID == 0) spike_count[(step + 1) & 1] = 0; \
     BARRIER(); \
     if ((flags)[LOCAL_ID]) { EMIT(GLOBAL_ID); group_spikes[ATOMIC_INC_LOCAL(&group_count[0])] = GLOBAL_ID; } \
     BARRIER(); \
     for (u32 j_ = 0; j_ < group_count[0]; ++j_) PROPAGATE_OUT(group_spikes[j_], LOCAL_ID, LOCAL_SIZE); \
 } while (0)
 #endif
+#define EMIT_AND_PROPAGATE(flags) do { ZERO_NEXT_SPIKE_COUNT(); EMIT_FLAGGED_AND_PROPAGATE(flags); } while (0)

@@ -65,8 +65,8 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("params", "ptr"), ("refrac_steps", "ptr"), ("i_inject", "ptr"), ("rng_neuron", "ptr"),
         ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
     "poisson_step": ("poisson.c", [
-        ("n", "u32"), ("batch", "u32"), *CLOCK, ("param_stride", "u32"),
-        ("spike_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
+        ("n", "u32"), ("batch", "u32"), *CLOCK,
+        ("spike_probability", "ptr"), ("next_spike", "ptr"), ("drawn_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
         ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
     "spike_times_step": ("spike_times.c", [
         ("n", "u32"), ("batch", "u32"), *CLOCK, ("first", "u32"), ("n_events", "u32"),
@@ -239,7 +239,7 @@ def common_headers(dialect: str, real: str = "float", switches=(), program: bool
     flag = "#define REAL_IS_DOUBLE 1\n" if real == "double" else ""
     return "\n".join([flag + _read(f"prelude_{dialect}.h"), '#line 1 "snnkit/kernels.py (definitions)"',
                       definitions(real, tuple(switches) + (("STEP_PROGRAM",) if program else ())),
-                      _read("program.h"), _read("clock.h"), _read("select.h"), _read("exp_f32.h"),
+                      _read("program.h"), _read("clock.h"), _read("select.h"), _read("exp_f32.h"), _read("log_f64.h"),
                       _read("philox.h"), _read("spikes.h"), _read("layout.h"), _read("propagate.h")])
 
 

@@ -137,6 +137,9 @@ def lower_poisson(pops, indices, dt: float, batch: int, seeds) -> dict:
     rate = concat_neurons(parts, batch)
     probability = np.minimum(rate * dt / 1000.0, 1.0)
     g = dict(kind="poisson", dt=dt, size=rate.shape[1], rate_hz=rate, spike_probability=probability)
+    # each source's next spike step, and the probability it was drawn for (-1: none yet): sources.Poisson
+    g["next_spike"] = np.zeros((batch, g["size"]), np.uint32)
+    g["drawn_probability"] = np.full((batch, g["size"]), -1.0)
     if any(pop.model.windowed for pop in pops):      # snnkit.schedule opens and closes the windows
         window = [np.broadcast_to(np.round(np.asarray(getattr(pop.model, end), float) / dt), (pop.size,))
                   for pop in pops for end in ("start", "stop")]

@@ -63,6 +63,28 @@ def standard_normal(x0: np.ndarray, x1: np.ndarray, dtype=np.float32) -> np.ndar
     return (np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)).astype(dtype)
 
 
+NEVER = 0xFFFFFFFF                   # a Poisson source's next spike step when it has none
+
+
+def geometric_steps(word_a: np.ndarray, word_b: np.ndarray, log_no_spike: np.ndarray) -> np.ndarray:
+    """Two uint32 words -> the number of silent steps before a Bernoulli(p) trial
+    succeeds: floor(log u / log(1 - p)), u = ((a >> 5) 2^26 + (b >> 6) + 1) 2^-53 in
+    (0, 1] (53 bits), so P(j silent steps) = (1 - p)^j p. ``log_no_spike``: log(1 - p)
+    from numpy_math.log1p_f64. Float64 (+inf or NaN where p = 0). As kernels/philox.h."""
+    from .backends.numpy_math import log_f64
+    u = ((word_a >> np.uint32(5)).astype(np.float64) * 67108864.0 + (word_b >> np.uint32(6)).astype(np.float64)
+         + 1.0) * 2.0 ** -53
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return log_f64(u) / log_no_spike
+
+
+def after(step, silent: np.ndarray) -> np.ndarray:
+    """step + floor(silent) as a uint32 step; NEVER where that reaches NEVER (or is NaN)."""
+    base = np.asarray(step, dtype=np.float64)
+    fits = silent < NEVER - base
+    return np.where(fits, base + np.floor(np.where(fits, silent, 0.0)), NEVER).astype(np.uint32)
+
+
 def draw(step: int, neuron: np.ndarray, instance: np.ndarray, stream: np.ndarray,
          key_lo: np.ndarray, key_hi: np.ndarray):
     """Philox words for every (instance b, neuron i) of a group in one step.

@@ -19,9 +19,17 @@ class SourceModel:
 class Poisson(SourceModel):
     """Independent Poisson spike trains.
 
-    A source fires in step k when ``u < rate * dt / 1000``, u uniform in [0, 1)
-    drawn from Philox4x32-10 (key = seed, counter = (k, neuron, instance, stream)),
-    so every backend draws the same spikes.
+    Each step is a Bernoulli trial: a source fires with probability
+    ``p = min(rate * dt / 1000, 1)``, independently of every other step and source
+    (Brian2's PoissonGroup, NEST's poisson_generator up to at most one spike a step).
+    The trials are drawn as the geometric number of silent steps to the next spike,
+    ``floor(log u / log(1 - p))`` with u in (0, 1] of 53 bits, so a step costs a
+    compare per source and a draw per spike. Source (b, i) draws from Philox4x32-10
+    (key = seed, counter = (k, neuron, instance, stream)) in step k: words 0 and 1
+    after it fires in k, words 2 and 3 when its p differs from the p of its pending
+    draw (the first step, or a changed rate: the trials are memoryless, so drawing
+    afresh from the step of the change is exact). Every backend draws the same spikes
+    (log in kernels/log_f64.h, operation for operation as NumPy's).
 
     Parameters
     ----------

@@ -148,3 +148,66 @@ __kernel void helpers(const u32 n, __global const double* x, __global const int*
             same = out[:, column].view(np.int64) == expected.view(np.int64)
             assert np.all(same | (np.isnan(out[:, column]) & np.isnan(expected))), column
     assert np.array_equal(e[finite], e_numpy[finite])
+
+
+# -- log_f64 / log1p_f64 (kernels/log_f64.h) and the Poisson sources' geometric draw --
+
+LOG_SPECIAL = np.array([0.0, -0.0, 1.0, 0.5, 2.0, np.sqrt(2.0), np.nextafter(np.sqrt(2.0), 0), 2.0 ** -53,
+                        1 - 2.0 ** -53, 1 + 2.0 ** -52, 5e-324, 1e-310, 2.2250738585072014e-308,
+                        1.7976931348623157e308, np.inf, -1.0, np.nan])
+
+
+def test_log_f64_within_one_ulp_of_numpys_log():
+    from snnkit.backends.numpy_math import log_f64
+    rng = np.random.default_rng(8)
+    x = np.concatenate([rng.uniform(0, 1, 500_000), np.exp(rng.uniform(-745, 709, 500_000)),
+                        rng.uniform(0.7, 1.42, 200_000), LOG_SPECIAL[2:14]])
+    y, expected = log_f64(x), np.log(x)
+    distance = np.abs(y.view(np.int64) - expected.view(np.int64))
+    assert distance.max() <= 1 and np.mean(distance == 0) > 0.9
+    y = log_f64(LOG_SPECIAL)
+    assert y[0] == y[1] == -np.inf and y[2] == 0.0 and y[-3] == np.inf and np.isnan(y[-2]) and np.isnan(y[-1])
+
+
+def test_log1p_f64_is_accurate_for_small_probabilities():
+    from snnkit.backends.numpy_math import log1p_f64
+    p = np.concatenate([10.0 ** np.random.default_rng(2).uniform(-15, 0, 100_000), [1e-300, 0.5, 1 - 1e-9]])
+    relative = np.abs(log1p_f64(-p) / np.log1p(-p) - 1)
+    assert relative.max() < 4e-16
+    assert log1p_f64(np.array([-1.0]))[0] == -np.inf and log1p_f64(np.array([-0.0]))[0] == 0.0
+
+
+@needs_opencl
+def test_the_device_logs_and_geometric_steps_are_numpys():
+    import pyopencl as cl
+    from snnkit.backends.numpy_math import log1p_f64, log_f64
+    from snnkit.rng import after, geometric_steps
+    backend = BACKENDS["opencl"](dtype="float32")
+    source = kernels.common_headers("opencl", "float") + """
+__kernel void logs(const u32 n, __global const double* x, __global const double* p, __global const u32* words,
+                   __global const u32* base, __global double* out, __global u32* next)
+{ const u32 i = get_global_id(0); if (i >= n) return;
+  out[2 * i] = log_f64(x[i]); out[2 * i + 1] = log1p_f64(-p[i]);
+  next[i] = after_silent_steps(base[i], words[2 * i], words[2 * i + 1], log1p_f64(-p[i])); }"""
+    program = cl.Program(backend.context, source).build(options=backend.options)
+    rng = np.random.default_rng(13)
+    n = 100_000
+    x = np.concatenate([LOG_SPECIAL, np.exp(rng.uniform(-745, 709, n - LOG_SPECIAL.size))])
+    p = np.concatenate([[0.0, 1.0, 1e-12, 0.5, 1e-300], 10.0 ** rng.uniform(-9, 0, n - 5)])
+    words = rng.integers(0, 2 ** 32, 2 * n, dtype=np.uint64).astype(np.uint32)
+    words[:4] = [0xFFFFFFFF, 0xFFFFFFFF, 0, 0]                           # u = 1 and u = 2^-53
+    base = rng.integers(0, 2 ** 32, n, dtype=np.uint64).astype(np.uint32)
+    base[:3] = [0, 0xFFFFFFFE, 0xFFFFFFFF]
+    mf = cl.mem_flags
+    inputs = [cl.Buffer(backend.context, mf.READ_ONLY | mf.COPY_HOST_PTR, hostbuf=a) for a in (x, p, words, base)]
+    out_device = cl.Buffer(backend.context, mf.WRITE_ONLY, 2 * x.nbytes)
+    next_device = cl.Buffer(backend.context, mf.WRITE_ONLY, base.nbytes)
+    program.logs(backend.queue, (n,), None, np.uint32(n), *inputs, out_device, next_device)
+    out, next_step = np.empty(2 * n), np.empty(n, np.uint32)
+    cl.enqueue_copy(backend.queue, out, out_device)
+    cl.enqueue_copy(backend.queue, next_step, next_device)
+    for got, expected in ((out[0::2], log_f64(x)), (out[1::2], log1p_f64(-p))):
+        assert np.all((got.view(np.int64) == expected.view(np.int64)) | (np.isnan(got) & np.isnan(expected)))
+    expected_next = after(base, geometric_steps(words[0::2], words[1::2], log1p_f64(-p)))
+    assert np.array_equal(next_step, expected_next)
+    assert next_step[0] == 0xFFFFFFFF                                    # p = 0: never

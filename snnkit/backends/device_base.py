@@ -233,8 +233,10 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
                        refrac_steps=self.to_device(packed["refrac_steps"]),
                        switches=kernels.lif_switches(host) + shared)
             out.update(self.padded_lif_state(host))
-        elif host.get("kind") == "poisson":
-            out["param_stride"] = host["size"] if host["spike_probability"].shape[0] > 1 else 0
+        elif host.get("kind") == "poisson":          # (batch, n) like the sources' state (kernels/poisson.c)
+            out["spike_probability"] = self.to_device(np.ascontiguousarray(
+                np.broadcast_to(host["spike_probability"], (host.get("batch", len(host["spike_probability"])), host["size"])),
+                self.dtype))
         return out
 
     def padded_lif_state(self, host: dict) -> dict:
@@ -264,13 +266,9 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
         (batch, N) layout, which every later change fits)."""
         kind, batch, n = host["kind"], host["batch"], host["size"]
         if kind == "poisson":
-            probability = np.ascontiguousarray(np.broadcast_to(host["spike_probability"], (batch, n)), self.dtype)
-            if tuple(g["spike_probability"].shape) == probability.shape:
-                self.assign(g["spike_probability"], probability)
-                return False
-            g["spike_probability"], g["param_stride"] = self.to_device(probability), n if batch > 1 else 0
-            g.pop("_poisson", None)
-            return True
+            self.assign(g["spike_probability"],
+                        np.ascontiguousarray(np.broadcast_to(host["spike_probability"], (batch, n)), self.dtype))
+            return False
         if kind == "spike_times":
             g["event_neuron"] = self.to_device(np.ascontiguousarray(host["event_neuron"], np.uint32))
             g.pop("_times", None)
@@ -356,7 +354,8 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
             a = self.kernel_arg
             g["_poisson"] = self.bind(
                 "poisson_step", g["batch"] * g["size"], n=g["size"], batch=g["batch"],
-                **self.clock_args(), param_stride=g["param_stride"], spike_probability=a(g["spike_probability"]),
+                **self.clock_args(), spike_probability=a(g["spike_probability"]),
+                next_spike=a(g["next_spike"]), drawn_probability=a(g["drawn_probability"]),
                 rng_neuron=a(g["rng_neuron"]), rng_stream=a(g["rng_stream"]), key_lo=a(g["key_lo"]),
                 key_hi=a(g["key_hi"]), instance=a(g["instance"]), **self.producer_args(g, spikes))
         g["_poisson"](step_offset=self.step_offset(step))

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..connectivity import gather_rows
-from ..rng import NOISE, POISSON, draw, standard_normal, uniform01
+from ..rng import NOISE, POISSON, after, draw, geometric_steps, philox4x32_10, standard_normal
 from .base import Backend
 from .numpy_learning import NumpyLearningOps
-from .numpy_math import exp_f32
+from .numpy_math import exp_f32, log1p_f64
 from .numpy_procedural import NumpyProceduralOps
 from .numpy_ring import add_to_ring
 from .numpy_synapses import NumpySynapseOps
@@ -220,10 +220,31 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backen
                                     self.dtype, noise))
 
     def poisson_step(self, g: dict, spikes: NumpySpikes, step: int) -> None:
-        """A source fires when its uniform draw u < rate * dt / 1000."""
-        x0, _, _, _ = draw(step, g["rng_neuron"], g["instance"], g["rng_stream"] + POISSON,
-                           g["key_lo"], g["key_hi"])
-        spikes.set(uniform01(x0, self.dtype) < g["spike_probability"])
+        """Bernoulli trials with p = rate * dt / 1000 a step, drawn as the geometric
+        number of silent steps to the next spike (sources.Poisson): a source whose p
+        changed draws its next spike from this step (words 2, 3), a source that fires
+        draws the one after (words 0, 1)."""
+        p = np.broadcast_to(g["spike_probability"], g["next_spike"].shape)
+        next_spike, drawn = g["next_spike"], g["drawn_probability"]
+        restart = p != drawn
+        if restart.any():
+            b, i = np.nonzero(restart)
+            words = self._poisson_words(g, step, b, i)
+            next_spike[b, i] = after(step, geometric_steps(words[2], words[3], log1p_f64(-p[b, i].astype(float))))
+            drawn[b, i] = p[b, i]
+        fired = next_spike == step
+        if fired.any():
+            b, i = np.nonzero(fired)
+            words = self._poisson_words(g, step, b, i)
+            next_spike[b, i] = after(step + 1, geometric_steps(words[0], words[1],
+                                                               log1p_f64(-p[b, i].astype(float))))
+        spikes.set(fired)
+
+    @staticmethod
+    def _poisson_words(g: dict, step: int, b: np.ndarray, i: np.ndarray):
+        """The Philox words of sources (b, i) in a step (counter as rng.draw's)."""
+        return philox4x32_10(step, g["rng_neuron"][i], g["instance"][b], g["rng_stream"][i] + POISSON,
+                             g["key_lo"][b], g["key_hi"][b])
 
     def spike_times_step(self, g: dict, first: int, last: int, spikes: NumpySpikes, step: int) -> None:
         """Events [first, last) fire in every batch instance."""

@@ -1,6 +1,7 @@
-"""exp_f32: e^x in float32 arithmetic, operation for operation as kernels/exp_f32.h,
-so the NumPy specification and every device give the same bits (the reasoning and
-the measured error bound are in that header)."""
+"""exp_f32: e^x in float32 arithmetic, operation for operation as kernels/exp_f32.h;
+log_f64 and log1p_f64, the natural log in float64, as kernels/log_f64.h. So the
+NumPy specification and every device give the same bits (the reasoning and the
+measured error bounds are in those headers)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,49 @@ def exp_f32(x) -> np.ndarray:
             return p
         p = np.where(x < EXP_F32_LO, F(0.0), np.where(x > EXP_F32_HI, F(np.inf), p))
         return np.where(np.isnan(x), x, p)
+
+
+# log_f64 / log1p_f64: kernels/log_f64.h, operation for operation (float64 arrays)
+D = np.float64
+LOG_LN2_HI, LOG_LN2_LO = D(6.93147180369123816490e-01), D(1.90821492927058770002e-10)
+LOG_ODD = [D(c) for c in (3.999999999940941908e-01, 2.222219843214978396e-01, 1.531383769920937332e-01)]
+LOG_EVEN = [D(c) for c in (6.666666666666735130e-01, 2.857142874366239149e-01, 1.818357216161805012e-01,
+                           1.479819860511658591e-01)]
+
+
+def _horner(w, coefficients):
+    """c0 + w (c1 + w (c2 + ...)), innermost first, as the header writes it."""
+    p = w * coefficients[-1]
+    for c in coefficients[-2:0:-1]:
+        p += c
+        p *= w
+    return p + coefficients[0]
+
+
+def log_f64(x) -> np.ndarray:
+    x = np.asarray(x, dtype=D)
+    tiny = x < D(2.2250738585072014e-308)                          # subnormal: scaled by 2^54
+    with np.errstate(over="ignore", invalid="ignore"):
+        bits = np.where(tiny, x * D(18014398509481984.0), x).view(np.uint64)
+    e0 = (bits >> np.uint64(52)).astype(np.int64) - np.where(tiny, 1077, 1023)
+    m0 = ((bits & np.uint64(0x000FFFFFFFFFFFFF)) | np.uint64(0x3FF0000000000000)).view(D)
+    high = m0 > D(1.4142135623730951)
+    m = np.where(high, m0 * D(0.5), m0)
+    e = (e0 + high).astype(D)
+    f = m - D(1.0)
+    s = f / (D(2.0) + f)
+    z = s * s
+    w = z * z
+    r = z * _horner(w, LOG_EVEN) + w * _horner(w, LOG_ODD)
+    half_f2 = D(0.5) * f * f
+    y = e * LOG_LN2_HI - ((half_f2 - (s * (half_f2 + r) + e * LOG_LN2_LO)) - f)
+    with np.errstate(invalid="ignore"):
+        return np.where(x > 0, np.where(x < np.inf, y, np.inf), np.where(x == 0, -np.inf, np.nan))
+
+
+def log1p_f64(x) -> np.ndarray:
+    x = np.asarray(x, dtype=D)
+    u = D(1.0) + x
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corrected = log_f64(u) * (x / (u - D(1.0)))
+    return np.where(u == 1.0, x, corrected)
