@@ -15,6 +15,7 @@ extras = {
     "pynn": ["PyNN==0.13.*", "neo"],
     "learn": ["scikit-learn>=1.3"],
     "brian2": ["brian2>=2.9"],
+    "dask": ["dask[distributed]>=2023.1"],
     "test": ["pytest>=7", "pytest-xdist>=3", "libsonata>=0.1.20"],
 }
 extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "learn", "test") for req in extras[name]})

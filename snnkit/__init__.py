@@ -21,6 +21,7 @@ from .plasticity import STDP
 from .results import Results
 from .simulator import Simulator
 from .sources import InhomogeneousPoisson, Poisson, SpikeTimes
+from .sweeps import load_sweep, sweep
 from .validation import NetworkTooLargeError, SnnkitValueError
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "load", "Monitor", "Network", "Population", "Projection",
     "IF", "LIF", "AdaptiveLIF", "LIFCondExp", "LIFCurrExp", "NeuronModel", "STDP", "Results",
     "Simulator", "Poisson", "InhomogeneousPoisson", "SpikeTimes", "StepCurrent", "NetworkTooLargeError", "SnnkitValueError",
+    "sweep", "load_sweep",
 ]
