@@ -50,6 +50,9 @@ def test_bench_runs_and_writes_json_markdown_png(tmp_path):
     assert sims[0] == "snnkit numpy" and all(r["neurons"] == 1000 for r in result["rows"])
     assert result["rows"][0]["ratio_to_baseline"] == 1.0
     assert all(r["build_s"] > 0 and r["sim_s"] > 0 for r in result["rows"])
+    # how each repeat stepped: a program or launches, why, and the trial's timings
+    assert all(set(s) == {"program", "why_not", "measured_us"} for r in result["rows"] for s in r["stepping"])
+    assert result["rows"][0]["stepping"][0]["program"] is False              # NumPy: no programs
     assert "| cuba | 1000 | snnkit numpy |" in js.with_suffix(".md").read_text()
     assert js.with_suffix(".png").stat().st_size > 1000
     # 50 ms is too short for the CUBA check, and a failed check is the exit status

@@ -69,7 +69,8 @@ def row(model: str, n: int, simulator: str, runs: list, baseline: str, cores: in
                 compile_s=statistics.median(r.get("compile_s", 0.0) for r in runs),
                 sim_s=statistics.median(sims), sim_s_min=min(sims), sim_s_max=max(sims),
                 rtf=statistics.median(sims) / (runs[0]["duration_ms"] / 1000.0),
-                sanity_ok=all(ok for ok, _ in checks), sanity=checks[len(checks) // 2][1], baseline=baseline)
+                sanity_ok=all(ok for ok, _ in checks), sanity=checks[len(checks) // 2][1], baseline=baseline,
+                **({"stepping": [r["stepping"] for r in runs]} if "stepping" in runs[0] else {}))
 
 
 def rss_bytes() -> int:
@@ -122,8 +123,11 @@ def time_snnkit(model: str, n: int, backend: str, device, seed: int, duration_ms
     sim.backend.synchronize()
     t3 = time.perf_counter()
     outcome = mod.summarize(sim) if hasattr(mod, "summarize") else sim.results
+    sequences = sim.sequences          # how the steps ran: the trial's figures and choice
+    stepping = dict(program=sequences.program is not None, why_not=sequences.why_not,
+                    measured_us={k: round(v, 2) for k, v in sequences.measured_us.items()})
     return dict(build_s=t1 - t0, build_peak_mb=memory.added / 2**20, compile_s=t2 - t1, sim_s=t3 - t2,
-                duration_ms=duration_ms, sanity=mod.sanity(outcome, n))
+                duration_ms=duration_ms, sanity=mod.sanity(outcome, n), stepping=stepping)
 
 
 def peer_python(peer: str, given: dict) -> str | None:
