@@ -2,8 +2,8 @@
  * drawn as the geometric number of silent steps to each source's next spike, so a
  * step costs a compare per source and a draw per spike. State per source (b, i):
  * next_spike (the step of its next spike, POISSON_NEVER: none) and drawn_probability
- * (the p it was drawn for; -1 at the start), and spike_probability, all (batch, n). Philox counter (k, neuron, instance,
- * stream + RNG_POISSON). In step k:
+ * (the p it was drawn for; -1 at the start), (batch, n) like spike_probability.
+ * Philox counter (k, neuron, instance, stream + RNG_POISSON). In step k:
  *   p != drawn_probability (the start, or p changed): next_spike = k + G(words 2, 3);
  *   next_spike == k: the source fires, and next_spike = k + 1 + G(words 0, 1).
  * Phase 1 is the vectorisable compare; after a barrier the few sources that draw

@@ -66,8 +66,8 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
     "poisson_step": ("poisson.c", [
         ("n", "u32"), ("batch", "u32"), *CLOCK,
-        ("spike_probability", "ptr"), ("next_spike", "ptr"), ("drawn_probability", "ptr"), ("rng_neuron", "ptr"), ("rng_stream", "ptr"), ("key_lo", "ptr"),
-        ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
+        ("spike_probability", "ptr"), ("next_spike", "ptr"), ("drawn_probability", "ptr"), ("rng_neuron", "ptr"),
+        ("rng_stream", "ptr"), ("key_lo", "ptr"), ("key_hi", "ptr"), ("instance", "ptr"), *PRODUCER_TAIL]),
     "spike_times_step": ("spike_times.c", [
         ("n", "u32"), ("batch", "u32"), *CLOCK, ("first", "u32"), ("n_events", "u32"),
         ("event_neuron", "ptr"), *PRODUCER_TAIL]),

@@ -128,9 +128,8 @@ class StepSequences:
 
     def _timed_program(self, first: int, n_steps: int) -> int:
         """Run n_steps as a program, timed; with enough of them, keep the faster way.
-        Its first launch runs one step untimed: PoCL generates a kernel's work-group
-        function at its first launch (0.1-0.3 s), which timed would pick launches for
-        every small network."""
+        Its first launch runs one step untimed, so that one-time work of a first launch
+        (a driver may finish building the kernel there) is not counted against it."""
         if not self.trial.get("program_warm"):
             self.trial["program_warm"] = True
             return self._recorded(1, lambda: self.program.run(first, 1))

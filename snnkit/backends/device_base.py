@@ -234,9 +234,9 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
                        switches=kernels.lif_switches(host) + shared)
             out.update(self.padded_lif_state(host))
         elif host.get("kind") == "poisson":          # (batch, n) like the sources' state (kernels/poisson.c)
-            out["spike_probability"] = self.to_device(np.ascontiguousarray(
-                np.broadcast_to(host["spike_probability"], (host.get("batch", len(host["spike_probability"])), host["size"])),
-                self.dtype))
+            shape = (host.get("batch", len(host["spike_probability"])), host["size"])
+            out["spike_probability"] = self.to_device(
+                np.ascontiguousarray(np.broadcast_to(host["spike_probability"], shape), self.dtype))
         return out
 
     def padded_lif_state(self, host: dict) -> dict:
