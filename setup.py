@@ -16,6 +16,8 @@ extras = {
     "learn": ["scikit-learn>=1.3"],
     "brian2": ["brian2>=2.9"],
     "dask": ["dask[distributed]>=2023.1"],
+    # mpi4py's wheels load whichever MPI library is installed; MPICH's wheel brings one (and mpiexec)
+    "mpi": ["mpi4py>=4.0", "mpich>=4.2"],
     "test": ["pytest>=7", "pytest-xdist>=3", "libsonata>=0.1.20"],
 }
 extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "learn", "test") for req in extras[name]})

@@ -76,6 +76,8 @@ class Plan:
     synapses: list = field(default_factory=list)      # synapse tables (dicts)
     placement: dict = field(default_factory=dict)     # population -> (group name, offset, size)
     table_of: dict = field(default_factory=dict)      # projection index -> table index
+    partition: object = None                          # parallel.Partition of a partitioned run, else None
+    global_placement: dict = field(default_factory=dict)   # a partitioned run's placement in the whole network
 
 
 def group_key(pop: Population) -> tuple:
@@ -102,12 +104,19 @@ def table_members(net: Network) -> dict[tuple, list]:
 
 
 def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device: bool = False,
-          dtype=np.float64, math: str = "fast") -> Plan:
+          dtype=np.float64, math: str = "fast", partition=None) -> Plan:
     """``generate_on_device``: static tables whose projections all have a device recipe
     (snnkit.generation.recipe) are left as recipes, for the backend to build; ``dtype``:
     the backend's, in which static tables built here hold their weights; ``math``:
-    Simulator's (float32 exp in conductance-based LIF groups where "fast")."""
-    plan = Plan(dt=dt, batch=batch)
+    Simulator's (float32 exp in conductance-based LIF groups where "fast"); ``partition``:
+    a rank's place (snnkit.parallel): its groups hold its own neurons, its tables every
+    presynaptic row but only the synapses onto its neurons, random rules drawn for them
+    alone on the host (generation/table.py)."""
+    plan = Plan(dt=dt, batch=batch, partition=partition)
+    if partition is not None:
+        from .parallel import slicing
+        slicing.check_partitionable(net)
+        generate_on_device = True                # recipes, built here for the rank's posts
     exp_f32 = math == "fast" and np.dtype(dtype) == np.float32
     members: dict[tuple, list] = {}
     for index, pop in enumerate(net.populations):
@@ -127,6 +136,9 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
     # connectivity before the groups: the delays fix each target group's ring depth
     wiring = {k: realize_wiring(net.projections[k], k, dt, seeds)
               for key, ks in tables.items() if key not in generated for k in ks}
+    if partition is not None:
+        wiring = {k: slicing.restrict_wiring(w, *partition.owned(net.projections[k].post.size))
+                  for k, w in wiring.items()}
     longest = {k: w.longest for k, w in wiring.items() if w.size}
     longest.update({k: recipe_delay_bound(recipes[k]) for key in generated for k in tables[key]})
     for key, entries in members.items():
@@ -146,13 +158,23 @@ def lower(net: Network, dt: float, batch: int, seeds: Seeds, generate_on_device:
         group.update(name=names[key], batch=batch, key_lo=seeds.key_lo, key_hi=seeds.key_hi,
                      instance=seeds.instance)
         plan.groups[names[key]] = group
+    if partition is not None:
+        from .parallel.lowering import localize_groups
+        whole = localize_groups(plan, members, partition)
     keys = list(tables)
     for key, ks in tables.items():
         proj = net.projections[ks[0]]
         entries = [(k, net.projections[k], wiring.get(k), plan.placement[net.projections[k].pre.name][1],
                     plan.placement[net.projections[k].post.name][1]) for k in ks]
         pre_group, post_group = (plan.groups[plan.placement[p.name][0]] for p in (proj.pre, proj.post))
-        if key in generated:
+        if partition is not None:
+            pre_group = whole[plan.placement[proj.pre.name][0]]              # every presynaptic row
+            entries = [(k, p, w, plan.global_placement[p.pre.name][1], qo) for k, p, w, _, qo in entries]
+        if key in generated and partition is not None:
+            from .parallel.lowering import rank_table
+            plan.synapses.append(rank_table(entries, [recipes[k] for k in ks], pre_group, post_group, batch,
+                                            seeds.structure_key, partition, dtype))
+        elif key in generated:
             plan.synapses.append(recipe_table(entries, [recipes[k] for k in ks], pre_group, post_group, batch,
                                               seeds.structure_key, procedural=proj.procedural))
         elif proj.synapse is not None:

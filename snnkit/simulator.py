@@ -25,6 +25,8 @@ from .state_access import NeuronStateAccess
 from .synapse_access import SynapseAccess
 from .table_view import release_host_columns
 from .validation import check_count, check_dt, check_seeds, fail
+from .parallel import run as parallel_run
+from .parallel.partition import partition_of
 
 CHECK_EVERY = 64           # steps between looks at the clock (progress, flushing)
 FLUSH_BYTES = 2 * 2**20    # state samples buffered on the host before a drain, at most (about);
@@ -106,11 +108,17 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         sample stays in memory until the Simulator is dropped.
     flush_seconds : float
         Wall-clock interval between drains of the record buffers to the file.
+    comm : None, False, "mpi" or an mpi4py communicator
+        Partition the network over the ranks of an MPI job (snnkit.parallel; launch with
+        ``mpirun -n R python -m mpi4py script.py``): each rank steps a block of every
+        population and holds the synapses onto its neurons; spikes are exchanged once per
+        shortest delay. Spikes, states and weights are the same bits on any number of
+        ranks. None (default): partition only where SNNKIT_PARTITION=mpi is set.
     """
 
     def __init__(self, network: Network, dt: float = 0.1, batch: int = 1, backend="numpy",
                  seed=None, dtype="float32", output=None, flush_seconds: float = 1.0, device=None,
-                 connectivity: str = "device", math: str = "fast"):
+                 connectivity: str = "device", math: str = "fast", comm=None):
         if not isinstance(network, Network):
             fail("network", network, "must be an snnkit.Network")
         if output is not None:
@@ -120,6 +128,9 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
         seed = check_seeds(seed, self.batch)
+        self.partition = partition_of(comm)
+        if self.partition is not None:            # every rank must draw the same seed
+            seed = self.partition.comm.bcast(seed, root=0)
         self.backend = get_backend(backend, dtype=dtype, **({} if device is None else {"device": device}))
         self.seed = seed
         self.network = network
@@ -133,18 +144,21 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         seeds = Seeds.make(seed, self.batch, network.seed)
         self.plan = lower(network, self.dt, self.batch, seeds,
                           generate_on_device=connectivity == "device" and self.backend.builds_connectivity,
-                          dtype=self.backend.dtype, math=math)
+                          dtype=self.backend.dtype, math=math, partition=self.partition)
         check_dtype_range(self.plan, network, self.backend.dtype)
         self.snapshot = ModelSnapshot(network)
         self.parameters = ParameterChanges(self, int(np.asarray(seed).ravel()[0]))
         self.synapses = [self.backend.upload(s) for s in self.plan.synapses]
+        self.window_steps = parallel_run.window_steps(self.plan)     # before the host columns go
         release_host_columns(self.plan, self.backend)        # the backend's copy is the table
         fit_ring_depths(self.plan)                           # to the delays tables built here drew
         self.groups = {name: self.backend.upload(g) for name, g in self.plan.groups.items()}
-        self.backend.prepare(self.groups, self.synapses)
+        self.backend.prepare(self.groups, self.synapses, fuse=self.partition is None)
         self.spikes = {name: self.backend.new_spikes(self.batch, g["size"])
                        for name, g in self.groups.items()}
-        self.recorder = Recorder(network.monitors, self.plan.placement,
+        # the spikes the tables read: a partitioned rank's are the whole network's
+        self.presynaptic = parallel_run.presynaptic_spikes(self)
+        self.recorder = Recorder(parallel_run.local_monitors(network.monitors, self.plan), self.plan.placement,
                                  {name: g["size"] for name, g in self.plan.groups.items()},
                                  self.backend, self.dt, self.batch,
                                  {name: min_spike_interval(g) for name, g in self.plan.groups.items()},
@@ -164,7 +178,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         self.output = output
         self.flush_seconds = float(flush_seconds)
         self.writer = None if output is None else SonataWriter(
-            output, self._attrs(), self.recorder.spike_monitors, self.recorder.report_info())
+            parallel_run.part_path(output, self.partition), self._attrs(), self.recorder.spike_monitors,
+            self.recorder.report_info())
 
     # -- the step ------------------------------------------------------------
     def _step_operations(self) -> list:
@@ -175,6 +190,7 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         ops = [lambda k, s=syn: be.synapse_summed(s, groups[s["pre"]], groups[s["post"]], k)
                for syn in self.synapses if syn.get("kind") == "synapse_model" and syn["model"].summed]
         ops += [lambda k, g=g: be.deliver(g, k) for g in groups.values() if g["kind"] == "lif"]
+        pre = self.presynaptic
         for name, g in groups.items():
             if g["kind"] == "lif":
                 ops.append(lambda k, g=g, s=spikes[name]: be.lif_step(g, s, k))
@@ -187,21 +203,29 @@ class Simulator(NeuronStateAccess, SynapseAccess):
                 ops.append(lambda k, g=g, s=spikes[name], h=host: be.spike_times_step(
                     g, np.searchsorted(h["event_step"], k, "left"), np.searchsorted(h["event_step"], k, "right"),
                     s, k))
+        propagation = []
         for syn in self.synapses:
             if syn.get("kind") == "synapse_model":
-                ops.append(lambda k, s=syn: be.synapse_model_step(s, spikes[s["pre"]], spikes[s["post"]],
-                                                                  groups[s["pre"]], groups[s["post"]], k))
+                propagation.append(lambda k, s=syn: be.synapse_model_step(
+                    s, spikes[s["pre"]], spikes[s["post"]], groups[s["pre"]], groups[s["post"]], k))
             else:
-                ops.append(lambda k, s=syn: be.propagate(s, spikes[s["pre"]], groups[s["post"]], k))
+                propagation.append(lambda k, s=syn: be.propagate(s, pre[s["pre"]], groups[s["post"]], k))
+        if self.partition is None:
+            ops += propagation
+        else:                                     # after the exchange, once per window of steps
+            self.exchange = parallel_run.spike_exchange(self, propagation)
+            ops.append(self.exchange.after_update)
         for syn in self.synapses:
             if syn["plastic"]:
-                ops.append(lambda k, s=syn: be.stdp_step(s, spikes[s["pre"]], spikes[s["post"]], k))
+                ops.append(lambda k, s=syn: be.stdp_step(s, pre[s["pre"]], spikes[s["post"]], k))
         for name, counts in self.counters.items():
             ops.append(lambda k, s=spikes[name], c=counts: be.count_spikes(s, c, k))
         return ops
 
     def _why_not_captured(self) -> str | None:
         """Why steps cannot run in captured sequences (snnkit.step_sequences), or None."""
+        if self.partition is not None:
+            return "a partitioned run exchanges spikes between ranks on the host"
         if self.recorder.state_monitors:
             return "state monitors sample on the host's schedule"
         if self.recorder.value_names:
@@ -267,6 +291,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
                     ran = 1
                     sequences.stepped(k)
                 self.step_count = k + ran
+                if self.step_count == end and self.partition is not None:
+                    self.exchange.flush()        # a window cut by the run's end: before what follows
                 if self.step_count // CHECK_EVERY != k // CHECK_EVERY:
                     if bar is not None:                  # biological ms
                         advance(bar, (self.step_count - shown) * self.dt)
@@ -285,6 +311,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
                 if bar is not None:
                     advance(bar, (self.step_count - shown) * self.dt)
                     bar.close()
+        if self.partition is not None and n_steps:
+            parallel_run.finish_run(self)         # the ranks' files merged into ``output``
         if n_steps:
             check_finite_state(self)
         return self
@@ -323,6 +351,8 @@ class Simulator(NeuronStateAccess, SynapseAccess):
         a file, every recorded spike (24 bytes) and sample (a float per neuron and
         instance) is held in memory until the Simulator is dropped.
         """
+        if self.partition is not None:
+            return parallel_run.results(self)
         self.flush()
         if self.writer is not None:
             return load(self.writer.path)
@@ -346,7 +376,21 @@ class Simulator(NeuronStateAccess, SynapseAccess):
             fail("population", name, "must be a population of this network whose spikes are counted "
                  "(Network.count_spikes)")
         counts = np.asarray(self.backend.to_host(self.counters[group]))
-        return counts.reshape(self.batch, -1)[:, offset:offset + size].astype(np.int64)
+        counts = counts.reshape(self.batch, -1)[:, offset:offset + size].astype(np.int64)
+        return counts if self.partition is None else parallel_run.spike_counts(self, counts)
+
+    def weights(self, projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pre, post, weight) of a projection's synapses; weight is (batch, S) if plastic, else
+        (S,). In a partitioned run, every rank's synapses (collective: call on every rank)."""
+        if self.partition is not None:
+            return parallel_run.weights(self, projection)
+        return super().weights(projection)
+
+    def set_weights(self, projection, values) -> None:
+        if self.partition is not None:
+            fail("Simulator.set_weights", projection, "is not available in a partitioned (MPI) run yet")
+        return super().set_weights(projection, values)
+    set_weights.__doc__ = SynapseAccess.set_weights.__doc__
 
     def reset_state(self, theta: bool = False) -> None:
         """Set the dynamic state back to its initial values, on the device and without

@@ -88,13 +88,24 @@ class Backend(ABC):
         """(kernel argument, element offset) of a possibly sliced device array."""
         return array, 0
 
-    def prepare(self, groups: dict, synapses: list) -> None:
+    def prepare(self, groups: dict, synapses: list, fuse: bool = True) -> None:
         """Called once after upload, before the first step: a backend may plan
-        across groups and tables here (device backends fuse propagation)."""
+        across groups and tables here (device backends fuse propagation, unless ``fuse``
+        is False: a partitioned run's tables read the whole network's spikes)."""
 
     @abstractmethod
     def new_spikes(self, batch: int, size: int):
         """An empty spike set for a population of ``size`` neurons x ``batch`` instances."""
+
+    def spike_flat(self, spikes, step: int) -> np.ndarray:
+        """A spike set's spikes of ``step`` as a host int64 array of b * N + i, sorted (a partitioned
+        run sends them to the other ranks: snnkit.parallel.exchange)."""
+        raise NotImplementedError(f"the {self.name} backend cannot exchange spikes between ranks")
+
+    def load_spikes(self, spikes, flat: np.ndarray, size: int, step: int) -> None:
+        """Make a spike set (of ``size`` neurons) hold, as ``step``'s, the spikes ``flat`` (host int64 b * N + i,
+        sorted): the whole network's spikes of a step, gathered from the ranks."""
+        raise NotImplementedError(f"the {self.name} backend cannot exchange spikes between ranks")
 
     # -- the step ------------------------------------------------------------
     @abstractmethod

@@ -293,9 +293,19 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
     def new_spikes(self, batch: int, size: int) -> DeviceSpikes:
         return DeviceSpikes(self, batch * size)
 
-    def prepare(self, groups: dict, synapses: list) -> None:
+    def spike_flat(self, spikes: DeviceSpikes, step: int) -> np.ndarray:
+        """The compacted list below spike_count[step & 1], sorted (producers append in any order)."""
+        n = int(self.to_host(spikes.count)[step & 1])
+        return np.sort(self.to_host(spikes.list[:n]).astype(np.int64)) if n else np.zeros(0, np.int64)
+
+    def load_spikes(self, spikes: DeviceSpikes, flat: np.ndarray, size: int, step: int) -> None:
+        if flat.size:
+            self.assign(spikes.list[:flat.size], flat.astype(np.uint32))
+        self.assign(spikes.count[step & 1:(step & 1) + 1], np.array([flat.size], np.uint32))
+
+    def prepare(self, groups: dict, synapses: list, fuse: bool = True) -> None:
         """Give each spike-producing group its first outgoing table to propagate inline."""
-        for s in synapses:
+        for s in synapses if fuse else ():
             pre = groups[s["pre"]]
             if s.get("kind") == "synapse_model" or s.get("procedural"):   # their own kernels
                 continue

@@ -107,6 +107,14 @@ class NumpyBackend(NumpyLearningOps, NumpySynapseOps, NumpyProceduralOps, Backen
     def new_spikes(self, batch: int, size: int) -> NumpySpikes:
         return NumpySpikes(batch, size)
 
+    def spike_flat(self, spikes: NumpySpikes, step: int) -> np.ndarray:
+        return spikes.flat
+
+    def load_spikes(self, spikes: NumpySpikes, flat: np.ndarray, size: int, step: int) -> None:
+        mask = np.zeros(spikes.mask.shape, bool)
+        mask.reshape(-1)[flat] = True
+        spikes.mask, spikes.flat = mask, flat
+
     # -- 1. delivery -----------------------------------------------------------
     def deliver(self, g: dict, step: int) -> None:
         """Input arriving this step (ring slot step % D) joins the synaptic state."""

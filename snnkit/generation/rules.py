@@ -116,10 +116,13 @@ def out_degree_rows(n: int, rows_all: np.ndarray, n_post: int, exclude: bool, st
     return (np.concatenate(pres), np.concatenate(posts)) if pres else (np.zeros(0, np.int64),) * 2
 
 
-def in_degree(n: int, n_pre: int, n_post: int, exclude: bool, st: int, key):
+def in_degree(n: int, n_pre: int, n_post: int, exclude: bool, st: int, key, first_column: int = 0):
+    """FixedInDegree's synapses onto the columns (posts) first_column .. n_post - 1 (a
+    partitioned rank draws only its own: each column's draws are its own counters)."""
     pool = n_pre - 1 if exclude else n_pre
     pres, posts = [], []
-    for cols in _chunks(n_post, pool if 2 * n > pool else n):
+    for cols in _chunks(n_post - first_column, pool if 2 * n > pool else n):
+        cols = cols + first_column
         chosen = choose_distinct(cols, n, pool, st, key)
         pres.append(_skip_self(cols[:, None], chosen, exclude).ravel())
         posts.append(np.repeat(cols, n))

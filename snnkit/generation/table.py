@@ -17,7 +17,7 @@ from ..validation import fail
 from . import counters as C
 from . import rules
 from .recipe import (ALL_TO_ALL, IN_DEGREE, ONE_TO_ONE, OUT_DEGREE, PROBABILITY, TOTAL, known_counts, member_values,
-                     rows_pairs, rule_pairs)
+                     rows_pairs)
 
 SYNAPSES_PER_CHUNK = 1 << 20
 
@@ -26,6 +26,8 @@ def member_counts(m: dict, key) -> np.ndarray | None:
     """Synapses per row of a member, where known before its rows are drawn (None for
     FixedProbability and FixedInDegree: their rows are counted as drawn)."""
     kind, param, _ = m["rule"]
+    if "post_range" in m:                           # a rank's part: counted as drawn
+        return None
     if kind == TOTAL:
         return rules.split_total(param, m["n_pre"], C.stream(m["projection"], C.SPLIT), key)
     return known_counts(m["rule"], m["n_pre"], m["n_post"])
@@ -34,21 +36,31 @@ def member_counts(m: dict, key) -> np.ndarray | None:
 def member_synapses(m: dict, key, dtype, with_delay: bool, counts=None, values: bool = True, place=None):
     """(pre, post int32, weight dtype, delay u16 or None) of a member, sorted by (pre, post);
     ``values=False``: (pre, post) only (counting FixedProbability's rows); ``place``: a
-    function given each chunk of rows' synapses in its thread instead (returns None)."""
+    function given each chunk of rows' synapses in its thread instead (returns None).
+    A member with ``post_range`` (lo, hi) (a partitioned rank's part) keeps the synapses
+    onto posts lo .. hi - 1, numbered from lo; their values are the same as drawn whole
+    (a synapse's counters are its (pre, post, occurrence))."""
     kind, param, _ = m["rule"]
     k = m["projection"]
+    lo, hi = m.get("post_range", (0, m["n_post"]))
+    if kind == TOTAL and "post_range" in m:         # the split of the total, every row
+        counts = rules.split_total(param, m["n_pre"], C.stream(k, C.SPLIT), key)
 
     def finish(pre, post):
+        if (lo, hi) != (0, m["n_post"]):
+            keep = (post >= lo) & (post < hi)
+            pre, post = pre[keep], post[keep]
         if not values:
-            return pre.astype(np.int32), post.astype(np.int32), None, None
+            return pre.astype(np.int32), (post - lo).astype(np.int32), None, None
         weight, steps = member_values(m, pre, post, key, with_delay)
+        post = post - lo
         if with_delay and steps.size and steps.max() > 65535:
             fail("Projection.delay", f"{int(steps.max())} steps", "must be at most 65535 steps (use a larger dt)")
         return (pre.astype(np.int32), post.astype(np.int32), weight.astype(dtype),
                 steps.astype(np.uint16) if with_delay else None)
 
     if kind == IN_DEGREE:                               # by columns: the member at once
-        return finish(*rule_pairs(m["rule"], m["n_pre"], m["n_post"], k, key))
+        return finish(*rules.in_degree(param, m["n_pre"], hi, m["rule"][2], C.stream(k, C.CHOOSE), key, lo))
     per_row = {PROBABILITY: param * m["n_post"], ALL_TO_ALL: m["n_post"], ONE_TO_ONE: 1,
                OUT_DEGREE: param}.get(kind) or (param / max(1, m["n_pre"]))
     step = max(1, int(SYNAPSES_PER_CHUNK // max(1.0, per_row)))
