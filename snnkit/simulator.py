@@ -18,7 +18,7 @@ from .guards import ModelSnapshot, check_dtype_range, check_finite_state, warn_u
 from .parameters import ParameterChanges
 from .io.reader import load
 from .model import Network
-from .recording import Recorder, state_array
+from .recording import Recorder
 from .schedule import Schedule
 from .step_sequences import StepSequences
 from .state_access import NeuronStateAccess
@@ -391,42 +391,3 @@ class Simulator(NeuronStateAccess, SynapseAccess):
             fail("Simulator.set_weights", projection, "is not available in a partitioned (MPI) run yet")
         return super().set_weights(projection, values)
     set_weights.__doc__ = SynapseAccess.set_weights.__doc__
-
-    def reset_state(self, theta: bool = False) -> None:
-        """Set the dynamic state back to its initial values, on the device and without
-        reallocating: membrane potentials, synaptic state, refractory countdowns, spikes
-        in flight (the delay rings), STDP traces and spike counts. Plastic weights stay,
-        and so do adaptive thresholds unless ``theta``: they are what a network learns.
-        Time and recordings go on (a new sample of a learning loop starts here: the
-        Poisson sources keep drawing fresh numbers, as their counter is the step)."""
-        be = self.backend
-        for name, g in self.groups.items():
-            if g["kind"] == "equation":
-                for variable, initial in self.plan.groups[name]["state"].items():
-                    be.assign(g["state"][variable], initial)
-                be.fill(g["refrac"], 0)
-                be.fill(g["ring"], 0.0)
-            if g["kind"] != "lif":
-                continue
-            host = self.plan.groups[name]
-            variables = {"v": host["v"], "syn_E": host["syn"][0], "syn_I": host["syn"][1]}
-            if theta:
-                variables["theta"] = host["theta"]
-            if np.all(host["syn"] == 0):                 # both receptors in one fill
-                be.fill(g["syn"], 0.0)
-                del variables["syn_E"], variables["syn_I"]
-            for variable, initial in variables.items():
-                if variable in g and initial.size and np.all(initial == initial.flat[0]):
-                    be.fill(g[variable], float(initial.flat[0]))
-                else:
-                    be.assign(state_array(g, variable), initial)
-            be.fill(g["refrac"], 0)
-            be.fill(g["ring"], 0.0)
-        for syn in self.synapses:
-            if syn["plastic"]:
-                be.fill(syn["trace_pre"], 0.0)
-                be.fill(syn["trace_post"], 0.0)
-            if syn.get("kind") == "synapse_model":
-                be.reset_synapse_model(syn)
-        for counts in self.counters.values():
-            be.fill(counts, 0)

@@ -87,9 +87,12 @@ def main(name: str, backend: str, out: str, output: str | None = None, batch: in
     sim = sk.Simulator(net, backend=backend, seed=5, batch=batch, comm="mpi" if partitioned else None,
                        output=output)
     sim.run(duration / 2)
+    cells = next(p for p in net.populations if not p.is_source)
+    v = sim.state(cells, "v")                    # the whole population's, on every rank
+    sim.set_state(cells, "v", v[0] - 0.5 * np.arange(cells.size) / cells.size)
     sim.run(duration / 2)                        # two runs: the exchange window spans a run's end
     res = sim.results
-    saved = {}
+    saved = {"state.v": v, "state.v.end": sim.state(cells, "v")}
     for pop, d in res.spikes.items():
         saved.update({f"{pop}.times": d.times, f"{pop}.nodes": d.node_ids, f"{pop}.instances": d.instances})
     for pop, variables in res.traces.items():
