@@ -91,10 +91,12 @@ def finish_run(sim) -> None:
     """After a run: rank 0 merges every rank's record file into ``output`` (collective)."""
     if sim.writer is None:
         return
+    import time
     from ..io.hdf5 import SonataWriter
     from ..io.reader import load
     comm, partition = sim.partition.comm, sim.partition
     comm.Barrier()                                   # every rank's file is closed
+    started = time.perf_counter()
     if partition.root:
         parts = [load(part_path(sim.output, type(partition)(comm, r, partition.size)))
                  for r in range(partition.size)]
@@ -105,6 +107,7 @@ def finish_run(sim) -> None:
                        for pop, d in merged.spikes.items()},
                       {(pop, var): tr.data for pop, vs in merged.traces.items() for var, tr in vs.items()}, sim.t)
     comm.Barrier()                                   # the merged file is complete
+    sim.merge_seconds = time.perf_counter() - started
 
 
 def results(sim):
