@@ -293,15 +293,23 @@ class DeviceBackend(DeviceEquationOps, DeviceSynapseOps, DeviceSTDPOps, DeviceRe
     def new_spikes(self, batch: int, size: int) -> DeviceSpikes:
         return DeviceSpikes(self, batch * size)
 
+    def read_prefix(self, array, n: int) -> np.ndarray:
+        """array[:n] on the host."""
+        return self.to_host(array[:n]) if n else np.zeros(0, array.dtype)
+
+    def write_prefix(self, array, values: np.ndarray, start: int = 0) -> None:
+        """array[start:start + len(values)] = values."""
+        if len(values):
+            self.assign(array[start:start + len(values)], values)
+
     def spike_flat(self, spikes: DeviceSpikes, step: int) -> np.ndarray:
         """The compacted list below spike_count[step & 1], sorted (producers append in any order)."""
-        n = int(self.to_host(spikes.count)[step & 1])
-        return np.sort(self.to_host(spikes.list[:n]).astype(np.int64)) if n else np.zeros(0, np.int64)
+        n = int(self.read_prefix(spikes.count, 2)[step & 1])
+        return np.sort(self.read_prefix(spikes.list, n).astype(np.int64))
 
     def load_spikes(self, spikes: DeviceSpikes, flat: np.ndarray, size: int, step: int) -> None:
-        if flat.size:
-            self.assign(spikes.list[:flat.size], flat.astype(np.uint32))
-        self.assign(spikes.count[step & 1:(step & 1) + 1], np.array([flat.size], np.uint32))
+        self.write_prefix(spikes.list, flat.astype(np.uint32))
+        self.write_prefix(spikes.count, np.array([flat.size], np.uint32), step & 1)
 
     def prepare(self, groups: dict, synapses: list, fuse: bool = True) -> None:
         """Give each spike-producing group its first outgoing table to propagate inline."""

@@ -203,6 +203,21 @@ class OpenCLBackend(DeviceBackend):
         array.set(np.ascontiguousarray(np.broadcast_to(values, array.shape), dtype=array.dtype),
                   queue=self.queue)
 
+    def read_prefix(self, array, n: int) -> np.ndarray:
+        """array[:n] to the host: one blocking clEnqueueReadBuffer (a pyopencl slice costs more
+        than the copy)."""
+        out = np.empty(n, array.dtype)
+        if n:
+            _cl().enqueue_copy(self.queue, out, array.base_data, src_offset=array.offset, is_blocking=True)
+        return out
+
+    def write_prefix(self, array, values: np.ndarray, start: int = 0) -> None:
+        """array[start:start + len(values)] = values: one blocking clEnqueueWriteBuffer."""
+        values = np.ascontiguousarray(values, dtype=array.dtype)
+        if values.size:
+            _cl().enqueue_copy(self.queue, array.base_data, values,
+                               dst_offset=array.offset + start * values.itemsize, is_blocking=True)
+
     def device_copy(self, dst, src) -> None:
         """clEnqueueCopyBuffer."""
         _cl().enqueue_copy(self.queue, dst.data, src.data, byte_count=src.nbytes)
