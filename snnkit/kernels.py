@@ -138,6 +138,16 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("state", "ptr"), ("offsets", "ptr"), ("out_step", "ptr"), ("out_id", "ptr"), ("out_values", "ptr"),
         ("out_count", "ptr")]),
     "clock_tick": ("clock.c", [("steps", "u32"), ("step_clock", "ptr")]),
+    # multi-step (P)LIF layers for gradient training (snnkit.training.plif)
+    "plif_forward": ("plif.c", [
+        ("n", "u32"), ("steps", "u32"), ("channels", "u32"), ("inner", "u32"), ("hard", "u32"),
+        ("v_threshold", "real"), ("v_reset", "real"), ("x", "ptr"), ("k", "ptr"), ("v_init", "ptr"),
+        ("h_seq", "ptr"), ("s_seq", "ptr"), ("v_seq", "ptr")]),
+    "plif_backward": ("plif.c", [
+        ("n", "u32"), ("steps", "u32"), ("channels", "u32"), ("inner", "u32"), ("hard", "u32"),
+        ("detach_reset", "u32"), ("surrogate", "u32"), ("alpha", "real"), ("v_threshold", "real"),
+        ("v_reset", "real"), ("x", "ptr"), ("k", "ptr"), ("v_init", "ptr"), ("h_seq", "ptr"), ("v_seq", "ptr"),
+        ("grad_s", "ptr"), ("grad_v", "ptr"), ("grad_x", "ptr"), ("grad_k_part", "ptr"), ("grad_v_init", "ptr")]),
     # the nengo frontend (frontends/snnkit_nengo): a program of stages over one heap (kernels/nengo.h)
     "nengo_steps": ("nengo_steps.c", [
         ("first_stage", "u32"), ("n_stages", "u32"), ("k0", "u32"), ("n_steps", "u32"), ("dt", "real"),
