@@ -18,6 +18,7 @@ extras = {
     "dask": ["dask[distributed]>=2023.1"],
     # mpi4py's wheels load whichever MPI library is installed; MPICH's wheel brings one (and mpiexec)
     "mpi": ["mpi4py>=4.0", "mpich>=4.2"],
+    "torch": ["torch>=2.1"],                     # snnkit.torch (PLIF/LIF layers for gradient training)
     "test": ["pytest>=7", "pytest-xdist>=3", "libsonata>=0.1.20"],
 }
 extras["all"] = sorted({req for name in ("opencl", "nengo", "pynn", "learn", "test") for req in extras[name]})
