@@ -140,11 +140,11 @@ MANIFEST: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "clock_tick": ("clock.c", [("steps", "u32"), ("step_clock", "ptr")]),
     # multi-step (P)LIF layers for gradient training (snnkit.training.plif)
     "plif_forward": ("plif.c", [
-        ("n", "u32"), ("steps", "u32"), ("channels", "u32"), ("inner", "u32"), ("hard", "u32"),
+        ("n", "u32"), ("steps", "u32"), ("channels", "u32"), ("inner", "u32"), ("hard", "u32"), ("chunk", "u32"),
         ("v_threshold", "real"), ("v_reset", "real"), ("x", "ptr"), ("k", "ptr"), ("v_init", "ptr"),
         ("h_seq", "ptr"), ("s_seq", "ptr"), ("v_seq", "ptr")]),
     "plif_backward": ("plif.c", [
-        ("n", "u32"), ("steps", "u32"), ("channels", "u32"), ("inner", "u32"), ("hard", "u32"),
+        ("n", "u32"), ("steps", "u32"), ("channels", "u32"), ("inner", "u32"), ("hard", "u32"), ("chunk", "u32"),
         ("detach_reset", "u32"), ("surrogate", "u32"), ("alpha", "real"), ("v_threshold", "real"),
         ("v_reset", "real"), ("x", "ptr"), ("k", "ptr"), ("v_init", "ptr"), ("h_seq", "ptr"), ("v_seq", "ptr"),
         ("grad_s", "ptr"), ("grad_v", "ptr"), ("grad_x", "ptr"), ("grad_k_part", "ptr"), ("grad_v_init", "ptr")]),

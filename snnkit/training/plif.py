@@ -63,8 +63,13 @@ def surrogate_gradient(x: np.ndarray, config: PLIFConfig) -> np.ndarray:
     a = x.dtype.type(config.width)
     one = x.dtype.type(1)
     if config.surrogate == "sigmoid":
-        with np.errstate(over="ignore"):            # far below threshold: exp -> inf, s -> 0
-            s = one / (one + np.exp(-a * x))
+        if x.dtype == np.float32:                   # kernels/exp_f32.h, as the kernel
+            from ..backends.numpy_math import exp_f32
+            e = exp_f32(-a * x)
+        else:
+            with np.errstate(over="ignore"):        # far below threshold: exp -> inf, s -> 0
+                e = np.exp(-a * x)
+        s = one / (one + e)
         return a * s * (one - s)
     u = x.dtype.type(1.5707963267948966) * a * x
     return a / (x.dtype.type(2) * (one + u * u))
@@ -122,14 +127,24 @@ class DevicePLIF:
     def __init__(self, backend):
         self.backend = backend
 
+    def _chunk(self, n: int) -> tuple[int, int]:
+        """(neurons a work-item, work-items): one each on GPUs; on CPUs (kernels/plif.c,
+        SERIAL_ROWS) blocks of contiguous neurons, a few blocks a core."""
+        if not self.backend.serial_rows:
+            return 1, n
+        chunk = max(256, -(-n // 64))
+        return chunk, -(-n // chunk)
+
     def forward(self, x, k, v_init, config: PLIFConfig, inner: int | None = None):
         be, a = self.backend, self.backend.kernel_arg
         steps, n = x.shape
         h_seq, s_seq, v_seq = (be.zeros((steps, n), be.dtype) for _ in range(3))
+        chunk, threads = self._chunk(n)
         args = dict(n=n, steps=steps, channels=int(np.prod(k.shape)), inner=inner or n, hard=int(config.hard),
+                    chunk=chunk,
                     v_threshold=config.v_threshold, v_reset=config.reset_value, x=a(x), k=a(k), v_init=a(v_init),
                     h_seq=a(h_seq), s_seq=a(s_seq), v_seq=a(v_seq))
-        be.bind("plif_forward", n, **args)()
+        be.bind("plif_forward", threads, **args)()
         return h_seq, s_seq, v_seq
 
     def backward(self, x, k, v_init, h_seq, v_seq, grad_s, grad_v, config: PLIFConfig, inner: int | None = None):
@@ -138,10 +153,12 @@ class DevicePLIF:
         steps, n = x.shape
         grad_x = be.zeros((steps, n), be.dtype)
         grad_k_part, grad_v_init = be.zeros(n, be.dtype), be.zeros(n, be.dtype)
+        chunk, threads = self._chunk(n)
         args = dict(n=n, steps=steps, channels=int(np.prod(k.shape)), inner=inner or n, hard=int(config.hard),
+                    chunk=chunk,
                     detach_reset=int(config.detach_reset), surrogate=SURROGATES[config.surrogate],
                     alpha=config.width, v_threshold=config.v_threshold, v_reset=config.reset_value,
                     x=a(x), k=a(k), v_init=a(v_init), h_seq=a(h_seq), v_seq=a(v_seq), grad_s=a(grad_s),
                     grad_v=a(grad_v), grad_x=a(grad_x), grad_k_part=a(grad_k_part), grad_v_init=a(grad_v_init))
-        be.bind("plif_backward", n, **args)()
+        be.bind("plif_backward", threads, **args)()
         return grad_x, grad_k_part, grad_v_init
