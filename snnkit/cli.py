@@ -142,6 +142,8 @@ def main(argv=None) -> int:
     add_bench(sub)
     from .learning.cli import add_parser as add_learn
     add_learn(sub)
+    from .training.cli import add_parser as add_train
+    add_train(sub)
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     from .validation import SnnkitValueError
@@ -161,7 +163,7 @@ def main(argv=None) -> int:
 
 
 # optional imports -> (the package to install, the snnkit extra that installs it)
-OPTIONAL_PACKAGES = {"sklearn": ("scikit-learn", "learn"), "pyopencl": ("pyopencl", "opencl"),
+OPTIONAL_PACKAGES = {"sklearn": ("scikit-learn", "learn"), "torch": ("PyTorch", "torch"), "pyopencl": ("pyopencl", "opencl"),
                      "cupy": ("cupy", "cuda"), "nengo": ("nengo", "nengo"), "pyNN": ("PyNN", "pynn"),
                      "neo": ("neo", "pynn"), "libsonata": ("libsonata", "test")}
 

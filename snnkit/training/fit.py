@@ -55,14 +55,14 @@ def fit(split, epochs: int = 60, batch: int = 64, steps: int = 8, lr: float = 1e
         trained += len(order)
         schedule.step()
         held_out = accuracy(net, test_x, test_y)
-        history.append(dict(epoch=epoch, loss=float(loss), test_accuracy=held_out, taus=net.taus()))
+        history.append(dict(epoch=epoch, loss=float(loss.detach()), test_accuracy=held_out, taus=net.taus()))
         if held_out > best:
             best = held_out
             if checkpoint is not None:
                 torch.save(dict(state=net.state_dict(), epoch=epoch, test_accuracy=held_out, taus=net.taus(),
                                 steps=steps, learn_tau=learn_tau), checkpoint)
         if bar is not None:
-            bar.set_postfix(loss=f"{float(loss):.4f}", held_out=f"{held_out:.3f}")
+            bar.set_postfix(loss=f"{float(loss.detach()):.4f}", held_out=f"{held_out:.3f}")
             bar.update(1)
     if bar is not None:
         bar.close()
