@@ -1,6 +1,6 @@
 """Where a (P)LIF layer's kernels run for a tensor: CUDA tensors on the CuPy backend
-(shared through DLPack, no copies), CPU tensors on the NumPy specification (zero-copy
-views) or on an OpenCL device (copied in and out)."""
+(shared through DLPack, no copies); CPU tensors in torch operations (the default), on
+the NumPy specification (zero-copy views) or on an OpenCL device (copied in and out)."""
 
 from __future__ import annotations
 
@@ -64,12 +64,13 @@ _ENGINES: dict = {}
 
 def engine_for(tensor, engine: str = "auto"):
     """The engine that runs a layer on ``tensor``: "auto" (CUDA tensors: "cupy"; CPU
-    tensors: "numpy"), "numpy", "opencl" or "cupy"."""
+    tensors: "torch", the fastest measured here: benchmarks/plif_frameworks.py), "numpy"
+    (the specification), "torch", "opencl" or "cupy"."""
     from ..validation import fail
     if engine == "auto":
-        engine = "cupy" if tensor.is_cuda else "numpy"
-    if engine not in ("numpy", "opencl", "cupy"):
-        fail("engine", engine, 'must be "auto", "numpy", "opencl" or "cupy"')
+        engine = "cupy" if tensor.is_cuda else "torch"
+    if engine not in ("numpy", "torch", "opencl", "cupy"):
+        fail("engine", engine, 'must be "auto", "numpy", "torch", "opencl" or "cupy"')
     if tensor.is_cuda != (engine == "cupy"):
         fail("engine", engine, f"cannot run a {'CUDA' if tensor.is_cuda else 'CPU'} tensor")
     dtype = {torch.float32: np.float32, torch.float64: np.float64}.get(tensor.dtype)
@@ -77,5 +78,70 @@ def engine_for(tensor, engine: str = "auto"):
         fail("input dtype", str(tensor.dtype), "must be torch.float32 or torch.float64")
     key = (engine, dtype)
     if key not in _ENGINES:
-        _ENGINES[key] = NumpyEngine() if engine == "numpy" else DeviceEngine(engine, dtype)
+        _ENGINES[key] = NumpyEngine() if engine == "numpy" else TorchEngine() if engine == "torch" else \
+            DeviceEngine(engine, dtype)
     return _ENGINES[key]
+
+
+class TorchEngine:
+    """The specification's loops (snnkit.training.plif) in torch operations on the
+    tensors themselves (in place where it can: torch's threads, no copies); the
+    float32 sigmoid surrogate uses torch's exp (within an ulp of exp_f32.h, not its bits)."""
+
+    name = "torch"
+
+    def forward(self, x, k, v_init, config, inner):
+        steps, n = x.shape
+        ki = k.detach()[torch.as_tensor(channel_of(n, k.numel(), inner), device=x.device)] if k.numel() > 1 \
+            else k.detach().reshape(())
+        h_seq, s_seq, v_seq = (torch.empty_like(x) for _ in range(3))
+        v = v_init.detach()
+        v_th, v_reset = config.v_threshold, config.reset_value
+        with torch.no_grad():
+            for t in range(steps):
+                h = h_seq[t]
+                torch.sub(v, v_reset, out=h)                  # h = v + (x - (v - v_reset)) k
+                torch.sub(x[t], h, out=h)
+                h.mul_(ki).add_(v)
+                s = s_seq[t].copy_(h >= v_th)
+                if config.hard:
+                    torch.where(s != 0, torch.as_tensor(v_reset, dtype=x.dtype), h, out=v_seq[t])
+                else:
+                    torch.sub(h, s * v_th, out=v_seq[t])
+                v = v_seq[t]
+        return h_seq, s_seq, v_seq
+
+    def backward(self, x, k, v_init, h_seq, v_seq, grad_s, grad_v, config, inner):
+        steps, n = x.shape
+        channels = k.numel()
+        channel = torch.as_tensor(channel_of(n, channels, inner), device=x.device)
+        ki = k.detach()[channel] if channels > 1 else k.detach().reshape(())
+        a, v_th, v_reset = config.width, config.v_threshold, config.reset_value
+        grad_x = torch.empty_like(x)
+        gv = torch.zeros(n, dtype=x.dtype, device=x.device)
+        gk = torch.zeros(n, dtype=x.dtype, device=x.device)
+        with torch.no_grad():
+            for t in range(steps - 1, -1, -1):
+                h = h_seq[t]
+                u = h - v_th
+                if config.surrogate == "sigmoid":
+                    sig = torch.sigmoid(u.mul_(a))
+                    sg = sig.mul_(1 - sig).mul_(a)
+                else:
+                    sg = u.mul_(a * 1.5707963267948966).square_().add_(1).reciprocal_().mul_(a / 2)
+                gv.add_(grad_v[t])
+                if config.hard:
+                    s = h >= v_th
+                    dv_dh = (~s).to(x.dtype)
+                    if not config.detach_reset:
+                        dv_dh.add_((v_reset - h).mul_(sg))
+                else:
+                    dv_dh = torch.ones_like(h) if config.detach_reset else (1 - v_th * sg)
+                gh = grad_s[t] * sg
+                gh.add_(gv.mul_(dv_dh))
+                v_prev = v_seq[t - 1] if t else v_init
+                torch.mul(gh, ki, out=grad_x[t])
+                gk.add_(gh * (x[t] - (v_prev - v_reset)))
+                gv = gh.mul_(1 - ki)
+        grad_k = torch.zeros(channels, dtype=torch.float64, device=x.device).index_add_(0, channel, gk.double())
+        return grad_x, grad_k.to(x.dtype), gv
