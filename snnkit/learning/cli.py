@@ -61,13 +61,7 @@ def cmd_learn(args) -> int:
     from .baseline import logistic_regression_accuracy
     from .classifier import fit
     from .fields import class_means, own_class_margin, plot_fields
-    if args.dataset == "digits":
-        split = datasets.digits(args.test_fraction, args.seed)
-    else:
-        if not args.data:
-            from ..validation import fail
-            fail("--data", None, "must name the folder that holds the MNIST IDX files (no download)")
-        split = datasets.mnist(args.data)
+    split = datasets.named(args.dataset, args.data, args.test_fraction, args.seed)
     cfg = config_from(args)
     print(f"snnkit learn {args.dataset}: {split.description}; {cfg.n_neurons} excitatory neurons, "
           f"batch {args.batch}, {args.epochs} epochs, backend {args.backend}")

@@ -63,6 +63,16 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Split:
                  f"(stratified, test_fraction={test_fraction}, seed={seed})")
 
 
+def named(dataset: str, data=None, test_fraction: float = 0.25, seed: int = 0) -> Split:
+    """What the command lines' ``dataset`` (and ``--data``) name: "digits" or "mnist" (the
+    four IDX files in the folder ``data``: MNIST or Fashion-MNIST)."""
+    if dataset == "digits":
+        return digits(test_fraction, seed)
+    if not data:
+        fail("--data", None, "must name the folder that holds the MNIST IDX files (no download)")
+    return mnist(data)
+
+
 def read_idx(path) -> np.ndarray:
     """An IDX file (gzip-compressed if its name ends in .gz) as an array of its shape and type."""
     path = Path(path)

@@ -37,12 +37,7 @@ def cmd_train(args) -> int:
     from ..learning import datasets
     from ..validation import fail
     from .fit import fit
-    if args.dataset == "digits":
-        split = datasets.digits(args.test_fraction, args.seed)
-    else:
-        if not args.data:
-            fail("--data", None, "must name the folder that holds the IDX files (no download)")
-        split = datasets.mnist(args.data)
+    split = datasets.named(args.dataset, args.data, args.test_fraction, args.seed)
     for name in ("epochs", "batch", "steps"):
         if getattr(args, name) < 1:
             fail(f"--{name}", getattr(args, name), "must be a positive integer")
