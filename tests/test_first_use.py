@@ -22,6 +22,14 @@ def test_licence_and_metadata():
         assert needed in setup, needed
 
 
+def test_every_source_folder_is_a_package_the_wheel_installs():
+    """setup.py finds packages by their __init__.py: a folder without one is left out of
+    the wheel, and an installed snnkit then fails at import."""
+    folders = {p.parent for p in (ROOT / "snnkit").rglob("*.py") if "__pycache__" not in p.parts}
+    missing = sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists())
+    assert not missing, f"folders without __init__.py (not installed): {missing}"
+
+
 @pytest.mark.parametrize("module, missing, extra", [("snnkit_pynn", "pyNN", "pynn"),
                                                     ("snnkit_pynn", "neo", "pynn"),
                                                     ("snnkit_nengo", "nengo", "nengo")])
