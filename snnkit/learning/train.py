@@ -38,9 +38,13 @@ class Presenter:
 
     @classmethod
     def make(cls, cfg, images: np.ndarray, batch: int, weights, theta, learning: bool, backend, seed: int,
-             dtype="float32", device=None) -> "Presenter":
+             dtype="float32", device=None, extend=None) -> "Presenter":
+        """``extend(handles)``, when given, adds to the network before it is simulated
+        (snnkit.learning.readout: the output layer)."""
         images = np.asarray(images, float).reshape(len(images), -1)
         handles = build(cfg, images.shape[1], batch, weights, theta, learning, seed)
+        if extend is not None:
+            extend(handles)
         sim = Simulator(handles.network, dt=cfg.dt, batch=batch, backend=backend, seed=seed, dtype=dtype,
                         device=device)
         be = sim.backend
