@@ -1,4 +1,4 @@
-"""The ``snnkit`` command: run, info, plot, bench, learn."""
+"""The ``snnkit`` command: run, info, plot, bench, learn, train, sweep."""
 
 from __future__ import annotations
 
@@ -144,6 +144,8 @@ def main(argv=None) -> int:
     add_learn(sub)
     from .training.cli import add_parser as add_train
     add_train(sub)
+    from .sweeps.cli import add_parser as add_sweep
+    add_sweep(sub)
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     from .validation import SnnkitValueError
@@ -165,7 +167,8 @@ def main(argv=None) -> int:
 # optional imports -> (the package to install, the snnkit extra that installs it)
 OPTIONAL_PACKAGES = {"sklearn": ("scikit-learn", "learn"), "torch": ("PyTorch", "torch"), "pyopencl": ("pyopencl", "opencl"),
                      "cupy": ("cupy", "cuda"), "nengo": ("nengo", "nengo"), "pyNN": ("PyNN", "pynn"),
-                     "neo": ("neo", "pynn"), "libsonata": ("libsonata", "test")}
+                     "neo": ("neo", "pynn"), "libsonata": ("libsonata", "test"),
+                     "dask": ("dask.distributed", "dask"), "distributed": ("dask.distributed", "dask")}
 
 
 if __name__ == "__main__":

@@ -140,3 +140,49 @@ def test_bad_input_is_refused_before_any_run(tmp_path):
         sk.sweep(network, grid(3), DURATION, batch=2, out=out, client="serial", backend="numpy")
     assert len(sk.sweep(network, grid(3), DURATION, batch=2, out=out, client="serial", backend="numpy",
                         overwrite=True)) == 6
+
+
+SWEEP_SCRIPT = '''
+import numpy as np
+import snnkit as sk
+
+parameters = {"rate": [10.0, 40.0, 80.0]}
+duration = 100.0
+
+
+def network(rate, w):
+    net = sk.Network(seed=3)
+    src = net.population(40, sk.Poisson(rate=rate[:, None]), name="src")
+    cells = net.population(10, sk.LIFCurrExp(), name="cells")
+    net.connect(src, cells, sk.FixedProbability(0.3), weight=float(w[0]))
+    net.record(cells, "spikes")
+    return net
+'''
+
+
+def test_cli_sweep_over_a_local_cluster_equals_the_serial_sweep(tmp_path, capsys):
+    """The script's factory travels to the Dask workers by value (it is no importable module)."""
+    from snnkit.cli import main
+    pytest.importorskip("dask.distributed")
+    script = tmp_path / "net.py"
+    script.write_text(SWEEP_SCRIPT)
+    common = ["sweep", str(script), "--param", "w=1,2", "--batch", "3", "--no-progress"]
+    assert main(common + ["--workers", "2", "-o", str(tmp_path / "dask.h5")]) == 0
+    assert "6 of 6 points done" in capsys.readouterr().out
+    assert main(common + ["--serial", "-o", str(tmp_path / "serial.h5")]) == 0
+    on_dask, serial = sk.load_sweep(tmp_path / "dask.h5"), sk.load_sweep(tmp_path / "serial.h5")
+    assert on_dask.done.all() and np.array_equal(on_dask.rates["cells"], serial.rates["cells"])
+    assert np.array_equal(on_dask.parameters["w"], [1, 1, 1, 2, 2, 2])       # --param first: slowest
+    assert np.array_equal(on_dask.parameters["rate"], [10, 40, 80, 10, 40, 80])
+
+
+@pytest.mark.parametrize("extra, message", [(["--param", "w=1:2"], "start:stop:count"),
+                                            (["--param", "w"], "NAME=VALUES"),
+                                            (["--param", "w=1", "--factory", "nope"], "--factory"),
+                                            (["--param", "w=a,b"], "a,b,c")])
+def test_cli_sweep_names_bad_input(tmp_path, capsys, extra, message):
+    from snnkit.cli import main
+    script = tmp_path / "net.py"
+    script.write_text(SWEEP_SCRIPT)
+    assert main(["sweep", str(script), "--serial", "-o", str(tmp_path / "x.h5")] + extra) == 2
+    assert message in capsys.readouterr().err

@@ -8,6 +8,8 @@ digits without labels, many samples at once as batch instances.
 - ``evaluate``: labelling neurons by their strongest class response, and predicting.
 - ``classifier.fit`` / ``LearnedClassifier``: all of it, saved to and loaded from HDF5.
 - ``fields``: receptive fields as a PNG, and how well they match their class.
+- ``readout``: an output layer on the frozen STDP layer, trained by a delta rule on
+  spike counts (supervised plasticity): ``fit(..., readout=ReadoutConfig())``.
 - ``baseline``: logistic regression on the raw pixels, for comparison.
 """
 
@@ -15,7 +17,8 @@ from .baseline import logistic_regression_accuracy
 from .classifier import LearnedClassifier, fit
 from .config import DiehlCook
 from .datasets import Split, digits, mnist, read_idx
+from .readout import ReadoutConfig
 from .train import train
 
-__all__ = ["DiehlCook", "LearnedClassifier", "Split", "digits", "fit", "logistic_regression_accuracy", "mnist",
+__all__ = ["DiehlCook", "LearnedClassifier", "ReadoutConfig", "Split", "digits", "fit", "logistic_regression_accuracy", "mnist",
            "read_idx", "train"]
