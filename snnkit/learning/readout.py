@@ -119,6 +119,7 @@ class ReadoutLayer:
                                         backend, seed, dtype, device, extend=add_outputs)
         pre, post, _ = self.presenter.sim.weights(self.projection)
         self._order = (pre, post)
+        self.presenter.sim.set_weights(self.projection, self.weights[pre, post])   # whatever AllToAll's order
 
     def present(self, index: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Images index[b] (where valid) -> (excitatory counts (B, n_exc), output counts
