@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import DiehlCook
-from .train import Presenter
+from .train import Presenter, batches
 
 
 def responses(cfg: DiehlCook, weights: np.ndarray, theta: np.ndarray, images: np.ndarray, batch: int = 256,
@@ -19,11 +19,8 @@ def responses(cfg: DiehlCook, weights: np.ndarray, theta: np.ndarray, images: np
     batch = max(1, min(batch, len(images)))
     p = Presenter.make(cfg, images, batch, weights, theta, False, backend, seed, dtype, device)
     out = np.zeros((len(images), cfg.n_neurons), np.int64)
-    for first in range(0, len(images), batch):
-        chosen = np.arange(first, min(first + batch, len(images)))
-        index = np.zeros(batch, np.int64)
-        index[:chosen.size] = chosen
-        out[chosen] = p.present_until_active(index, np.arange(batch) < chosen.size)[:chosen.size]
+    for index, valid, chosen in batches(len(images), batch):
+        out[chosen] = p.present_until_active(index, valid)[:chosen.size]
         if progress_bar is not None:
             progress_bar.update(chosen.size)
     return out

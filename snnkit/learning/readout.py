@@ -40,7 +40,7 @@ import numpy as np
 from .. import connectivity as conn
 from ..neurons import LIFCurrExp
 from ..validation import check_count, check_finite, check_positive, fail
-from .train import Presenter, _bar
+from .train import Presenter, _bar, batches
 
 
 @dataclass
@@ -149,16 +149,6 @@ class ReadoutLayer:
         drive = hidden @ self.weights
         span = np.abs(drive).max(axis=1, keepdims=True) + 1.0
         return np.argmax(output + 0.5 * drive / span, axis=1)
-
-
-def batches(n: int, batch: int, order: np.ndarray | None = None):
-    """(index (batch,), valid (batch,) bool, chosen) per batch of ``order`` (default 0..n-1)."""
-    order = np.arange(n) if order is None else order
-    for first in range(0, n, batch):
-        chosen = order[first:first + batch]
-        index = np.zeros(batch, np.int64)
-        index[:chosen.size] = chosen
-        yield index, np.arange(batch) < chosen.size, chosen
 
 
 def train_readout(model, images: np.ndarray, labels: np.ndarray, cfg: ReadoutConfig, n_classes: int,

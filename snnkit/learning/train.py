@@ -86,6 +86,18 @@ class Presenter:
         return counts
 
 
+def batches(n: int, batch: int, order: np.ndarray | None = None):
+    """Per batch of ``order`` (default 0..n-1): (index (batch,), the sample of each
+    instance, padded with 0; valid (batch,) bool, the instances that hold one; chosen,
+    the samples of this batch)."""
+    order = np.arange(n) if order is None else order
+    for first in range(0, n, batch):
+        chosen = order[first:first + batch]
+        index = np.zeros(batch, np.int64)
+        index[:chosen.size] = chosen
+        yield index, np.arange(batch) < chosen.size, chosen
+
+
 @dataclass
 class TrainingLog:
     samples: int = 0                     # training samples learned from (each once per epoch)
@@ -138,12 +150,8 @@ def train(cfg: DiehlCook, images: np.ndarray, batch: int = 64, epochs: int = 1, 
     began = time.perf_counter()
     try:
         for _ in range(epochs):
-            order = rng.permutation(len(images))
-            for first in range(0, len(order), batch):
-                chosen = order[first:first + batch]
-                index = np.zeros(batch, np.int64)
-                index[:chosen.size] = chosen
-                counts = p.present_until_active(index, np.arange(batch) < chosen.size, learn)
+            for index, valid, chosen in batches(len(images), batch, rng.permutation(len(images))):
+                counts = p.present_until_active(index, valid, learn)
                 log.samples += chosen.size
                 log.spikes_per_sample.append(float(counts[:chosen.size].sum(axis=1).mean()))
                 if bar is not None:

@@ -79,7 +79,7 @@ def parameters_from(script_parameters, items: list) -> dict:
 
 
 def cmd_sweep(args) -> int:
-    from . import sweep
+    from . import parameter_grid, sweep
     if not Path(args.script).is_file() or not args.script.endswith(".py"):
         fail("script", args.script, "must be an existing .py file")
     namespace = runpy.run_path(args.script, run_name="__snnkit_sweep__")
@@ -94,7 +94,7 @@ def cmd_sweep(args) -> int:
     if args.scheduler:
         from dask.distributed import Client
         client = Client(args.scheduler)
-    points = int(np.prod([np.size(v) for v in parameters.values()]))
+    points = len(parameter_grid(parameters)[1])
     print(f"snnkit sweep {args.script}: {points} points over {', '.join(parameters)}, {duration:g} ms each, "
           f"batch {args.batch}, on " + ("this process" if args.serial else args.scheduler or
                                         f"a LocalCluster of {args.workers or 'all CPU'} workers")
